@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what Tideline needs to build, test and benchmark on Debian 12, and nothing that is
+# already there. Idempotent: a second run only checks.
+set -euo pipefail
+PKGS=(build-essential cmake ninja-build ccache pkg-config
+      librocksdb-dev rapidjson-dev libboost-dev libboost-system-dev
+      libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
+      libssl-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libisal-dev
+      pigz)
+# Node.js (for ion-js and the benchmarks' dynalite) may come from another repository with npm
+# bundled; Debian's npm package would conflict with it, so only ask apt when npm is missing.
+command -v npm >/dev/null || PKGS+=(nodejs npm)
+[ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk nginx-light)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

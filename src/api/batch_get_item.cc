@@ -1,0 +1,145 @@
+// BatchGetItem: up to 100 keys over several tables. Keys past the 16 MB response limit are
+// returned in UnprocessedKeys, as DynamoDB does.
+
+#include <set>
+
+#include "api/expression_params.h"
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+namespace {
+
+constexpr size_t kMaxResponseBytes = 16 * 1024 * 1024;
+
+struct TableRequest {
+  std::string name;  // as the request spelled it (the response uses the same key)
+  const json::Value* body;
+  std::shared_ptr<const storage::TableMeta> table;
+  std::unique_ptr<expr::AttributeResolver> resolver;
+  std::shared_ptr<const expr::Projection> projection;
+  std::vector<model::Item> keys;
+  bool consistent = false;
+};
+
+}  // namespace
+
+std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
+  const json::Value* request_items = OptObject(req, "RequestItems");
+  ValidationErrors errors;
+  if (!request_items) errors.AddNull("requestItems");
+  else if (request_items->MemberCount() == 0)
+    errors.Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  std::vector<TableRequest> tables;
+  size_t total = 0;
+  for (const auto& m : request_items->GetObject()) {
+    CheckTableNameOrArn(json::AsView(m.name), "requestItems.key", &errors);
+    if (!m.value.IsObject()) throw ApiError::Serialization("Expected null");
+    const json::Value* keys = OptArray(m.value, "Keys");
+    const std::string path = "requestItems." + std::string(json::AsView(m.name)) + ".member.keys";
+    if (!keys) errors.AddNull(path);
+    else if (keys->Size() == 0)
+      errors.Add("'[]'", path, "Member must have length greater than or equal to 1");
+    else total += keys->Size();
+    tables.push_back({std::string(json::AsView(m.name)), &m.value, nullptr, nullptr, nullptr, {}, false});
+  }
+  errors.ThrowIfAny();
+  if (total > 100) throw ApiError::Validation("Too many items requested for the BatchGetItem call");
+
+  for (auto& t : tables) {
+    t.resolver = ResolverFor(*t.body);
+    t.projection = ReadProjection(*t.body, *t.resolver);
+    t.resolver->CheckAllUsed();
+    t.consistent = OptBool(*t.body, "ConsistentRead").value_or(false);
+    for (const auto& k : OptArray(*t.body, "Keys")->GetArray()) t.keys.push_back(model::ItemFromJson(k));
+  }
+  for (auto& t : tables) t.table = FindTableOrThrow(ctx, t.name);
+
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("Responses");
+  w.StartObject();
+  size_t bytes = 0;
+  std::vector<std::pair<const TableRequest*, std::vector<const model::Item*>>> unprocessed;
+  std::vector<std::pair<std::string, double>> units;
+  for (auto& t : tables) {
+    std::set<std::string> seen;
+    std::vector<std::string> user_keys;
+    for (const auto& k : t.keys) {
+      user_keys.push_back(model::KeyOfKeyMap(t.table->key_schema, k));
+      if (!seen.insert(user_keys.back()).second) {
+        throw ApiError::Validation("Provided list of item keys contains duplicates");
+      }
+    }
+    w.Key(t.name.data(), static_cast<rapidjson::SizeType>(t.name.size()));
+    w.StartArray();
+    double table_units = 0;
+    std::vector<const model::Item*> left;
+    for (size_t i = 0; i < t.keys.size(); ++i) {
+      if (bytes >= kMaxResponseBytes) {
+        left.push_back(&t.keys[i]);
+        continue;
+      }
+      std::string item_json;
+      bool found = false;
+      Status s = ctx.storage.Get(t.table->id, user_keys[i], ~0ull, &item_json, &found);
+      if (!s.ok()) throw ApiError::Internal(s.ToString());
+      table_units += ReadUnits(found ? item_json.size() : 0, t.consistent);
+      if (!found) continue;
+      if (t.projection) {
+        model::WriteItem(w, expr::Project(*t.projection, ParseStoredItem(item_json)));
+      } else {
+        w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+      }
+      bytes += item_json.size();
+    }
+    w.EndArray();
+    if (!left.empty()) unprocessed.emplace_back(&t, std::move(left));
+    units.emplace_back(t.table->name, table_units);
+  }
+  w.EndObject();
+  w.Key("UnprocessedKeys");
+  w.StartObject();
+  for (const auto& [t, keys] : unprocessed) {
+    w.Key(t->name.data(), static_cast<rapidjson::SizeType>(t->name.size()));
+    w.StartObject();
+    w.Key("Keys");
+    w.StartArray();
+    for (const model::Item* k : keys) model::WriteItem(w, *k);
+    w.EndArray();
+    // Carry the request's other members so the retry reads the same way.
+    for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames",
+                               "ConsistentRead", "AttributesToGet"}) {
+      if (const json::Value* v = json::Find(*t->body, member)) {
+        w.Key(member);
+        v->Accept(w);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  if (capacity) {
+    w.Key("ConsumedCapacity");
+    w.StartArray();
+    for (const auto& [name, u] : units) {
+      w.StartObject();
+      w.Key("TableName");
+      json::WriteString(w, name);
+      w.Key("CapacityUnits");
+      w.Double(u);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,122 @@
+// BatchWriteItem: up to 25 puts and deletes over several tables. They commit together (a
+// stronger guarantee than DynamoDB gives), so UnprocessedItems is always empty.
+
+#include <set>
+
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+namespace {
+
+struct PendingWrite {
+  std::shared_ptr<const storage::TableMeta> table;
+  std::string key;
+  bool is_delete;
+  std::string item_json;
+  size_t size;
+};
+
+}  // namespace
+
+std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
+  const json::Value* request_items = OptObject(req, "RequestItems");
+  ValidationErrors errors;
+  if (!request_items) errors.AddNull("requestItems");
+  else if (request_items->MemberCount() == 0)
+    errors.Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  size_t total = 0;
+  for (const auto& m : request_items->GetObject()) {
+    CheckTableNameOrArn(json::AsView(m.name), "requestItems.key", &errors);
+    if (!m.value.IsArray()) throw ApiError::Serialization("Expected list or null");
+    if (m.value.Size() == 0)
+      errors.Add("'[]'", "requestItems." + std::string(json::AsView(m.name)) + ".member",
+                 "Member must have length greater than or equal to 1");
+    total += m.value.Size();
+  }
+  errors.ThrowIfAny();
+  if (total > 25) throw ApiError::Validation("Too many items requested for the BatchWriteItem call");
+
+  std::vector<PendingWrite> writes;
+  std::set<std::pair<uint64_t, std::string>> seen;
+  std::vector<std::pair<std::string, double>> units;
+  for (const auto& m : request_items->GetObject()) {
+    // Validate every request before looking the table up, as DynamoDB does.
+    std::vector<std::pair<bool, model::Item>> parsed;
+    for (const auto& r : m.value.GetArray()) {
+      if (!r.IsObject()) throw ApiError::Serialization("Expected null");
+      const json::Value* put = OptObject(r, "PutRequest");
+      const json::Value* del = OptObject(r, "DeleteRequest");
+      if ((put != nullptr) == (del != nullptr)) {
+        throw ApiError::Validation(
+            "One or more parameter values were invalid: A WriteRequest must contain exactly one "
+            "of PutRequest or DeleteRequest");
+      }
+      const json::Value* body = put ? OptObject(*put, "Item") : OptObject(*del, "Key");
+      if (!body) {
+        throw ApiError::Validation(std::string("1 validation error detected: Value null at '") +
+                                   "requestItems." + std::string(json::AsView(m.name)) +
+                                   ".member.1.member." + (put ? "putRequest.item" : "deleteRequest.key") +
+                                   "' failed to satisfy constraint: Member must not be null");
+      }
+      parsed.emplace_back(del != nullptr, model::ItemFromJson(*body));
+    }
+    auto table = FindTableOrThrow(ctx, json::AsView(m.name));
+    double table_units = 0;
+    for (auto& [is_delete, item] : parsed) {
+      PendingWrite w{table, {}, is_delete, {}, 0};
+      if (is_delete) {
+        w.key = model::KeyOfKeyMap(table->key_schema, item);
+      } else {
+        w.key = model::KeyOfItem(table->key_schema, item);
+        w.size = model::ItemSize(item);
+        if (w.size > model::kMaxItemSize) {
+          throw ApiError::Validation("Item size has exceeded the maximum allowed size");
+        }
+        w.item_json = model::ItemToJson(item);
+      }
+      if (!seen.emplace(table->id, w.key).second) {
+        throw ApiError::Validation("Provided list of item keys contains duplicates");
+      }
+      table_units += WriteUnits(w.size);
+      writes.push_back(std::move(w));
+    }
+    units.emplace_back(table->name, table_units);
+  }
+
+  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+    for (auto& w : writes) {
+      if (w.is_delete) txn.Delete(*w.table, w.key);
+      else txn.Put(*w.table, w.key, std::move(w.item_json), w.size);
+    }
+  });
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!capacity) return "{\"UnprocessedItems\":{}}";
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("UnprocessedItems");
+  w.StartObject();
+  w.EndObject();
+  w.Key("ConsumedCapacity");
+  w.StartArray();
+  for (const auto& [name, u] : units) {
+    w.StartObject();
+    w.Key("TableName");
+    json::WriteString(w, name);
+    w.Key("CapacityUnits");
+    w.Double(u);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,39 @@
+#pragma once
+// What every operation gets: the server configuration and the long-lived services.
+
+#include <cstdint>
+#include <string>
+
+namespace tideline::storage {
+class Storage;
+}
+namespace tideline::exporter {
+class ExportService;
+}
+
+namespace tideline::api {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  std::string data_dir = "./data";
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  std::string export_dir;    // local directory standing for S3; default <data_dir>/s3
+  std::string s3_endpoint;   // when set, exports go to this S3-compatible endpoint
+  int max_exports_in_flight = 300;
+  int export_threads = 2;
+  bool sync_writes = false;
+  unsigned threads = 0;      // HTTP threads; 0 = hardware concurrency
+};
+
+struct Context {
+  const ServerConfig& config;
+  storage::Storage& storage;
+  exporter::ExportService* exports = nullptr;  // null when exports are not wired (unit tests)
+};
+
+// "arn:aws:dynamodb:<region>:<account>:table/<name>"
+std::string TableArn(const ServerConfig& config, const std::string& table_name);
+
+}  // namespace tideline::api

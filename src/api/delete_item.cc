@@ -1,0 +1,57 @@
+// DeleteItem: removes one item, optionally under a condition on it.
+
+#include "api/expression_params.h"
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
+  auto table_name = OptString(req, "TableName");
+  const json::Value* key_json = OptObject(req, "Key");
+  ValidationErrors errors;
+  CheckTableNameOrArn(table_name, "tableName", &errors);
+  if (!key_json) errors.AddNull("key");
+  const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
+  const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  model::Item key_item = model::ItemFromJson(*key_json);
+  auto resolver = ResolverFor(req);
+  auto condition = ReadCondition(req, *resolver);
+  resolver->CheckAllUsed();
+  auto table = FindTableOrThrow(ctx, *table_name);
+  const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
+
+  std::string old_json;
+  bool old_found = false;
+  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+    Status gs = txn.Get(*table, key, &old_json, &old_found);
+    if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+    if (condition) {
+      model::Item old_item;
+      if (old_found) old_item = ParseStoredItem(old_json);
+      if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+        ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+      }
+    }
+    if (old_found) txn.Delete(*table, key);
+  });
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  if (rv == ReturnValues::kAllOld && old_found) {
+    w.Key("Attributes");
+    w.RawValue(old_json.data(), old_json.size(), rapidjson::kObjectType);
+  }
+  if (capacity) WriteConsumedCapacity(w, table->name, WriteUnits(old_json.size()));
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,34 @@
+#include "api/operations.h"
+#include "api/request.h"
+#include "api/table_description.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
+  auto name = OptString(req, "TableName");
+  ValidationErrors errors;
+  CheckTableNameOrArn(name, "tableName", &errors);
+  errors.ThrowIfAny();
+  const std::string message =
+      "Requested resource not found: Table: " + std::string(*name) + " not found";
+  auto table = FindTableOrThrow(ctx, *name, message.c_str());
+  if (table->deletion_protection) {
+    throw ApiError::Validation("Resource cannot be deleted as it is currently protected against "
+                               "deletion. Disable deletion protection first.");
+  }
+  // Describe before deleting: the response reports the table as DELETING.
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("TableDescription");
+  WriteTableDescription(w, ctx, *table, "DELETING");
+  w.EndObject();
+  Status s = ctx.storage.DeleteTable(table->name);
+  if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

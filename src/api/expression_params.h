@@ -1,0 +1,34 @@
+#pragma once
+// The expression parameters of a request and their legacy equivalents, read into the parsed
+// forms of src/expr/: one place decides which of the two a request uses and rejects mixes.
+
+#include <memory>
+#include <string_view>
+
+#include "expr/expressions.h"
+#include "json/json.h"
+
+namespace tideline::api {
+
+// Builds the resolver of a request. Throws when ExpressionAttributeNames/Values are given
+// though the request carries no *Expression member.
+std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req);
+
+// ConditionExpression, or Expected (+ ConditionalOperator); nullptr when neither.
+std::shared_ptr<const expr::Condition> ReadCondition(const json::Value& req,
+                                                     expr::AttributeResolver& resolver);
+// FilterExpression, or `legacy_name` (QueryFilter / ScanFilter) + ConditionalOperator.
+std::shared_ptr<const expr::Condition> ReadFilter(const json::Value& req,
+                                                  expr::AttributeResolver& resolver,
+                                                  std::string_view legacy_name);
+// ProjectionExpression, or AttributesToGet; nullptr when neither (all attributes).
+std::shared_ptr<const expr::Projection> ReadProjection(const json::Value& req,
+                                                       expr::AttributeResolver& resolver);
+// UpdateExpression, or AttributeUpdates; nullptr when neither.
+std::shared_ptr<const expr::UpdatePlan> ReadUpdate(const json::Value& req,
+                                                   expr::AttributeResolver& resolver);
+// KeyConditionExpression, or KeyConditions; throws when neither.
+expr::KeyCondition ReadKeyCondition(const json::Value& req, expr::AttributeResolver& resolver,
+                                    const model::KeySchema& schema);
+
+}  // namespace tideline::api

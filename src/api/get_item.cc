@@ -1,0 +1,57 @@
+// GetItem: the latest version of one item (every read here is strongly consistent).
+
+#include "api/expression_params.h"
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
+  auto table_name = OptString(req, "TableName");
+  const json::Value* key_json = OptObject(req, "Key");
+  ValidationErrors errors;
+  CheckTableNameOrArn(table_name, "tableName", &errors);
+  if (!key_json) errors.AddNull("key");
+  const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  model::Item key_item = model::ItemFromJson(*key_json);
+  auto resolver = ResolverFor(req);
+  auto projection = ReadProjection(req, *resolver);
+  resolver->CheckAllUsed();
+  auto table = FindTableOrThrow(ctx, *table_name);
+  const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
+
+  std::string item_json;
+  bool found = false;
+  Status s = ctx.storage.Get(table->id, key, ~0ull, &item_json, &found);
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+
+  std::string out;
+  out.reserve(item_json.size() + 64);
+  out = "{";
+  if (found) {
+    out += "\"Item\":";
+    if (projection) {
+      out += model::ItemToJson(expr::Project(*projection, ParseStoredItem(item_json)));
+    } else {
+      out += item_json;
+    }
+  }
+  if (capacity) {
+    json::Buffer buf;
+    json::Writer w(buf);
+    w.StartObject();
+    WriteConsumedCapacity(w, table->name, ReadUnits(found ? item_json.size() : 0, consistent));
+    w.EndObject();
+    if (out.size() > 1) out += ",";
+    out.append(buf.GetString() + 1, buf.GetSize() - 2);
+  }
+  out += "}";
+  return out;
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,80 @@
+#include "api/item_support.h"
+
+#include <cmath>
+
+#include "common/api_error.h"
+
+namespace tideline::api {
+
+ReturnValues ReadReturnValues(const json::Value& req, bool only_old, ValidationErrors* errors) {
+  auto rv = OptString(req, "ReturnValues");
+  if (!rv || *rv == "NONE") return ReturnValues::kNone;
+  ReturnValues result;
+  if (*rv == "ALL_OLD") result = ReturnValues::kAllOld;
+  else if (*rv == "UPDATED_OLD") result = ReturnValues::kUpdatedOld;
+  else if (*rv == "ALL_NEW") result = ReturnValues::kAllNew;
+  else if (*rv == "UPDATED_NEW") result = ReturnValues::kUpdatedNew;
+  else {
+    errors->Add(ValidationErrors::Quote(*rv), "returnValues",
+                "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, "
+                "UPDATED_NEW]");
+    return ReturnValues::kNone;
+  }
+  if (only_old && result != ReturnValues::kAllOld) {
+    errors->ThrowIfAny();
+    throw ApiError::Validation("ReturnValues can only be ALL_OLD or NONE");
+  }
+  return result;
+}
+
+bool ReadReturnOldOnConditionFailure(const json::Value& req, ValidationErrors* errors) {
+  auto v = OptString(req, "ReturnValuesOnConditionCheckFailure");
+  if (!v || *v == "NONE") return false;
+  if (*v == "ALL_OLD") return true;
+  errors->Add(ValidationErrors::Quote(*v), "returnValuesOnConditionCheckFailure",
+              "Member must satisfy enum value set: [ALL_OLD, NONE]");
+  return false;
+}
+
+bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors) {
+  auto v = OptString(req, "ReturnConsumedCapacity");
+  if (!v || *v == "NONE") return false;
+  if (*v == "TOTAL" || *v == "INDEXES") return true;
+  errors->Add(ValidationErrors::Quote(*v), "returnConsumedCapacity",
+              "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
+  return false;
+}
+
+model::Item ParseStoredItem(std::string_view item_json) {
+  json::Document doc;
+  std::string error;
+  if (!json::Parse(item_json, &doc, &error)) {
+    throw ApiError::Internal("stored item is not valid JSON: " + error);
+  }
+  return model::ItemFromJson(doc);
+}
+
+double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(bytes / 1024.0)); }
+double ReadUnits(size_t bytes, bool consistent) {
+  double units = std::max(1.0, std::ceil(bytes / 4096.0));
+  return consistent ? units : units / 2;
+}
+
+void WriteConsumedCapacity(json::Writer& w, const std::string& table, double units) {
+  w.Key("ConsumedCapacity");
+  w.StartObject();
+  w.Key("TableName");
+  json::WriteString(w, table);
+  w.Key("CapacityUnits");
+  w.Double(units);
+  w.EndObject();
+}
+
+void ThrowConditionalCheckFailed(const model::Item* old_item, bool return_old) {
+  std::string extra;
+  if (return_old && old_item) extra = "\"Item\":" + model::ItemToJson(*old_item);
+  throw ApiError::ConditionalCheckFailed("The conditional request failed", std::move(extra));
+}
+
+
+}  // namespace tideline::api

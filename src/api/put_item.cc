@@ -1,0 +1,72 @@
+// PutItem: replaces an item whole, optionally under a condition on the old one.
+
+#include "api/expression_params.h"
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "expr/expressions.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+std::string ExecutePutItem(Context& ctx, const json::Value& req) {
+  auto table_name = OptString(req, "TableName");
+  const json::Value* item_json = OptObject(req, "Item");
+  ValidationErrors errors;
+  CheckTableNameOrArn(table_name, "tableName", &errors);
+  if (!item_json) errors.AddNull("item");
+  const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
+  const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  model::Item item = model::ItemFromJson(*item_json);
+  auto resolver = ResolverFor(req);
+  std::shared_ptr<const expr::Condition> condition = ReadCondition(req, *resolver);
+  resolver->CheckAllUsed();
+
+  auto table = FindTableOrThrow(ctx, *table_name);
+  const std::string key = model::KeyOfItem(table->key_schema, item);
+  const size_t size = model::ItemSize(item);
+  if (size > model::kMaxItemSize) {
+    throw ApiError::Validation("Item size has exceeded the maximum allowed size");
+  }
+  std::string stored = model::ItemToJson(item);
+  const bool need_old = condition || rv == ReturnValues::kAllOld;
+
+  std::string old_json;
+  bool old_found = false;
+  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+    if (need_old) {
+      Status gs = txn.Get(*table, key, &old_json, &old_found);
+      if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+      if (condition) {
+        model::Item old_item;
+        if (old_found) old_item = ParseStoredItem(old_json);
+        if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+        }
+      }
+    }
+    txn.Put(*table, key, std::move(stored), size);
+  });
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+
+  if (rv == ReturnValues::kNone && !capacity) return "{}";
+  std::string out = "{";
+  if (rv == ReturnValues::kAllOld && old_found) out += "\"Attributes\":" + old_json;
+  if (capacity) {
+    json::Buffer buf;
+    json::Writer w(buf);
+    w.StartObject();
+    WriteConsumedCapacity(w, table->name, WriteUnits(size));
+    w.EndObject();
+    std::string cap(buf.GetString() + 1, buf.GetSize() - 2);
+    if (out.size() > 1) out += ",";
+    out += cap;
+  }
+  out += "}";
+  return out;
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,184 @@
+#include "api/request.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+namespace {
+
+// The deserializer's wording for a member of the wrong JSON type (as recorded from DynamoDB).
+[[noreturn]] void WrongType(const json::Value& v, const char* expected) {
+  std::string actual;
+  if (v.IsObject()) throw ApiError::Serialization("Start of structure or map found where not expected.");
+  if (v.IsArray()) throw ApiError::Serialization("Start of list found where not expected");
+  if (v.IsBool()) actual = "class java.lang.Boolean";
+  else if (v.IsString()) actual = "class java.lang.String";
+  else if (v.IsInt()) actual = "class java.lang.Integer";
+  else if (v.IsInt64() || v.IsUint64()) actual = "class java.lang.Long";
+  else actual = "class java.lang.Double";
+  throw ApiError::Serialization(actual + " can not be converted to an " + expected);
+}
+
+const json::Value* Member(const json::Value& req, std::string_view name) {
+  return json::Find(req, name);
+}
+
+}  // namespace
+
+std::optional<std::string_view> OptString(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return std::nullopt;
+  if (!v->IsString()) WrongType(*v, "String");
+  return json::AsView(*v);
+}
+
+std::optional<int64_t> OptInt(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return std::nullopt;
+  if (v->IsInt64()) return v->GetInt64();
+  if (v->IsDouble()) return static_cast<int64_t>(std::floor(v->GetDouble()));
+  if (v->IsUint64()) return INT64_MAX;
+  WrongType(*v, "Integer");
+}
+
+std::optional<bool> OptBool(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return std::nullopt;
+  if (v->IsBool()) return v->GetBool();
+  if (v->IsString()) {
+    std::string upper(json::AsView(*v));
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper == "TRUE") return true;
+    if (upper == "FALSE") return false;
+    throw ApiError::Serialization("'" + upper + "' can not be converted to an Boolean");
+  }
+  WrongType(*v, "Boolean");
+}
+
+std::optional<double> OptTimestamp(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return std::nullopt;
+  if (v->IsNumber()) return v->GetDouble();
+  WrongType(*v, "Date");
+}
+
+const json::Value* OptObject(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return nullptr;
+  if (v->IsObject()) return v;
+  if (v->IsArray()) throw ApiError::Serialization("Start of list found where not expected");
+  throw ApiError::Serialization("Expected map or null");
+}
+
+const json::Value* OptArray(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (!v) return nullptr;
+  if (v->IsArray()) return v;
+  if (v->IsObject()) throw ApiError::Serialization("Start of structure or map found where not expected.");
+  throw ApiError::Serialization("Expected list or null");
+}
+
+void ValidationErrors::Add(std::string_view repr, std::string_view path,
+                           std::string_view constraint) {
+  std::string e = "Value ";
+  e.append(repr).append(" at '").append(path).append("' failed to satisfy constraint: ");
+  e.append(constraint);
+  errors_.push_back(std::move(e));
+}
+
+void ValidationErrors::ThrowIfAny() const {
+  if (errors_.empty()) return;
+  std::string msg = std::to_string(errors_.size()) + " validation error" +
+                    (errors_.size() > 1 ? "s" : "") + " detected: ";
+  for (size_t i = 0; i < errors_.size(); ++i) {
+    if (i) msg += "; ";
+    msg += errors_[i];
+  }
+  throw ApiError::Validation(msg);
+}
+
+namespace {
+bool ValidNameChars(std::string_view name) {
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+void CheckTableName(std::optional<std::string_view> name, std::string_view path,
+                    ValidationErrors* errors) {
+  if (!name) return errors->AddNull(path);
+  if (!ValidNameChars(*name)) {
+    errors->Add(ValidationErrors::Quote(*name), path,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  }
+  if (name->size() < 3) {
+    errors->Add(ValidationErrors::Quote(*name), path,
+                "Member must have length greater than or equal to 3");
+  }
+  if (name->size() > 255) {
+    errors->Add(ValidationErrors::Quote(*name), path,
+                "Member must have length less than or equal to 255");
+  }
+}
+
+void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
+                         ValidationErrors* errors) {
+  if (!name) return errors->AddNull(path);
+  if (name->size() < 1) {
+    errors->Add(ValidationErrors::Quote(*name), path,
+                "Member must have length greater than or equal to 1");
+  } else if (name->size() > 1024) {
+    errors->Add(ValidationErrors::Quote(*name), path,
+                "Member must have length less than or equal to 1024");
+  } else if (name->substr(0, 4) != "arn:") {
+    CheckTableName(name, path, errors);
+  }
+}
+
+std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn) {
+  if (name_or_arn.substr(0, 4) != "arn:") return std::string(name_or_arn);
+  const std::string prefix = TableArn(config, "");
+  if (name_or_arn.substr(0, prefix.size()) != prefix) return "";
+  std::string_view rest = name_or_arn.substr(prefix.size());
+  if (rest.find('/') != std::string_view::npos) return "";
+  return std::string(rest);
+}
+
+std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
+                                                           std::string_view name_or_arn,
+                                                           const char* message) {
+  std::string name = TableNameFromNameOrArn(ctx.config, name_or_arn);
+  auto table = name.empty() ? nullptr : ctx.storage.FindTable(name);
+  if (!table) throw ApiError::ResourceNotFound(message ? message : "Requested resource not found");
+  return table;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void WriteTimestamp(json::Writer& w, int64_t epoch_ms) {
+  if (epoch_ms % 1000 == 0) {
+    w.Int64(epoch_ms / 1000);
+  } else {
+    // Exactly three decimals, as DynamoDB sends them (e.g. 1658528578.619).
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(epoch_ms / 1000),
+                     static_cast<long long>(epoch_ms % 1000));
+    w.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
+  }
+}
+
+std::string Finish(json::Buffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+}  // namespace tideline::api

@@ -1,0 +1,71 @@
+#pragma once
+// Reading request members with DynamoDB's errors: a member of the wrong JSON type is a
+// SerializationException (the service's deserializer rejects it before validation); rule
+// violations are collected into one ValidationException "N validation error(s) detected: ...",
+// formatted as DynamoDB formats them.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/context.h"
+#include "json/json.h"
+
+namespace tideline::storage {
+struct TableMeta;
+}
+
+namespace tideline::api {
+
+// Typed accessors: nullopt/nullptr when the member is absent or null; throw
+// SerializationException when present with the wrong JSON type.
+std::optional<std::string_view> OptString(const json::Value& req, std::string_view name);
+std::optional<int64_t> OptInt(const json::Value& req, std::string_view name);
+std::optional<bool> OptBool(const json::Value& req, std::string_view name);
+// A timestamp member (epoch seconds, fractional allowed), as the JSON protocol sends it.
+std::optional<double> OptTimestamp(const json::Value& req, std::string_view name);
+const json::Value* OptObject(const json::Value& req, std::string_view name);
+const json::Value* OptArray(const json::Value& req, std::string_view name);
+
+// Collects constraint violations of one request.
+class ValidationErrors {
+ public:
+  // Adds "Value <repr> at '<path>' failed to satisfy constraint: <constraint>". `repr` is the
+  // offending value as DynamoDB prints it ("null" for absent, otherwise quoted by the caller
+  // through Quote()).
+  void Add(std::string_view repr, std::string_view path, std::string_view constraint);
+  void AddNull(std::string_view path) { Add("null", path, "Member must not be null"); }
+  bool empty() const { return errors_.empty(); }
+  // Throws ValidationException "1 validation error detected: ..." when any were added.
+  void ThrowIfAny() const;
+
+  static std::string Quote(std::string_view value) { return "'" + std::string(value) + "'"; }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+// TableName rules of CreateTable (3..255 chars of [a-zA-Z0-9_.-]).
+void CheckTableName(std::optional<std::string_view> name, std::string_view path,
+                    ValidationErrors* errors);
+// TableName of operations that also take a table ARN (1..1024 chars, a name or an ARN).
+void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
+                         ValidationErrors* errors);
+// The table a name or ARN refers to; throws ResourceNotFoundException with `message` (default:
+// "Requested resource not found") when there is none.
+std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx, std::string_view name_or_arn,
+                                                           const char* message = nullptr);
+// The table name inside an ARN of this server's region/account ("" if not such an ARN);
+// a plain name is returned as is.
+std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn);
+
+// Current time in epoch milliseconds / as a JSON timestamp (seconds with a fraction).
+int64_t NowMillis();
+void WriteTimestamp(json::Writer& w, int64_t epoch_ms);
+
+std::string Finish(json::Buffer& buffer);
+
+}  // namespace tideline::api

@@ -1,0 +1,86 @@
+#include "api/table_description.h"
+
+#include "api/request.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
+                           std::string_view status) {
+  const storage::TableStats stats = ctx.storage.Stats(t.id);
+  w.StartObject();
+  w.Key("AttributeDefinitions");
+  w.StartArray();
+  for (const auto& [name, type] : t.attribute_definitions) {
+    w.StartObject();
+    w.Key("AttributeName");
+    json::WriteString(w, name);
+    w.Key("AttributeType");
+    w.String(model::AvTypeName(type));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("TableName");
+  json::WriteString(w, t.name);
+  w.Key("KeySchema");
+  w.StartArray();
+  w.StartObject();
+  w.Key("AttributeName");
+  json::WriteString(w, t.key_schema.hash_name);
+  w.Key("KeyType");
+  w.String("HASH");
+  w.EndObject();
+  if (t.key_schema.has_range()) {
+    w.StartObject();
+    w.Key("AttributeName");
+    json::WriteString(w, t.key_schema.range_name);
+    w.Key("KeyType");
+    w.String("RANGE");
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("TableStatus");
+  json::WriteString(w, status);
+  w.Key("CreationDateTime");
+  WriteTimestamp(w, t.creation_time_ms);
+  w.Key("ProvisionedThroughput");
+  w.StartObject();
+  if (t.last_throughput_increase_ms) {
+    w.Key("LastIncreaseDateTime");
+    WriteTimestamp(w, t.last_throughput_increase_ms);
+  }
+  if (t.last_throughput_decrease_ms) {
+    w.Key("LastDecreaseDateTime");
+    WriteTimestamp(w, t.last_throughput_decrease_ms);
+  }
+  w.Key("NumberOfDecreasesToday");
+  w.Int64(t.throughput_decreases_today);
+  w.Key("ReadCapacityUnits");
+  w.Int64(t.read_capacity);
+  w.Key("WriteCapacityUnits");
+  w.Int64(t.write_capacity);
+  w.EndObject();
+  w.Key("TableSizeBytes");
+  w.Int64(status == "DELETING" ? 0 : stats.size_bytes);
+  w.Key("ItemCount");
+  w.Int64(status == "DELETING" ? 0 : stats.item_count);
+  w.Key("TableArn");
+  json::WriteString(w, TableArn(ctx.config, t.name));
+  w.Key("TableId");
+  json::WriteString(w, t.table_uuid);
+  w.Key("BillingModeSummary");
+  w.StartObject();
+  w.Key("BillingMode");
+  json::WriteString(w, t.billing_mode);
+  if (t.billing_mode == "PAY_PER_REQUEST") {
+    w.Key("LastUpdateToPayPerRequestDateTime");
+    WriteTimestamp(w, t.last_billing_mode_change_ms ? t.last_billing_mode_change_ms
+                                                    : t.creation_time_ms);
+  }
+  w.EndObject();
+  w.Key("DeletionProtectionEnabled");
+  w.Bool(t.deletion_protection);
+  w.EndObject();
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,18 @@
+#pragma once
+// Tag lists ([{Key, Value}]) of CreateTable and TagResource, validated as DynamoDB does.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/request.h"
+
+namespace tideline::api {
+
+std::vector<std::pair<std::string, std::string>> ReadTags(const json::Value& tags,
+                                                          ValidationErrors* errors);
+// Throughput reader shared by CreateTable and UpdateTable.
+void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
+                               ValidationErrors* errors, int64_t* rcu, int64_t* wcu);
+
+}  // namespace tideline::api

@@ -1,0 +1,98 @@
+// UpdateItem: reads the item (or starts from its key), checks the condition, applies the
+// update, and writes the result, all under the write lock so concurrent updates serialise.
+
+#include "api/expression_params.h"
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+namespace {
+
+model::Item Only(const model::Item& item, const std::vector<std::string>& names) {
+  model::Item out;
+  for (const auto& n : names) {
+    auto it = item.find(n);
+    if (it != item.end()) out.emplace(it->first, it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
+  auto table_name = OptString(req, "TableName");
+  const json::Value* key_json = OptObject(req, "Key");
+  ValidationErrors errors;
+  CheckTableNameOrArn(table_name, "tableName", &errors);
+  if (!key_json) errors.AddNull("key");
+  const ReturnValues rv = ReadReturnValues(req, /*only_old=*/false, &errors);
+  const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  model::Item key_item = model::ItemFromJson(*key_json);
+  auto resolver = ResolverFor(req);
+  auto update = ReadUpdate(req, *resolver);
+  auto condition = ReadCondition(req, *resolver);
+  resolver->CheckAllUsed();
+  auto table = FindTableOrThrow(ctx, *table_name);
+  const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
+
+  model::Item old_item, new_item;
+  bool old_found = false;
+  std::vector<std::string> updated;
+  size_t new_size = 0;
+  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+    std::string old_json;
+    Status gs = txn.Get(*table, key, &old_json, &old_found);
+    if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+    if (old_found) old_item = ParseStoredItem(old_json);
+    if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+      ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+    }
+    new_item = old_found ? old_item : key_item;
+    if (update) expr::ApplyUpdate(*update, table->key_schema, &new_item, &updated);
+    new_size = model::ItemSize(new_item);
+    if (new_size > model::kMaxItemSize) {
+      throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+    }
+    txn.Put(*table, key, model::ItemToJson(new_item), new_size);
+  });
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  const model::Item* attributes = nullptr;
+  model::Item partial;
+  switch (rv) {
+    case ReturnValues::kNone:
+      break;
+    case ReturnValues::kAllOld:
+      if (old_found) attributes = &old_item;
+      break;
+    case ReturnValues::kAllNew:
+      attributes = &new_item;
+      break;
+    case ReturnValues::kUpdatedOld:
+      partial = Only(old_item, updated);
+      if (!partial.empty()) attributes = &partial;
+      break;
+    case ReturnValues::kUpdatedNew:
+      partial = Only(new_item, updated);
+      if (!partial.empty()) attributes = &partial;
+      break;
+  }
+  if (attributes) {
+    w.Key("Attributes");
+    model::WriteItem(w, *attributes);
+  }
+  if (capacity) WriteConsumedCapacity(w, table->name, WriteUnits(new_size));
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,254 @@
+#include "export/export_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "json/json.h"
+
+namespace tideline::exporter {
+
+namespace {
+
+constexpr std::string_view kRecordPrefix = "export/";
+constexpr std::string_view kTokenPrefix = "exporttoken/";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string SerializeToken(const std::string& fingerprint, const std::string& arn,
+                           int64_t expires_ms) {
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("fingerprint");
+  json::WriteString(w, fingerprint);
+  w.Key("arn");
+  json::WriteString(w, arn);
+  w.Key("expires_ms");
+  w.Int64(expires_ms);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// FailureCode for a failed export: S3's errors as AWS reports them (S3NoSuchBucket for a
+// missing bucket, observed on AWS), the S3 error code itself for the rest.
+std::string FailureCodeOf(const Status& s) {
+  if (s.code() == Status::Code::kRemote) {
+    if (s.remote_code() == "NoSuchBucket") return "S3NoSuchBucket";
+    if (s.remote_code() == "AccessDenied") return "S3AccessDenied";
+    return s.remote_code();
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace
+
+ExportService::ExportService(storage::Storage& storage, std::unique_ptr<s3::Sink> sink,
+                             ExportServiceOptions options)
+    : storage_(storage), sink_(std::move(sink)), options_(options) {}
+
+ExportService::~ExportService() { Stop(); }
+
+Status ExportService::Start() {
+  const int64_t now = NowMs();
+  std::vector<std::string> expired_records, expired_tokens, to_resume;
+  {
+    std::lock_guard lock(mu_);
+    Status s = storage_.ScanMeta(kRecordPrefix, [&](std::string_view key, std::string_view value) {
+      ExportRecord r;
+      if (!ParseExportRecord(value, &r)) {
+        spdlog::warn("skipping unreadable export record {}", key);
+        return true;
+      }
+      if (now - r.start_time_ms > kRetentionMs) {
+        expired_records.emplace_back(key);
+        return true;
+      }
+      if (r.status == "IN_PROGRESS") to_resume.push_back(r.export_arn);
+      records_[r.export_arn] = std::move(r);
+      return true;
+    });
+    if (!s.ok()) return s;
+    s = storage_.ScanMeta(kTokenPrefix, [&](std::string_view key, std::string_view value) {
+      json::Document doc;
+      if (!json::Parse(value, &doc, nullptr) || !doc.IsObject()) return true;
+      const json::Value* f = json::Find(doc, "fingerprint");
+      const json::Value* a = json::Find(doc, "arn");
+      const json::Value* e = json::Find(doc, "expires_ms");
+      if (!f || !a || !e || !f->IsString() || !a->IsString() || !e->IsInt64()) return true;
+      if (e->GetInt64() <= now) {
+        expired_tokens.emplace_back(key);
+        return true;
+      }
+      tokens_[std::string(key.substr(kTokenPrefix.size()))] =
+          Token{std::string(json::AsView(*f)), std::string(json::AsView(*a)), e->GetInt64()};
+      return true;
+    });
+    if (!s.ok()) return s;
+    for (const auto& arn : to_resume) {
+      ExportRecord& r = records_[arn];
+      auto table = storage_.FindTable(r.table_name);
+      if (!table || table->id != r.table_internal_id) {
+        r.status = "FAILED";
+        r.failure_code = "UNKNOWN";
+        r.failure_message = "The table was deleted before the export could complete";
+        r.end_time_ms = now;
+        Persist(r);
+        continue;
+      }
+      pins_[arn] = storage_.PinHistory(r.table_internal_id, r.export_time_us);
+      queue_.push_back(arn);
+      spdlog::info("resuming export {} after a restart", arn);
+    }
+  }
+  for (const auto& key : expired_records) (void)storage_.DeleteMeta(key);
+  for (const auto& key : expired_tokens) (void)storage_.DeleteMeta(key);
+  for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+  return Status::OK();
+}
+
+void ExportService::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void ExportService::Persist(const ExportRecord& record) {
+  Status s = storage_.PutMeta(std::string(kRecordPrefix) + record.export_arn,
+                              SerializeExportRecord(record));
+  if (!s.ok()) spdlog::error("cannot persist export record {}: {}", record.export_arn, s.ToString());
+}
+
+SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out) {
+  const int64_t now = NowMs();
+  std::lock_guard lock(mu_);
+  if (!record.client_token.empty()) {
+    auto it = tokens_.find(record.client_token);
+    if (it != tokens_.end() && it->second.expires_ms > now) {
+      auto existing = records_.find(it->second.export_arn);
+      if (it->second.fingerprint != record.Fingerprint() || existing == records_.end()) {
+        return SubmitResult::kConflict;
+      }
+      *out = existing->second;
+      return SubmitResult::kReplayed;
+    }
+  }
+  int in_flight = 0;
+  for (const auto& [arn, r] : records_) in_flight += r.status == "IN_PROGRESS";
+  if (in_flight >= options_.max_in_flight) return SubmitResult::kLimitExceeded;
+
+  // Pin first: from here on the versions the export reads cannot be collected.
+  pins_[record.export_arn] = storage_.PinHistory(record.table_internal_id, record.export_time_us);
+  Status s = storage_.PutMeta(std::string(kRecordPrefix) + record.export_arn,
+                              SerializeExportRecord(record));
+  if (s.ok() && !record.client_token.empty()) {
+    const int64_t expires = now + kClientTokenTtlMs;
+    s = storage_.PutMeta(std::string(kTokenPrefix) + record.client_token,
+                         SerializeToken(record.Fingerprint(), record.export_arn, expires));
+    if (s.ok()) tokens_[record.client_token] = Token{record.Fingerprint(), record.export_arn, expires};
+  }
+  if (!s.ok()) {
+    pins_.erase(record.export_arn);
+    spdlog::error("cannot persist export {}: {}", record.export_arn, s.ToString());
+    return SubmitResult::kError;
+  }
+  records_[record.export_arn] = record;
+  queue_.push_back(record.export_arn);
+  *out = record;
+  cv_.notify_one();
+  return SubmitResult::kCreated;
+}
+
+std::optional<ExportRecord> ExportService::Find(const std::string& export_arn) const {
+  std::lock_guard lock(mu_);
+  auto it = records_.find(export_arn);
+  if (it == records_.end()) return std::nullopt;
+  if (NowMs() - it->second.start_time_ms > kRetentionMs) return std::nullopt;
+  return it->second;
+}
+
+std::vector<ExportRecord> ExportService::ListAll() const {
+  const int64_t now = NowMs();
+  std::lock_guard lock(mu_);
+  std::vector<ExportRecord> out;
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+    if (now - it->second.start_time_ms <= kRetentionMs) out.push_back(it->second);
+  }
+  return out;
+}
+
+void ExportService::WaitIdle() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+}
+
+void ExportService::WorkerLoop() {
+  for (;;) {
+    ExportRecord record;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      record = records_[queue_.front()];
+      queue_.pop_front();
+      ++running_;
+    }
+    Run(std::move(record));
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+void ExportService::Run(ExportRecord record) {
+  const auto started = std::chrono::steady_clock::now();
+  Status s;
+  try {
+    s = RunExportJob(storage_, *sink_, options_, &record);
+  } catch (const std::exception& e) {
+    s = Status::IOError(std::string("internal error: ") + e.what());
+  }
+  if (s.ok()) {
+    // A table deleted while its export ran may have lost items under the export's feet.
+    auto table = storage_.FindTable(record.table_name);
+    if (!table || table->id != record.table_internal_id) {
+      s = Status::IOError("The table was deleted before the export could complete");
+    }
+  }
+  if (!s.ok() || record.end_time_ms == 0) {
+    record.end_time_ms = std::max(NowMs(), record.start_time_ms);
+  }
+  if (s.ok()) {
+    record.status = "COMPLETED";
+  } else {
+    record.status = "FAILED";
+    record.failure_code = FailureCodeOf(s);
+    record.failure_message = s.message();
+    record.export_manifest.clear();
+    record.item_count = 0;
+    record.billed_size_bytes = 0;
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("export {} {} ({} items, {:.3f} s){}", record.export_arn, record.status,
+               record.item_count, secs, s.ok() ? "" : ": " + s.ToString());
+  std::lock_guard lock(mu_);
+  Persist(record);
+  records_[record.export_arn] = record;
+  pins_.erase(record.export_arn);
+}
+
+}  // namespace tideline::exporter

@@ -1,0 +1,100 @@
+#pragma once
+// ExportService: accepts exports, keeps their records durable, runs them on worker threads and
+// recovers them after a restart. The API layer validates requests and turns SubmitResult into
+// DynamoDB's errors; this module never throws.
+//
+// Life of an export: Submit() pins the table's history at ExportTime, persists the record
+// IN_PROGRESS and queues it; a worker writes _started, the data files (in parallel, one per
+// slice of the partition-hash space), manifest-files.json(+.md5) and manifest-summary.json
+// (+.md5), then persists COMPLETED. Any failure persists FAILED with a code and message and
+// never writes a manifest-summary. After a crash, Recover() runs IN_PROGRESS exports again
+// from the start (same id and keys) or fails them with a reason.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "export/export_record.h"
+#include "s3/sink.h"
+#include "storage/storage.h"
+
+namespace tideline::exporter {
+
+struct ExportServiceOptions {
+  int worker_threads = 2;      // exports running at once
+  int file_threads = 2;        // data files written in parallel within one export
+  int max_in_flight = 300;     // IN_PROGRESS exports before LimitExceededException
+  uint64_t target_file_bytes = 64ull << 20;  // item bytes per data file (before compression)
+};
+
+enum class SubmitResult { kCreated, kReplayed, kConflict, kLimitExceeded, kError };
+
+class ExportService {
+ public:
+  ExportService(storage::Storage& storage, std::unique_ptr<s3::Sink> sink,
+                ExportServiceOptions options);
+  ~ExportService();
+
+  // Loads records and client tokens, drops those past retention, re-pins and re-queues
+  // IN_PROGRESS exports (or fails them when their table is gone), and starts the workers.
+  Status Start();
+  // Stops the workers after the exports they are running (queued ones stay IN_PROGRESS and
+  // resume at the next Start).
+  void Stop();
+
+  // Registers a new export (record.status IN_PROGRESS, ids, times filled by the caller) unless
+  // its ClientToken was used in the last 8 hours: then kReplayed with the earlier export in
+  // *out when the parameters match, kConflict when they differ. kLimitExceeded when
+  // max_in_flight exports are IN_PROGRESS.
+  SubmitResult Submit(const ExportRecord& record, ExportRecord* out);
+
+  std::optional<ExportRecord> Find(const std::string& export_arn) const;
+  // All records, newest first (descending ExportArn, as ListExports orders them).
+  std::vector<ExportRecord> ListAll() const;
+
+  // Blocks until no export is queued or running (tests and benchmarks).
+  void WaitIdle();
+
+  static constexpr int64_t kClientTokenTtlMs = 8ll * 3600 * 1000;
+  static constexpr int64_t kRetentionMs = 90ll * 86400 * 1000;
+
+ private:
+  struct Token {
+    std::string fingerprint;
+    std::string export_arn;
+    int64_t expires_ms;
+  };
+  void WorkerLoop();
+  void Run(ExportRecord record);
+  void Persist(const ExportRecord& record);
+
+  storage::Storage& storage_;
+  std::unique_ptr<s3::Sink> sink_;
+  ExportServiceOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable idle_cv_;
+  std::map<std::string, ExportRecord> records_;  // by ExportArn
+  std::map<std::string, Token> tokens_;
+  std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_;
+  std::deque<std::string> queue_;
+  int running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+// Writes the objects of one export and fills item_count, billed_size_bytes and
+// export_manifest on success. Defined in export_job.cc.
+Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
+                    ExportRecord* record);
+
+}  // namespace tideline::exporter

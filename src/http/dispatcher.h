@@ -1,0 +1,48 @@
+#pragma once
+// The transport-free heart of the server: one DynamoDB JSON request in, one status + body out.
+// No sockets, no headers beyond X-Amz-Target; unit-testable on its own.
+//
+// Order of checks, as DynamoDB (and dynalite, which pins it) answers them:
+//   1. a non-empty body that is not JSON            -> 400 SerializationException (no message)
+//   2. X-Amz-Target not "DynamoDB_20120810.<Op>" for an operation Tideline knows
+//                                                    -> 400 UnknownOperationException (no message)
+//   3. an empty body, or JSON that is not an object   -> 400 SerializationException (no message)
+//   4. the operation; an ApiError it throws becomes its status and DynamoDB error body; any other
+//      exception becomes 500 InternalServerError (and is logged).
+//
+// Error bodies: {"__type":"<namespace>#<Type>"[,<extra_json>][,"message":"..."]}. The namespace
+// is the one real DynamoDB uses for that error: com.amazon.coral.validate for ValidationException,
+// com.amazon.coral.service for the Coral framework's errors (SerializationException,
+// UnknownOperationException, AccessDeniedException, the signature errors), and
+// com.amazonaws.dynamodb.v20120810 for DynamoDB's own. SerializationException and
+// TransactionCanceledException spell the member "Message"; all others "message". The member is
+// omitted when the message is empty. The SDKs key on the part after '#' and accept either case.
+
+#include <string>
+#include <string_view>
+
+#include "api/context.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+
+namespace tideline::http {
+
+struct DispatchResult {
+  int status;
+  std::string body;
+};
+
+// Maps an operation name (the part of X-Amz-Target after the dot) to its handler; nullptr if
+// unknown. Production uses api::FindOperation; tests pass a table of their own.
+using OperationLookup = api::Operation (*)(std::string_view name);
+
+// Runs one request. Never throws.
+DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body);
+DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body,
+                        OperationLookup lookup);
+
+// The DynamoDB error body for `error` (see above). Exposed for the transport's own errors
+// (e.g. 413 before a body is read).
+std::string ErrorBody(const ApiError& error);
+
+}  // namespace tideline::http

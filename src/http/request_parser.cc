@@ -1,0 +1,91 @@
+#include "http/request_parser.h"
+
+#include <boost/beast/core/string.hpp>
+
+namespace tideline::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+void Request::Clear() {
+  method = bhttp::verb::unknown;
+  version = 11;
+  target.clear();
+  amz_target.clear();
+  content_type.clear();
+  origin.clear();
+  cors_request_headers.clear();
+  cors_request_method.clear();
+  has_origin = false;
+  expect_continue = false;
+  body.clear();
+}
+
+RequestParser::RequestParser(Request* request) : request_(request) { request_->Clear(); }
+
+void RequestParser::on_request_impl(bhttp::verb method, string_view /*method_str*/,
+                                    string_view target, int version, error_code& /*ec*/) {
+  request_->method = method;
+  request_->version = version;
+  request_->target.assign(target.data(), target.size());
+}
+
+void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
+  ec = bhttp::error::bad_method;  // unreachable: this is a request parser
+}
+
+void RequestParser::on_field_impl(bhttp::field name, string_view name_string, string_view value,
+                                  error_code& /*ec*/) {
+  switch (name) {
+    case bhttp::field::content_type:
+      request_->content_type.assign(value.data(), value.size());
+      break;
+    case bhttp::field::expect:
+      // RFC 7231 5.1.1: the only defined expectation; compare case-insensitively.
+      if (beast::iequals(value, "100-continue")) request_->expect_continue = true;
+      break;
+    case bhttp::field::origin:
+      request_->has_origin = true;
+      request_->origin.assign(value.data(), value.size());
+      break;
+    case bhttp::field::access_control_request_headers:
+      request_->cors_request_headers.assign(value.data(), value.size());
+      break;
+    case bhttp::field::access_control_request_method:
+      request_->cors_request_method.assign(value.data(), value.size());
+      break;
+    case bhttp::field::unknown:
+      if (beast::iequals(name_string, "x-amz-target")) {
+        request_->amz_target.assign(value.data(), value.size());
+      }
+      break;
+    default:
+      break;  // Host, Authorization, Content-Length, Connection...: Beast or nobody needs them
+  }
+}
+
+void RequestParser::on_header_impl(error_code& /*ec*/) {}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      error_code& /*ec*/) {
+  // Content-Length is already checked against body_limit by Beast, so reserving is bounded.
+  if (content_length) request_->body.reserve(static_cast<size_t>(*content_length));
+}
+
+std::size_t RequestParser::on_body_impl(string_view body, error_code& /*ec*/) {
+  request_->body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t /*size*/, string_view /*extensions*/,
+                                         error_code& /*ec*/) {}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t /*remain*/, string_view body,
+                                              error_code& /*ec*/) {
+  request_->body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_finish_impl(error_code& /*ec*/) {}
+
+}  // namespace tideline::http

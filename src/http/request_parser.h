@@ -1,0 +1,58 @@
+#pragma once
+// An HTTP/1.1 request parser (Beast's basic_parser) that keeps only what Tideline reads: the
+// method, the target, a handful of headers and the body (Content-Length or chunked). Nothing is
+// allocated per request once the session's Request strings have grown to their working size:
+// Beast's own message/fields types would allocate one node per header.
+
+#include <boost/beast/http/basic_parser.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tideline::http {
+
+// One parsed request. Reused across the requests of a connection (Clear keeps capacity).
+struct Request {
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
+  int version = 11;  // 10 or 11
+  std::string target;
+  std::string amz_target;    // X-Amz-Target
+  std::string content_type;  // Content-Type
+  std::string origin;        // Origin (CORS)
+  std::string cors_request_headers;  // Access-Control-Request-Headers
+  std::string cors_request_method;   // Access-Control-Request-Method
+  bool has_origin = false;
+  bool expect_continue = false;  // Expect: 100-continue
+  std::string body;              // decoded body (chunked encoding removed)
+
+  void Clear();
+};
+
+// Parses one request into *request (which it clears first). Construct one per request; set
+// body_limit (bytes of decoded body, enforced for Content-Length and chunked alike) and
+// header_limit before the first put().
+class RequestParser : public boost::beast::http::basic_parser<true> {
+ public:
+  explicit RequestParser(Request* request);
+
+ private:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+
+  void on_request_impl(boost::beast::http::verb method, string_view method_str,
+                       string_view target, int version, error_code& ec) override;
+  void on_response_impl(int, string_view, int, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                     error_code& ec) override;
+  void on_header_impl(error_code& ec) override;
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         error_code& ec) override;
+  std::size_t on_body_impl(string_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
+  std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+  void on_finish_impl(error_code& ec) override;
+
+  Request* request_;
+};
+
+}  // namespace tideline::http

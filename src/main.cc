@@ -1,0 +1,153 @@
+// tideline: command line, start-up and shutdown of the server.
+//
+//   tideline serve [--host 127.0.0.1] [--port 8000] [--data-dir ./data] [--region us-east-1]
+//                  [--account-id 000000000000] [--export-dir DIR] [--s3-endpoint URL] [--sync]
+//                  [--threads N] [--max-exports N] [--export-threads N] [--log-level info]
+//   tideline --version | --help
+//
+// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
+// second signal during that exits at once.
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <thread>
+
+#include "api/context.h"
+#include "http/server.h"
+#include "storage/storage.h"
+
+namespace {
+
+using namespace tideline;
+
+// Blocks the shutdown signals in the calling thread; threads started afterwards (RocksDB's,
+// the HTTP workers) inherit the mask, so only sigwait() below ever sees them.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that went away is an error code, not a death
+  return set;
+}
+
+int WaitForSignal(const sigset_t& set) {
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+int Serve(const api::ServerConfig& config, const std::string& log_level) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("tideline"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  const sigset_t signals = BlockShutdownSignals();
+
+  std::error_code fs_error;
+  std::filesystem::create_directories(config.data_dir, fs_error);
+  if (fs_error) {
+    spdlog::critical("cannot create data dir {}: {}", config.data_dir, fs_error.message());
+    return 1;
+  }
+  std::unique_ptr<storage::Storage> storage;
+  storage::StorageOptions storage_options;
+  storage_options.data_dir = config.data_dir;
+  storage_options.sync_writes = config.sync_writes;
+  if (Status s = storage::Storage::Open(storage_options, &storage); !s.ok()) {
+    spdlog::critical("cannot open storage in {}: {}", config.data_dir, s.ToString());
+    return 1;
+  }
+
+  api::Context ctx{config, *storage};
+
+  // ---- export service hook ----------------------------------------------------------------
+  // exporter::ExportService is not written yet, so ctx.exports stays null and the export
+  // operations answer accordingly. When it lands: construct it here from (config, *storage),
+  // let it resume or fail unfinished jobs, set ctx.exports to it, and stop it after
+  // server.Wait() below, before the storage closes.
+  // ------------------------------------------------------------------------------------------
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads = config.threads;
+  http::Server server(ctx, options);
+  if (Status s = server.Start(); !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return 1;
+  }
+  spdlog::info("tideline {} listening on http://{}:{} (data dir {}, region {}, sync writes {})",
+               TIDELINE_VERSION, config.host, server.port(), config.data_dir, config.region,
+               config.sync_writes ? "on" : "off");
+
+  const int sig = WaitForSignal(signals);
+  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::thread([signals] {
+    WaitForSignal(signals);
+    spdlog::warn("second signal: exiting without a clean shutdown");
+    std::_Exit(1);
+  }).detach();
+
+  server.Stop();
+  server.Wait();
+  // (export service stop goes here; see the hook above)
+  storage.reset();  // flushes and closes RocksDB
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("Tideline: a DynamoDB-compatible server with point-in-time recovery and exports",
+               "tideline");
+  app.set_version_flag("--version", "tideline " TIDELINE_VERSION);
+  app.require_subcommand(1);
+
+  api::ServerConfig config;
+  std::string log_level = "info";
+  CLI::App* serve = app.add_subcommand("serve", "Run the DynamoDB-compatible HTTP server");
+  serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", config.port, "TCP port (0 = any free port)")->capture_default_str();
+  serve->add_option("--data-dir", config.data_dir, "Directory of the database")
+      ->capture_default_str();
+  serve->add_option("--region", config.region, "AWS region reported in ARNs and endpoints")
+      ->capture_default_str();
+  serve->add_option("--account-id", config.account_id, "AWS account id reported in ARNs")
+      ->capture_default_str();
+  serve->add_option("--export-dir", config.export_dir,
+                    "Local directory standing for S3 (default <data-dir>/s3)");
+  serve->add_option("--s3-endpoint", config.s3_endpoint,
+                    "Send exports to this S3-compatible endpoint instead of --export-dir");
+  serve->add_flag("--sync", config.sync_writes, "fsync the write-ahead log on every write");
+  serve->add_option("--threads", config.threads, "HTTP threads (0 = hardware concurrency)")
+      ->capture_default_str();
+  serve->add_option("--max-exports", config.max_exports_in_flight,
+                    "Exports that may be in progress at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--export-threads", config.export_threads, "Threads writing export files")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--log-level", log_level, "trace, debug, info, warn, error or critical")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (config.export_dir.empty()) {
+    config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();
+  }
+  return Serve(config, log_level);
+}

@@ -1,0 +1,319 @@
+#include "storage/storage.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "storage/key_layout.h"
+#include "storage/storage_impl.h"
+
+namespace tideline::storage {
+
+uint64_t WallClockMicros() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+uint64_t Storage::Impl::NextCommitTs() {
+  uint64_t ts = std::max(WallClockMicros(), last_commit_ts.load() + 1);
+  last_commit_ts.store(ts);
+  return ts;
+}
+
+std::shared_ptr<LiveStats> Storage::Impl::StatsFor(uint64_t table_id) {
+  std::shared_lock lock(catalog_mu);
+  auto it = stats.find(table_id);
+  return it == stats.end() ? nullptr : it->second;
+}
+
+bool Storage::Impl::TableLive(uint64_t table_id) const {
+  std::shared_lock lock(catalog_mu);
+  return stats.count(table_id) > 0;
+}
+
+std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
+  auto cuts = std::make_shared<CutMap>();
+  const uint64_t now = last_commit_ts.load();
+  {
+    std::shared_lock lock(catalog_mu);
+    for (const auto& [name, t] : tables) {
+      uint64_t cut = now;
+      if (t->pitr_enabled) {
+        const uint64_t window = static_cast<uint64_t>(t->recovery_days) * 86400ull * 1000000ull;
+        cut = std::max(t->pitr_since_us, now > window ? now - window : 0);
+      }
+      (*cuts)[t->id] = cut;
+    }
+  }
+  std::lock_guard lock(const_cast<std::mutex&>(pins_mu));
+  for (const auto& [table_id, ts] : pins) {
+    auto it = cuts->find(table_id);
+    if (it != cuts->end() && ts < it->second) it->second = ts;
+  }
+  return cuts;
+}
+
+Status Storage::Impl::ReadLatest(uint64_t table_id, std::string_view user_key, uint64_t as_of,
+                                 std::string* raw_value, bool* found) const {
+  *found = false;
+  std::string start = layout::ItemKey(table_id, user_key, as_of);
+  // Every version of the key lies below prefix + 0xff*8; nothing past it concerns us.
+  std::string end = layout::ItemKey(table_id, user_key, 0);
+  end.push_back('\0');
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  it->Seek(start);
+  if (!it->Valid()) return FromRocks(it->status());
+  // Within the bounds every key is a version of this user key at or before as_of.
+  raw_value->assign(it->value().data(), it->value().size());
+  *found = true;
+  return Status::OK();
+}
+
+Storage::HistoryPin::~HistoryPin() {
+  std::lock_guard lock(impl_->pins_mu);
+  auto range = impl_->pins.equal_range(table_id_);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == ts_) {
+      impl_->pins.erase(it);
+      break;
+    }
+  }
+}
+
+Storage::Storage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Storage::~Storage() {
+  if (impl_ && impl_->db) {
+    std::string v;
+    layout::PutU64BE(&v, impl_->last_commit_ts.load());
+    impl_->db->Put(impl_->write_options, std::string(1, layout::kClock), v).PermitUncheckedError();
+    impl_->db->FlushWAL(true).PermitUncheckedError();
+    impl_->db->Close().PermitUncheckedError();
+  }
+}
+
+Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* out) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
+
+  rocksdb::Options ro;
+  ro.create_if_missing = true;
+  ro.IncreaseParallelism(2);
+  ro.max_background_jobs = 2;
+  ro.write_buffer_size = 32 << 20;
+  ro.max_write_buffer_number = 3;
+  ro.compression = rocksdb::kLZ4Compression;
+  ro.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  table.cache_index_and_filter_blocks = true;
+  table.block_size = 16 << 10;
+  ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  Impl* raw = impl.get();
+  ro.compaction_filter_factory =
+      NewHistoryCollectorFactory([raw] { return raw->ComputeCuts(); });
+
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
+  if (!s.ok() && s.IsInvalidArgument()) {
+    // Compression libraries missing from this RocksDB build: fall back to none.
+    ro.compression = rocksdb::kNoCompression;
+    ro.bottommost_compression = rocksdb::kNoCompression;
+    s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
+  }
+  if (!s.ok()) return FromRocks(s);
+  impl->db.reset(db);
+  impl->write_options.sync = options.sync_writes;
+
+  // Load the catalog and the table statistics.
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(std::string(1, layout::kCatalog));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(&layout::kCatalog, 1)); it->Next()) {
+    auto meta = std::make_shared<TableMeta>();
+    if (!ParseTableMeta(it->value().ToStringView(), meta.get())) {
+      return Status::Corruption("bad catalog entry " + it->key().ToString());
+    }
+    auto stats = std::make_shared<LiveStats>();
+    std::string sv;
+    if (db->Get(rocksdb::ReadOptions(), layout::StatsKey(meta->id), &sv).ok() && sv.size() == 16) {
+      stats->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
+      stats->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
+    }
+    impl->stats[meta->id] = stats;
+    impl->tables[meta->name] = std::move(meta);
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  std::string v;
+  if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kNextTableId), &v).ok() &&
+      v.size() == 8) {
+    impl->next_table_id = layout::GetU64BE(v.data());
+  }
+  if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kClock), &v).ok() && v.size() == 8) {
+    impl->last_commit_ts = layout::GetU64BE(v.data());
+  }
+  out->reset(new Storage(std::move(impl)));
+  return Status::OK();
+}
+
+uint64_t Storage::Now() const {
+  // Taking the write lock makes every commit that got a timestamp before now visible.
+  std::lock_guard lock(impl_->write_mu);
+  uint64_t now = std::max(WallClockMicros(), impl_->last_commit_ts.load());
+  impl_->last_commit_ts.store(now);
+  return now;
+}
+
+std::shared_ptr<const TableMeta> Storage::FindTable(std::string_view name) const {
+  std::shared_lock lock(impl_->catalog_mu);
+  auto it = impl_->tables.find(name);
+  return it == impl_->tables.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
+  std::shared_lock lock(impl_->catalog_mu);
+  std::vector<std::shared_ptr<const TableMeta>> out;
+  out.reserve(impl_->tables.size());
+  for (const auto& [name, t] : impl_->tables) out.push_back(t);
+  return out;
+}
+
+Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created) {
+  std::lock_guard wlock(impl_->write_mu);
+  std::unique_lock lock(impl_->catalog_mu);
+  if (impl_->tables.count(meta.name)) return Status::Busy("table exists");
+  meta.id = impl_->next_table_id++;
+  rocksdb::WriteBatch batch;
+  std::string next;
+  layout::PutU64BE(&next, impl_->next_table_id);
+  batch.Put(std::string(1, layout::kNextTableId), next);
+  batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
+  std::string zero(16, '\0');
+  batch.Put(layout::StatsKey(meta.id), zero);
+  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return FromRocks(s);
+  auto shared = std::make_shared<const TableMeta>(std::move(meta));
+  impl_->tables[shared->name] = shared;
+  impl_->stats[shared->id] = std::make_shared<LiveStats>();
+  if (created) *created = shared;
+  return Status::OK();
+}
+
+Status Storage::UpdateTable(const TableMeta& meta) {
+  std::lock_guard wlock(impl_->write_mu);
+  std::unique_lock lock(impl_->catalog_mu);
+  auto it = impl_->tables.find(meta.name);
+  if (it == impl_->tables.end() || it->second->id != meta.id) {
+    return Status::NotFound("table " + meta.name);
+  }
+  rocksdb::Status s =
+      impl_->db->Put(impl_->write_options, layout::CatalogKey(meta.name), SerializeTableMeta(meta));
+  if (!s.ok()) return FromRocks(s);
+  it->second = std::make_shared<const TableMeta>(meta);
+  return Status::OK();
+}
+
+Status Storage::DeleteTable(std::string_view name) {
+  std::lock_guard wlock(impl_->write_mu);
+  std::unique_lock lock(impl_->catalog_mu);
+  auto it = impl_->tables.find(name);
+  if (it == impl_->tables.end()) return Status::NotFound("table " + std::string(name));
+  const uint64_t id = it->second->id;
+  rocksdb::WriteBatch batch;
+  batch.Delete(layout::CatalogKey(name));
+  batch.Delete(layout::StatsKey(id));
+  batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
+  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return FromRocks(s);
+  impl_->tables.erase(it);
+  impl_->stats.erase(id);
+  return Status::OK();
+}
+
+TableStats Storage::Stats(uint64_t table_id) const {
+  auto s = impl_->StatsFor(table_id);
+  if (!s) return {};
+  return {s->item_count.load(), s->size_bytes.load()};
+}
+
+Status Storage::Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
+                    std::string* item_json, bool* found) const {
+  std::string raw;
+  Status s = impl_->ReadLatest(table_id, user_key, as_of_us, &raw, found);
+  if (!s.ok() || !*found) return s;
+  std::string_view json;
+  size_t size;
+  if (!layout::ParseVersion(raw, &json, &size)) {
+    *found = false;
+    return Status::OK();
+  }
+  item_json->assign(json);
+  return Status::OK();
+}
+
+Status Storage::PutMeta(std::string_view key, std::string_view value) {
+  std::string k(1, layout::kMeta);
+  k.append(key);
+  return FromRocks(impl_->db->Put(impl_->write_options, k, rocksdb::Slice(value.data(), value.size())));
+}
+
+Status Storage::GetMeta(std::string_view key, std::string* value) const {
+  std::string k(1, layout::kMeta);
+  k.append(key);
+  return FromRocks(impl_->db->Get(rocksdb::ReadOptions(), k, value));
+}
+
+Status Storage::DeleteMeta(std::string_view key) {
+  std::string k(1, layout::kMeta);
+  k.append(key);
+  return FromRocks(impl_->db->Delete(impl_->write_options, k));
+}
+
+Status Storage::ScanMeta(std::string_view prefix,
+                         const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::string start(1, layout::kMeta);
+  start.append(prefix);
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    std::string_view key = it->key().ToStringView().substr(1);
+    if (!fn(key, it->value().ToStringView())) break;
+  }
+  return FromRocks(it->status());
+}
+
+std::shared_ptr<Storage::HistoryPin> Storage::PinHistory(uint64_t table_id, uint64_t ts) {
+  std::lock_guard lock(impl_->pins_mu);
+  impl_->pins.emplace(table_id, ts);
+  return std::make_shared<HistoryPin>(impl_.get(), table_id, ts);
+}
+
+Status Storage::CompactTable(uint64_t table_id) {
+  std::string begin = layout::TablePrefix(table_id), end = layout::TableEnd(table_id);
+  rocksdb::Slice b(begin), e(end);
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(impl_->db->CompactRange(options, &b, &e));
+}
+
+uint64_t Storage::TEST_CountVersions(uint64_t table_id) const {
+  std::string begin = layout::TablePrefix(table_id), end = layout::TableEnd(table_id);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro));
+  uint64_t n = 0;
+  for (it->Seek(begin); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+}  // namespace tideline::storage

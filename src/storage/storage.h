@@ -1,0 +1,150 @@
+#pragma once
+// Storage: the only module that includes RocksDB. Multi-version items, the table catalog, a
+// small metadata key space for other modules, and history retention for PITR.
+//
+// Every write is stamped with a commit timestamp (microseconds since the Unix epoch) from one
+// monotonic clock, assigned and committed under one write lock, so that once Write() returns,
+// every version with a timestamp <= the returned one is visible: a read "as of T" for any
+// T <= Now() is stable. Versions are kept while a read at a restorable time may need them and
+// collected by a compaction filter beyond that (see storage/history_gc.h).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/table_meta.h"
+
+namespace tideline::storage {
+
+struct StorageOptions {
+  std::string data_dir;
+  bool sync_writes = false;  // fsync the WAL on every write (survives power loss, slower)
+};
+
+struct TableStats {
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
+// Iterates the visible items of one table as of a time: for each user key in [lower, upper) the
+// newest version with commit ts <= as_of, deletions skipped. Forward or reverse key order.
+class ItemCursor {
+ public:
+  virtual ~ItemCursor() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view user_key() const = 0;
+  // wire JSON of the item map; valid until the next call to Next()
+  virtual std::string_view item_json() const = 0;
+  virtual size_t item_size() const = 0;            // DynamoDB size of the item
+  virtual uint64_t commit_ts() const = 0;
+  virtual Status status() const = 0;
+};
+
+class Storage;
+
+// A cursor bound that excludes `user_key` and everything before it: pass it as `lower` to
+// resume a forward cursor after an ExclusiveStartKey. (To resume a reverse cursor, pass the
+// user key itself as `upper`.)
+std::string KeyAfter(std::string_view user_key);
+
+// The view a Write() callback gets: read the latest versions and stage writes. All staged
+// writes commit atomically with one commit timestamp; if the callback throws, nothing is
+// written and the exception propagates to the caller of Write().
+class WriteTxn {
+ public:
+  // The latest version of an item (including this transaction's staged writes).
+  Status Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
+             bool* found);
+  void Put(const TableMeta& table, std::string_view user_key, std::string item_json,
+           size_t item_size);
+  void Delete(const TableMeta& table, std::string_view user_key);
+
+ private:
+  friend class Storage;
+  struct Op {
+    uint64_t table_id;
+    std::string user_key;
+    bool is_delete;
+    std::string item_json;
+    size_t item_size;
+  };
+  struct OldVersion {
+    bool found;
+    size_t size;
+  };
+  explicit WriteTxn(Storage* storage) : storage_(storage) {}
+  Status LoadOld(const TableMeta& table, std::string_view user_key, std::string* item_json,
+                 OldVersion* old);
+  Storage* storage_;
+  std::vector<Op> ops_;
+};
+
+class Storage {
+ public:
+  // Opens (creating if needed) the database under options.data_dir.
+  static Status Open(const StorageOptions& options, std::unique_ptr<Storage>* out);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  // ---- commit clock ----
+  // The newest commit timestamp that is safe to read at (all writes <= it are visible).
+  uint64_t Now() const;
+
+  // ---- catalog ----
+  std::shared_ptr<const TableMeta> FindTable(std::string_view name) const;
+  std::vector<std::shared_ptr<const TableMeta>> ListTables() const;  // sorted by name
+  // Assigns meta.id; Status::Busy if a table of that name exists.
+  Status CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created);
+  // Replaces the metadata of an existing table (same name and id).
+  Status UpdateTable(const TableMeta& meta);
+  // Removes the table and its items (history included).
+  Status DeleteTable(std::string_view name);
+  TableStats Stats(uint64_t table_id) const;
+
+  // ---- items ----
+  // The newest version of `user_key` with commit ts <= as_of_us; *found=false when absent or
+  // deleted.
+  Status Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
+             std::string* item_json, bool* found) const;
+  // A cursor over user keys in [lower, upper) ("" upper = to the end of the table).
+  std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us,
+                                        std::string lower, std::string upper,
+                                        bool reverse = false) const;
+  // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
+  // the timestamp of the commit (0 if nothing was staged).
+  Status Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr);
+
+  // ---- metadata key space for other modules (export records, client tokens) ----
+  Status PutMeta(std::string_view key, std::string_view value);
+  Status GetMeta(std::string_view key, std::string* value) const;  // NotFound when absent
+  Status DeleteMeta(std::string_view key);
+  // Calls fn(key, value) for every key starting with prefix, in key order, until fn is false.
+  Status ScanMeta(std::string_view prefix,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+  // ---- history retention ----
+  // Keeps every version visible at `ts` of `table_id` from collection until the pin is
+  // released (an export reading as of ts holds one).
+  class HistoryPin;
+  std::shared_ptr<HistoryPin> PinHistory(uint64_t table_id, uint64_t ts);
+  // Compacts the table's key range now, collecting history beyond its retention.
+  Status CompactTable(uint64_t table_id);
+  // Number of stored versions (tombstones included) of a table: for tests of collection.
+  uint64_t TEST_CountVersions(uint64_t table_id) const;
+
+  struct Impl;
+
+ private:
+  friend class WriteTxn;
+  explicit Storage(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tideline::storage

@@ -1,0 +1,73 @@
+#pragma once
+// Storage::Impl: shared by storage.cc (catalog, meta, clock), write_txn.cc and item_cursor.cc.
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "storage/history_gc.h"
+#include "storage/storage.h"
+
+namespace tideline::storage {
+
+struct LiveStats {
+  std::atomic<int64_t> item_count{0};
+  std::atomic<int64_t> size_bytes{0};
+};
+
+class Storage::HistoryPin {
+ public:
+  HistoryPin(Storage::Impl* impl, uint64_t table_id, uint64_t ts)
+      : impl_(impl), table_id_(table_id), ts_(ts) {}
+  ~HistoryPin();
+  uint64_t table_id() const { return table_id_; }
+  uint64_t ts() const { return ts_; }
+
+ private:
+  Storage::Impl* impl_;
+  uint64_t table_id_;
+  uint64_t ts_;
+};
+
+struct Storage::Impl {
+  StorageOptions options;
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::WriteOptions write_options;
+
+  // Serialises commits: a timestamp is assigned and its batch written under this lock, so
+  // every ts <= last_commit_ts is visible once the lock is released.
+  std::mutex write_mu;
+  std::atomic<uint64_t> last_commit_ts{0};
+
+  mutable std::shared_mutex catalog_mu;
+  std::map<std::string, std::shared_ptr<const TableMeta>, std::less<>> tables;
+  std::unordered_map<uint64_t, std::shared_ptr<LiveStats>> stats;
+  uint64_t next_table_id = 1;
+
+  std::mutex pins_mu;
+  std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts
+
+  // A commit timestamp strictly greater than every earlier one. Caller holds write_mu.
+  uint64_t NextCommitTs();
+  std::shared_ptr<LiveStats> StatsFor(uint64_t table_id);
+  bool TableLive(uint64_t table_id) const;
+  std::shared_ptr<const CutMap> ComputeCuts() const;
+  Status ReadLatest(uint64_t table_id, std::string_view user_key, uint64_t as_of,
+                    std::string* raw_value, bool* found) const;
+};
+
+uint64_t WallClockMicros();
+
+inline Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  if (s.IsBusy()) return Status::Busy(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+}  // namespace tideline::storage

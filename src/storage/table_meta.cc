@@ -1,0 +1,125 @@
+#include "storage/table_meta.h"
+
+#include "json/json.h"
+
+namespace tideline::storage {
+
+namespace {
+
+void WriteInt(json::Writer& w, const char* key, int64_t v) {
+  w.Key(key);
+  w.Int64(v);
+}
+void WriteStr(json::Writer& w, const char* key, std::string_view v) {
+  w.Key(key);
+  json::WriteString(w, v);
+}
+
+int64_t GetInt(const json::Value& o, const char* key) {
+  const json::Value* v = json::Find(o, key);
+  return v && v->IsInt64() ? v->GetInt64() : 0;
+}
+std::string GetStr(const json::Value& o, const char* key) {
+  const json::Value* v = json::Find(o, key);
+  return v && v->IsString() ? std::string(json::AsView(*v)) : std::string();
+}
+
+}  // namespace
+
+std::string SerializeTableMeta(const TableMeta& m) {
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  WriteStr(w, "name", m.name);
+  w.Key("id");
+  w.Uint64(m.id);
+  WriteStr(w, "uuid", m.table_uuid);
+  WriteStr(w, "hash_name", m.key_schema.hash_name);
+  WriteStr(w, "hash_type", model::AvTypeName(m.key_schema.hash_type));
+  WriteStr(w, "range_name", m.key_schema.range_name);
+  WriteStr(w, "range_type", model::AvTypeName(m.key_schema.range_type));
+  w.Key("attrs");
+  w.StartArray();
+  for (const auto& [name, type] : m.attribute_definitions) {
+    w.StartArray();
+    json::WriteString(w, name);
+    w.String(model::AvTypeName(type));
+    w.EndArray();
+  }
+  w.EndArray();
+  WriteStr(w, "billing_mode", m.billing_mode);
+  WriteInt(w, "rcu", m.read_capacity);
+  WriteInt(w, "wcu", m.write_capacity);
+  WriteInt(w, "created_ms", m.creation_time_ms);
+  WriteInt(w, "billing_change_ms", m.last_billing_mode_change_ms);
+  WriteInt(w, "increase_ms", m.last_throughput_increase_ms);
+  WriteInt(w, "decrease_ms", m.last_throughput_decrease_ms);
+  WriteInt(w, "decreases_today", m.throughput_decreases_today);
+  w.Key("tags");
+  w.StartArray();
+  for (const auto& [k, v] : m.tags) {
+    w.StartArray();
+    json::WriteString(w, k);
+    json::WriteString(w, v);
+    w.EndArray();
+  }
+  w.EndArray();
+  w.Key("deletion_protection");
+  w.Bool(m.deletion_protection);
+  w.Key("pitr");
+  w.Bool(m.pitr_enabled);
+  WriteInt(w, "recovery_days", m.recovery_days);
+  w.Key("pitr_since_us");
+  w.Uint64(m.pitr_since_us);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+bool ParseTableMeta(std::string_view text, TableMeta* m) {
+  json::Document doc;
+  if (!json::Parse(text, &doc, nullptr) || !doc.IsObject()) return false;
+  m->name = GetStr(doc, "name");
+  const json::Value* id = json::Find(doc, "id");
+  if (m->name.empty() || !id || !id->IsUint64()) return false;
+  m->id = id->GetUint64();
+  m->table_uuid = GetStr(doc, "uuid");
+  m->key_schema.hash_name = GetStr(doc, "hash_name");
+  m->key_schema.range_name = GetStr(doc, "range_name");
+  if (!model::AvTypeFromName(GetStr(doc, "hash_type"), &m->key_schema.hash_type)) return false;
+  if (!model::AvTypeFromName(GetStr(doc, "range_type"), &m->key_schema.range_type)) return false;
+  m->attribute_definitions.clear();
+  if (const json::Value* attrs = json::Find(doc, "attrs"); attrs && attrs->IsArray()) {
+    for (const auto& a : attrs->GetArray()) {
+      if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) return false;
+      model::AvType t;
+      if (!model::AvTypeFromName(json::AsView(a[1]), &t)) return false;
+      m->attribute_definitions.emplace_back(std::string(json::AsView(a[0])), t);
+    }
+  }
+  m->billing_mode = GetStr(doc, "billing_mode");
+  m->read_capacity = GetInt(doc, "rcu");
+  m->write_capacity = GetInt(doc, "wcu");
+  m->creation_time_ms = GetInt(doc, "created_ms");
+  m->last_billing_mode_change_ms = GetInt(doc, "billing_change_ms");
+  m->last_throughput_increase_ms = GetInt(doc, "increase_ms");
+  m->last_throughput_decrease_ms = GetInt(doc, "decrease_ms");
+  m->throughput_decreases_today = GetInt(doc, "decreases_today");
+  m->tags.clear();
+  if (const json::Value* tags = json::Find(doc, "tags"); tags && tags->IsArray()) {
+    for (const auto& t : tags->GetArray()) {
+      if (!t.IsArray() || t.Size() != 2 || !t[0].IsString() || !t[1].IsString()) return false;
+      m->tags.emplace_back(std::string(json::AsView(t[0])), std::string(json::AsView(t[1])));
+    }
+  }
+  const json::Value* dp = json::Find(doc, "deletion_protection");
+  m->deletion_protection = dp && dp->IsBool() && dp->GetBool();
+  const json::Value* pitr = json::Find(doc, "pitr");
+  m->pitr_enabled = pitr && pitr->IsBool() && pitr->GetBool();
+  m->recovery_days = static_cast<int>(GetInt(doc, "recovery_days"));
+  if (m->recovery_days < 1 || m->recovery_days > 35) m->recovery_days = 35;
+  const json::Value* since = json::Find(doc, "pitr_since_us");
+  m->pitr_since_us = since && since->IsUint64() ? since->GetUint64() : 0;
+  return true;
+}
+
+}  // namespace tideline::storage

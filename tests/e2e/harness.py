@@ -1,0 +1,456 @@
+"""End-to-end test harness: runs the real build/tideline and drives it like a client would.
+
+Every test class that derives from ServerTestCase gets its own server, started in setUpClass on a
+free port with a fresh temporary data directory, and stopped (SIGTERM) in tearDownClass. A test
+reaches it through boto3 (self.client, self.resource), through the AWS CLI (self.aws(...)) or
+through raw HTTP (self.raw(...)) when it needs bytes that no SDK would send.
+
+Environment:
+  TIDELINE_BIN    the server binary (default: <repo>/build/tideline)
+  E2E_KEEP_DATA=1 keep the temporary data directories (and server logs) after the run
+"""
+
+import base64
+import contextlib
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+import zlib
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("TIDELINE_BIN") or os.path.join(REPO, "build", "tideline")
+REGION = "us-east-1"
+ACCOUNT = "000000000000"
+TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+# DynamoDB refuses HTTP bodies larger than 16 MiB.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+# 400 KB, counted the way DynamoDB counts item sizes.
+MAX_ITEM_BYTES = 400 * 1024
+
+# Dummy credentials: the server accepts any well-formed SigV4 signature for now.
+CREDS = {"AWS_ACCESS_KEY_ID": "AKIDTIDELINETEST", "AWS_SECRET_ACCESS_KEY": "tideline-secret"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def random_name(prefix="tl"):
+    return prefix + "_" + "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
+
+
+class ServerError(Exception):
+    pass
+
+
+class TidelineServer:
+    """One tideline process on 127.0.0.1:<free port> over a data directory that outlives restarts."""
+
+    def __init__(self, data_dir=None, extra_args=(), region=REGION, account_id=ACCOUNT):
+        self.tmp = tempfile.mkdtemp(prefix="tideline-e2e-")
+        self.data_dir = data_dir or os.path.join(self.tmp, "data")
+        self.extra_args = list(extra_args)
+        self.region = region
+        self.account_id = account_id
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(self.tmp, "server.log")
+        self.stdout_path = os.path.join(self.tmp, "server.stdout")
+        self.starts = 0
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def command(self, port):
+        return [BIN, "serve", "--host", "127.0.0.1", "--port", str(port),
+                "--data-dir", self.data_dir, "--region", self.region,
+                "--account-id", self.account_id] + self.extra_args
+
+    def start(self, timeout=30):
+        if not os.access(BIN, os.X_OK):
+            raise ServerError(f"server binary {BIN} not found; build it first (scripts/test.sh)")
+        # A free port can be taken by someone else between our probe and the server's bind;
+        # try a few ports before giving up.
+        last = ""
+        for _ in range(3):
+            self.port = free_port()
+            self.starts += 1
+            log = open(self.log_path, "ab")
+            log.write(f"\n===== start #{self.starts}: {' '.join(self.command(self.port))}\n".encode())
+            log.flush()
+            out = open(self.stdout_path, "ab")
+            self.proc = subprocess.Popen(self.command(self.port), stdout=out, stderr=log,
+                                         stdin=subprocess.DEVNULL)
+            log.close()
+            out.close()
+            if self._wait_healthy(timeout):
+                return self
+            last = self.log_tail()
+            self._reap()
+        raise ServerError(f"tideline did not become healthy on 127.0.0.1:{self.port}\n{last}")
+
+    def _wait_healthy(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return True
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+
+    def _reap(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc:
+            self.proc.wait()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        """Sends `sig` and waits; returns the exit code. Kills -9 and raises if it hangs."""
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise ServerError(f"tideline did not exit within {timeout}s of signal {sig}")
+        return self.proc.returncode
+
+    def kill9(self):
+        """SIGKILL: no chance to flush anything that was not already durable."""
+        self.proc.kill()
+        self.proc.wait()
+        return self.proc.returncode
+
+    def restart(self):
+        if self.alive():
+            self.stop()
+        return self.start()
+
+    def cleanup(self):
+        with contextlib.suppress(Exception):
+            self._reap()
+        if os.environ.get("E2E_KEEP_DATA") != "1":
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- diagnostics -----------------------------------------------------------------------
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stdout_text(self):
+        try:
+            with open(self.stdout_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, lines=40):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    # --- clients ---------------------------------------------------------------------------
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def _config(self, **kw):
+        # No retries: a test must see the first answer; short timeouts so a hung server fails
+        # the test instead of the run.
+        return Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=60, **kw)
+
+    def client(self, validate=True):
+        """boto3 low-level client. validate=False turns off botocore's own parameter checks so
+        that invalid requests reach the server."""
+        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                            aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                            config=self._config(parameter_validation=validate))
+
+    def resource(self):
+        return boto3.resource("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                              aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                              config=self._config())
+
+
+class RawResponse:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # lower-cased names
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"<HTTP {self.status} {self.body[:300]!r}>"
+
+
+def sign_headers(host, body, target):
+    """Headers of a properly SigV4-signed DynamoDB request (what any SDK sends)."""
+    headers = {"Content-Type": "application/x-amz-json-1.0", "Host": host}
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    req = botocore.awsrequest.AWSRequest(method="POST", url=f"http://{host}/", data=body,
+                                         headers=headers)
+    creds = botocore.credentials.Credentials(CREDS["AWS_ACCESS_KEY_ID"],
+                                             CREDS["AWS_SECRET_ACCESS_KEY"])
+    botocore.auth.SigV4Auth(creds, "dynamodb", REGION).add_auth(req)
+    return dict(req.headers.items())
+
+
+def raw_request(port, body=b"", target="DynamoDB_20120810.ListTables", method="POST",
+                path="/", headers=None, sign=True, timeout=30, conn=None):
+    """One HTTP request with exactly these bytes. `target=None` omits X-Amz-Target; `headers`
+    override or add (a value of None removes a header). Returns a RawResponse."""
+    if isinstance(body, str):
+        body = body.encode()
+    host = f"127.0.0.1:{port}"
+    if sign and method == "POST":
+        hdrs = sign_headers(host, body, target)
+    else:
+        hdrs = {"Host": host}
+        if method == "POST":
+            hdrs["Content-Type"] = "application/x-amz-json-1.0"
+            if target is not None:
+                hdrs["X-Amz-Target"] = target
+    for k, v in (headers or {}).items():
+        for existing in [e for e in hdrs if e.lower() == k.lower()]:
+            del hdrs[existing]
+        if v is not None:
+            hdrs[k] = v
+    own = conn is None
+    if own:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body if method == "POST" else None, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        return RawResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+    finally:
+        if own:
+            conn.close()
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+class CliError(Exception):
+    def __init__(self, returncode, stdout, stderr):
+        super().__init__(f"aws exited {returncode}: {stderr.strip()[-2000:]}")
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def run_aws_cli(endpoint, *args, check=True, timeout=120):
+    """Runs `aws --endpoint-url <endpoint> dynamodb <args>`; returns its parsed JSON output
+    (None when it prints nothing). Raises CliError on a non-zero exit when check is set."""
+    env = dict(os.environ)
+    env.update(CREDS)
+    env.update({"AWS_DEFAULT_REGION": REGION, "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1",
+                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
+    env.pop("AWS_PROFILE", None)
+    cmd = ["aws", "--endpoint-url", endpoint, "--region", REGION, "--output", "json",
+           "dynamodb"] + list(args)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        if check:
+            raise CliError(proc.returncode, proc.stdout, proc.stderr)
+        return proc
+    return json.loads(proc.stdout) if proc.stdout.strip() else None
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test class with its own running server. Subclasses may set SERVER_ARGS."""
+
+    SERVER_ARGS = ()
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = TidelineServer(extra_args=cls.SERVER_ARGS).start()
+        cls._make_clients()
+        try:
+            cls._create_class_tables()
+        except BaseException:
+            cls.server.stop()
+            cls.server.cleanup()
+            raise
+
+    @classmethod
+    def _make_clients(cls):
+        cls.client = cls.server.client()
+        cls.raw_client = cls.server.client(validate=False)
+        cls.resource = cls.server.resource()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server:
+            try:
+                if cls.server.alive():
+                    rc = cls.server.stop()
+                    if rc != 0:
+                        raise ServerError(f"tideline exited {rc} on SIGTERM\n"
+                                          f"{cls.server.log_tail()}")
+            finally:
+                cls.server.cleanup()
+        super().tearDownClass()
+
+    def tearDown(self):
+        # A server that died during a test is a failure of that test, with its log attached.
+        # Restart it so that the rest of the class still runs.
+        if self.server and not self.server.alive():
+            rc = self.server.proc.returncode
+            tail = self.server.log_tail()
+            self.server.start()
+            type(self)._make_clients()
+            self.fail(f"tideline died during this test (exit {rc}); log tail:\n{tail}")
+
+    # --- tables ----------------------------------------------------------------------------
+
+    # Tables made once per class: {attribute: (hash_key, range_key)}, e.g.
+    # {"range_table": (("pk", "S"), ("sk", "N"))} makes cls.range_table the name of such a table.
+    TABLES = {}
+
+    @classmethod
+    def _create_class_tables(cls):
+        for attr, (hash_key, range_key) in cls.TABLES.items():
+            setattr(cls, attr, cls.create_table(hash_key, range_key))
+
+    @classmethod
+    def create_table(cls, hash_key=("pk", "S"), range_key=None, name=None, wait=True, **kw):
+        """Creates a PAY_PER_REQUEST table (unless kw says otherwise) and returns its name."""
+        name = name or random_name()
+        schema = [{"AttributeName": hash_key[0], "KeyType": "HASH"}]
+        defs = [{"AttributeName": hash_key[0], "AttributeType": hash_key[1]}]
+        if range_key:
+            schema.append({"AttributeName": range_key[0], "KeyType": "RANGE"})
+            defs.append({"AttributeName": range_key[0], "AttributeType": range_key[1]})
+        if "ProvisionedThroughput" not in kw:
+            kw.setdefault("BillingMode", "PAY_PER_REQUEST")
+        cls.client.create_table(TableName=name, KeySchema=schema, AttributeDefinitions=defs,
+                                **kw)
+        if wait:
+            cls.wait_active(name)
+        return name
+
+    @classmethod
+    def wait_active(cls, name, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            status = cls.client.describe_table(TableName=name)["Table"]["TableStatus"]
+            if status == "ACTIVE":
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"table {name} still {status} after {timeout}s")
+            time.sleep(0.1)
+
+    @classmethod
+    def put_items(cls, table, items):
+        """Writes low-level items (e.g. {"pk": {"S": "a"}}) with BatchWriteItem, 25 at a time."""
+        for i in range(0, len(items), 25):
+            req = {table: [{"PutRequest": {"Item": it}} for it in items[i:i + 25]]}
+            while req:
+                req = cls.client.batch_write_item(RequestItems=req)["UnprocessedItems"]
+
+    # --- assertions ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def assertApiError(self, code, message=None, contains=None, regex=None, status=400):
+        """Expects the block to raise botocore's ClientError with this error code (the part of
+        __type after '#'), HTTP status and, if given, exact message / substring / regex."""
+        with self.assertRaises(ClientError) as cm:
+            yield cm
+        err = cm.exception.response.get("Error", {})
+        meta = cm.exception.response.get("ResponseMetadata", {})
+        self.assertEqual(err.get("Code"), code, f"wrong error code; message: {err.get('Message')!r}")
+        self.assertEqual(meta.get("HTTPStatusCode"), status)
+        msg = err.get("Message")
+        if message is not None:
+            self.assertEqual(msg, message)
+        if contains is not None:
+            for part in ([contains] if isinstance(contains, str) else contains):
+                self.assertIn(part, msg or "")
+        if regex is not None:
+            self.assertRegex(msg or "", regex)
+
+    def assertValidation(self, message=None, contains=None, regex=None):
+        return self.assertApiError("ValidationException", message, contains, regex)
+
+    def assertNotFound(self, message="Requested resource not found"):
+        return self.assertApiError("ResourceNotFoundException", message)
+
+    def assertConditionalFailed(self):
+        return self.assertApiError("ConditionalCheckFailedException",
+                                   "The conditional request failed")
+
+    def assertRawError(self, resp, name, message=None, status=400):
+        """A raw HTTP answer is exactly DynamoDB's error shape for `name`."""
+        self.assertEqual(resp.status, status, resp)
+        body = resp.json()
+        self.assertEqual(body.get("__type"), TYPE_PREFIX + name, body)
+        if message is not None:
+            self.assertEqual(body.get("message"), message)
+        self.assertEqual(resp.headers.get("x-amz-crc32"), str(zlib.crc32(resp.body)))
+        self.assertTrue(resp.headers.get("x-amzn-requestid"))
+
+    # --- other channels --------------------------------------------------------------------
+
+    def raw(self, body=b"", target="DynamoDB_20120810.ListTables", **kw):
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        return raw_request(self.server.port, body, target, **kw)
+
+    def raw_op(self, operation, payload, **kw):
+        return self.raw(payload, "DynamoDB_20120810." + operation, **kw)
+
+    def aws(self, *args, check=True):
+        return run_aws_cli(self.server.endpoint, *args, check=check)
+
+
+def new_uuid_like(value):
+    """True if `value` is a UUID in its canonical 8-4-4-4-12 text form."""
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except (ValueError, AttributeError, TypeError):
+        return False

@@ -1,0 +1,139 @@
+"""GetItem: key matching, missing items, ConsistentRead, projections."""
+
+from harness import ServerTestCase, random_name
+
+TABLES = {"hash_table": (("pk", "S"), None),
+          "range_table": (("pk", "S"), ("sk", "N"))}
+
+
+class Serialization(ServerTestCase):
+
+    def get(self, **payload):
+        return self.raw_op("GetItem", {"TableName": "abc", "Key": {"pk": {"S": "a"}}, **payload})
+
+    def test_key_is_a_list(self):
+        self.assertRawError(self.get(Key=[{"pk": {"S": "a"}}]), "SerializationException")
+
+    def test_consistent_read_is_a_string(self):
+        self.assertRawError(self.get(ConsistentRead="true"), "SerializationException")
+
+    def test_attributes_to_get_is_a_string(self):
+        self.assertRawError(self.get(AttributesToGet="a"), "SerializationException")
+
+    def test_key_value_is_a_number(self):
+        self.assertRawError(self.get(Key={"pk": {"N": 1}}), "SerializationException")
+
+
+class Validation(ServerTestCase):
+    TABLES = TABLES
+
+    def test_missing_table(self):
+        with self.assertNotFound():
+            self.client.get_item(TableName=random_name(), Key={"pk": {"S": "a"}})
+
+    def test_missing_key(self):
+        with self.assertValidation(
+                "1 validation error detected: Value null at 'key' failed to satisfy constraint: "
+                "Member must not be null"):
+            self.raw_client.get_item(TableName=self.hash_table)
+
+    # Any key that is not exactly the table's key attributes, of their types, is refused
+    # with the same message.
+    def test_key_does_not_match_the_schema(self):
+        cases = [
+            (self.hash_table, {"other": {"S": "a"}}),
+            (self.hash_table, {"pk": {"N": "1"}}),
+            (self.hash_table, {"pk": {"S": "a"}, "extra": {"S": "b"}}),
+            (self.hash_table, {}),
+            (self.range_table, {"pk": {"S": "a"}}),
+            (self.range_table, {"sk": {"N": "1"}}),
+            (self.range_table, {"pk": {"S": "a"}, "sk": {"S": "1"}}),
+        ]
+        for table, key in cases:
+            with self.subTest(key=key), self.assertValidation(
+                    "The provided key element does not match the schema"):
+                self.client.get_item(TableName=table, Key=key)
+
+    def test_empty_string_key(self):
+        with self.assertValidation(
+                contains="The AttributeValue for a key attribute cannot contain an empty string "
+                         "value. Key: pk"):
+            self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": ""}})
+
+    def test_projection_and_attributes_to_get_together(self):
+        with self.assertValidation(
+                "Can not use both expression and non-expression parameters in the same request: "
+                "Non-expression parameters: {AttributesToGet} Expression parameters: "
+                "{ProjectionExpression}"):
+            self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                 AttributesToGet=["a"], ProjectionExpression="a")
+
+    def test_undefined_expression_attribute_name(self):
+        with self.assertValidation(
+                "Invalid ProjectionExpression: An expression attribute name used in the document "
+                "path is not defined; attribute name: #x"):
+            self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                 ProjectionExpression="#x")
+
+
+class Functionality(ServerTestCase):
+    TABLES = TABLES
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.item = {"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"S": "xv"}, "y": {"N": "2"},
+                    "m": {"M": {"in": {"S": "inner"}, "other": {"N": "3"}}},
+                    "l": {"L": [{"S": "l0"}, {"S": "l1"}, {"S": "l2"}]}}
+        cls.client.put_item(TableName=cls.range_table, Item=cls.item)
+
+    KEY = {"pk": {"S": "a"}, "sk": {"N": "1"}}
+
+    # A missing item is not an error: the response simply has no Item.
+    def test_missing_item(self):
+        resp = self.client.get_item(TableName=self.range_table,
+                                    Key={"pk": {"S": "a"}, "sk": {"N": "2"}})
+        self.assertNotIn("Item", resp)
+
+    def test_consistent_and_eventually_consistent_reads(self):
+        for consistent in (True, False):
+            with self.subTest(consistent=consistent):
+                resp = self.client.get_item(TableName=self.range_table, Key=self.KEY,
+                                            ConsistentRead=consistent)
+                self.assertEqual(resp["Item"], self.item)
+
+    def test_read_your_write(self):
+        key = {"pk": {"S": random_name()}}
+        for i in range(20):
+            self.client.put_item(TableName=self.hash_table, Item={**key, "v": {"N": str(i)}})
+            self.assertEqual(self.client.get_item(TableName=self.hash_table, Key=key,
+                                                  ConsistentRead=True)["Item"]["v"],
+                             {"N": str(i)})
+
+    def test_projection_expression(self):
+        resp = self.client.get_item(TableName=self.range_table, Key=self.KEY,
+                                    ProjectionExpression="x, m.#i, l[1], nothing",
+                                    ExpressionAttributeNames={"#i": "in"})
+        self.assertEqual(resp["Item"], {"x": {"S": "xv"}, "m": {"M": {"in": {"S": "inner"}}},
+                                        "l": {"L": [{"S": "l1"}]}})
+
+    def test_attributes_to_get(self):
+        resp = self.client.get_item(TableName=self.range_table, Key=self.KEY,
+                                    AttributesToGet=["y", "pk", "absent"])
+        self.assertEqual(resp["Item"], {"pk": {"S": "a"}, "y": {"N": "2"}})
+
+    # A projection that matches nothing yields an empty Item (the item exists).
+    def test_projection_of_absent_attribute(self):
+        resp = self.client.get_item(TableName=self.range_table, Key=self.KEY,
+                                    ProjectionExpression="absent")
+        self.assertEqual(resp.get("Item"), {})
+
+    def test_resource_get(self):
+        got = self.resource.Table(self.range_table).get_item(Key={"pk": "a", "sk": 1})["Item"]
+        self.assertEqual(got["x"], "xv")
+        self.assertEqual(got["m"], {"in": "inner", "other": 3})
+
+    def test_cli_get_item(self):
+        out = self.aws("get-item", "--table-name", self.range_table, "--key",
+                       '{"pk": {"S": "a"}, "sk": {"N": "1"}}', "--consistent-read")
+        self.assertEqual(out["Item"], {k: v for k, v in self.item.items()})

@@ -1,0 +1,171 @@
+#include "storage/storage.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+namespace tideline::storage {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tideline-storage-test-" + std::to_string(std::random_device{}()));
+    Reopen();
+    TableMeta meta;
+    meta.name = "t";
+    meta.key_schema.hash_name = "pk";
+    ASSERT_TRUE(storage_->CreateTable(meta, &table_).ok());
+  }
+  void TearDown() override {
+    storage_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    storage_.reset();
+    StorageOptions options;
+    options.data_dir = dir_.string();
+    ASSERT_TRUE(Storage::Open(options, &storage_).ok());
+    table_ = storage_->FindTable("t");
+  }
+  uint64_t Put(const std::string& key, const std::string& json) {
+    uint64_t ts = 0;
+    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); },
+                                &ts).ok());
+    return ts;
+  }
+  uint64_t Del(const std::string& key) {
+    uint64_t ts = 0;
+    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Delete(*table_, key); }, &ts).ok());
+    return ts;
+  }
+  std::string GetAt(const std::string& key, uint64_t ts) {
+    std::string json;
+    bool found = false;
+    EXPECT_TRUE(storage_->Get(table_->id, key, ts, &json, &found).ok());
+    return found ? json : "<none>";
+  }
+  std::vector<std::string> ScanAt(uint64_t ts, bool reverse = false, std::string lower = "",
+                                  std::string upper = "") {
+    std::vector<std::string> out;
+    auto c = storage_->NewCursor(table_->id, ts, lower, upper, reverse);
+    for (; c->Valid(); c->Next()) out.push_back(std::string(c->user_key()) + "=" +
+                                                std::string(c->item_json()));
+    EXPECT_TRUE(c->status().ok());
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Storage> storage_;
+  std::shared_ptr<const TableMeta> table_;
+};
+
+TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
+  uint64_t t1 = Put("k", "v1");
+  uint64_t t2 = Put("k", "v2");
+  uint64_t t3 = Del("k");
+  uint64_t t4 = Put("k", "v4");
+  ASSERT_LT(t1, t2);
+  ASSERT_LT(t2, t3);
+  ASSERT_LT(t3, t4);
+  EXPECT_EQ(GetAt("k", t1 - 1), "<none>");
+  EXPECT_EQ(GetAt("k", t1), "v1");
+  EXPECT_EQ(GetAt("k", t2 - 1), "v1");
+  EXPECT_EQ(GetAt("k", t2), "v2");
+  EXPECT_EQ(GetAt("k", t3), "<none>");
+  EXPECT_EQ(GetAt("k", t4), "v4");
+  EXPECT_EQ(GetAt("k", ~0ull), "v4");
+}
+
+TEST_F(StorageTest, ScanAsOfATimeSkipsDeletedAndFutureVersionsBothWays) {
+  uint64_t t1 = Put("a", "a1");
+  Put("b", "b1");
+  Put("c", "c1");
+  uint64_t t2 = Del("b");
+  Put("a", "a2");
+  Put("d", "d1");
+  EXPECT_EQ(ScanAt(t1), std::vector<std::string>({"a=a1"}));
+  EXPECT_EQ(ScanAt(t2), std::vector<std::string>({"a=a1", "c=c1"}));
+  EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"a=a2", "c=c1", "d=d1"}));
+  EXPECT_EQ(ScanAt(~0ull, true), std::vector<std::string>({"d=d1", "c=c1", "a=a2"}));
+  EXPECT_EQ(ScanAt(t2, true), std::vector<std::string>({"c=c1", "a=a1"}));
+  EXPECT_EQ(ScanAt(~0ull, false, KeyAfter("a")), std::vector<std::string>({"c=c1", "d=d1"}));
+  EXPECT_EQ(ScanAt(~0ull, true, "", "c"), std::vector<std::string>({"a=a2"}));
+}
+
+TEST_F(StorageTest, ManyVersionsOfOneKeyScanCorrectly) {
+  std::vector<uint64_t> ts;
+  for (int i = 0; i < 50; ++i) ts.push_back(Put("m", "v" + std::to_string(i)));
+  Put("n", "n0");
+  EXPECT_EQ(ScanAt(ts[20]), std::vector<std::string>({"m=v20"}));
+  EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"m=v49", "n=n0"}));
+  EXPECT_EQ(ScanAt(ts[20], true), std::vector<std::string>({"m=v20"}));
+}
+
+TEST_F(StorageTest, WritesStatsAndItemsSurviveReopen) {
+  Put("a", "xx");
+  Put("b", "yyy");
+  Put("a", "zzzz");
+  Del("b");
+  EXPECT_EQ(storage_->Stats(table_->id).item_count, 1);
+  EXPECT_EQ(storage_->Stats(table_->id).size_bytes, 4);
+  uint64_t before = storage_->Now();
+  Reopen();
+  EXPECT_EQ(GetAt("a", ~0ull), "zzzz");
+  EXPECT_EQ(storage_->Stats(table_->id).item_count, 1);
+  EXPECT_EQ(storage_->Stats(table_->id).size_bytes, 4);
+  EXPECT_GT(Put("c", "c"), before);  // the clock never goes back across a restart
+}
+
+TEST_F(StorageTest, HistoryBeyondRetentionIsCollectedWhenPitrIsOff) {
+  for (int i = 0; i < 1000; ++i) Put("hot", "v" + std::to_string(i));
+  Put("cold", "c");
+  ASSERT_GE(storage_->TEST_CountVersions(table_->id), 1001u);
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 2u);
+  EXPECT_EQ(GetAt("hot", ~0ull), "v999");
+}
+
+TEST_F(StorageTest, PitrWindowAndPinsKeepHistory) {
+  TableMeta meta = *table_;
+  meta.pitr_enabled = true;
+  meta.pitr_since_us = storage_->Now();
+  ASSERT_TRUE(storage_->UpdateTable(meta).ok());
+  table_ = storage_->FindTable("t");
+  std::vector<uint64_t> ts;
+  for (int i = 0; i < 20; ++i) ts.push_back(Put("k", "v" + std::to_string(i)));
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 20u);  // all inside the window
+  EXPECT_EQ(GetAt("k", ts[5]), "v5");
+
+  // Disabling PITR collects history, except what a pinned reader (an export) still needs.
+  meta.pitr_enabled = false;
+  ASSERT_TRUE(storage_->UpdateTable(meta).ok());
+  auto pin = storage_->PinHistory(table_->id, ts[10]);
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(GetAt("k", ts[10]), "v10");
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 10u);  // v10..v19
+  pin.reset();
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 1u);
+  EXPECT_EQ(GetAt("k", ~0ull), "v19");
+}
+
+TEST_F(StorageTest, DeleteTableRemovesItsItems) {
+  Put("a", "1");
+  const uint64_t id = table_->id;
+  ASSERT_TRUE(storage_->DeleteTable("t").ok());
+  EXPECT_EQ(storage_->FindTable("t"), nullptr);
+  EXPECT_EQ(storage_->TEST_CountVersions(id), 0u);
+  TableMeta meta;
+  meta.name = "t";
+  meta.key_schema.hash_name = "pk";
+  std::shared_ptr<const TableMeta> again;
+  ASSERT_TRUE(storage_->CreateTable(meta, &again).ok());
+  EXPECT_NE(again->id, id);
+}
+
+}  // namespace
+}  // namespace tideline::storage
