@@ -10,6 +10,10 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
 # Node.js (for ion-js and the benchmarks' dynalite) may come from another repository with npm
 # bundled; Debian's npm package would conflict with it, so only ask apt when npm is missing.
 command -v npm >/dev/null || PKGS+=(nodejs npm)
+# The end-to-end tests drive the server with boto3 and the AWS CLI. A machine whose own Python
+# already has them (e.g. a pyenv Python) needs nothing; otherwise Debian's packages do.
+python3 -c 'import boto3' 2>/dev/null || PKGS+=(python3-boto3)
+command -v aws >/dev/null || PKGS+=(awscli)
 [ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk nginx-light)
 missing=()
 for p in "${PKGS[@]}"; do

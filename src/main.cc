@@ -20,7 +20,9 @@
 #include <thread>
 
 #include "api/context.h"
+#include "export/export_service.h"
 #include "http/server.h"
+#include "s3/sink.h"
 #include "storage/storage.h"
 
 namespace {
@@ -70,12 +72,31 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
 
   api::Context ctx{config, *storage};
 
-  // ---- export service hook ----------------------------------------------------------------
-  // exporter::ExportService is not written yet, so ctx.exports stays null and the export
-  // operations answer accordingly. When it lands: construct it here from (config, *storage),
-  // let it resume or fail unfinished jobs, set ctx.exports to it, and stop it after
-  // server.Wait() below, before the storage closes.
-  // ------------------------------------------------------------------------------------------
+  // Exports: a local directory stands for S3 unless an S3 endpoint is configured. Unfinished
+  // exports of an earlier run are resumed (or failed) before the server takes requests.
+  std::unique_ptr<s3::Sink> sink;
+  if (config.s3_endpoint.empty()) {
+    const std::string export_dir =
+        config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
+    std::filesystem::create_directories(export_dir, fs_error);
+    sink = s3::NewLocalDirSink(export_dir);
+  } else {
+    s3::S3Config s3_config;
+    s3_config.endpoint = config.s3_endpoint;
+    s3_config.region = config.region;
+    s3::LoadCredentialsFromEnvironment(&s3_config);
+    sink = s3::NewS3Sink(s3_config);
+  }
+  exporter::ExportServiceOptions export_options;
+  export_options.worker_threads = std::max(1, config.export_threads);
+  export_options.file_threads = std::max(1, config.export_threads);
+  export_options.max_in_flight = config.max_exports_in_flight;
+  exporter::ExportService exports(*storage, std::move(sink), export_options);
+  if (Status s = exports.Start(); !s.ok()) {
+    spdlog::critical("cannot start the export service: {}", s.ToString());
+    return 1;
+  }
+  ctx.exports = &exports;
 
   http::ServerOptions options;
   options.host = config.host;
@@ -100,7 +121,7 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
 
   server.Stop();
   server.Wait();
-  // (export service stop goes here; see the hook above)
+  exports.Stop();
   storage.reset();  // flushes and closes RocksDB
   spdlog::info("stopped");
   spdlog::shutdown();

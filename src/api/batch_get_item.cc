@@ -53,7 +53,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   if (total > 100) throw ApiError::Validation("Too many items requested for the BatchGetItem call");
 
   for (auto& t : tables) {
-    t.resolver = ResolverFor(*t.body);
+    t.resolver = ResolverFor(*t.body, expr::ParamSet::kBatchGetItemTable);
     t.projection = ReadProjection(*t.body, *t.resolver);
     t.resolver->CheckAllUsed();
     t.consistent = OptBool(*t.body, "ConsistentRead").value_or(false);

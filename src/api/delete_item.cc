@@ -20,7 +20,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   model::Item key_item = model::ItemFromJson(*key_json);
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kDeleteItem);
   auto condition = ReadCondition(req, *resolver);
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);

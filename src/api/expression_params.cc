@@ -5,70 +5,63 @@
 
 namespace tideline::api {
 
-namespace {
-
-constexpr std::string_view kExpressionMembers[] = {
-    "ConditionExpression", "FilterExpression", "ProjectionExpression", "UpdateExpression",
-    "KeyConditionExpression"};
-
-bool UsesExpressions(const json::Value& req) {
-  for (std::string_view m : kExpressionMembers) {
-    if (json::Find(req, m)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req) {
-  const json::Value* names = OptObject(req, "ExpressionAttributeNames");
-  const json::Value* values = OptObject(req, "ExpressionAttributeValues");
-  if ((names || values) && !UsesExpressions(req)) {
-    throw ApiError::Validation(
-        names ? "ExpressionAttributeNames can only be specified when using expressions"
-              : "ExpressionAttributeValues can only be specified when using expressions");
-  }
-  return std::make_unique<expr::AttributeResolver>(names, values);
+std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req,
+                                                     expr::ParamSet params) {
+  expr::CheckExpressionParams(req, params);
+  return std::make_unique<expr::AttributeResolver>(OptObject(req, "ExpressionAttributeNames"),
+                                                   OptObject(req, "ExpressionAttributeValues"));
 }
 
 std::shared_ptr<const expr::Condition> ReadCondition(const json::Value& req,
                                                      expr::AttributeResolver& resolver) {
-  auto text = OptString(req, "ConditionExpression");
-  if (!text) return nullptr;
-  return expr::ParseCondition(*text, resolver, "ConditionExpression");
+  if (auto text = OptString(req, "ConditionExpression")) {
+    return expr::ParseCondition(*text, resolver, "ConditionExpression");
+  }
+  return expr::ConditionFromExpected(OptObject(req, "Expected"),
+                                     json::Find(req, "ConditionalOperator"));
 }
 
 std::shared_ptr<const expr::Condition> ReadFilter(const json::Value& req,
                                                   expr::AttributeResolver& resolver,
                                                   std::string_view legacy_name) {
-  auto text = OptString(req, "FilterExpression");
-  if (!text) return nullptr;
-  return expr::ParseCondition(*text, resolver, "FilterExpression");
+  if (auto text = OptString(req, "FilterExpression")) {
+    return expr::ParseCondition(*text, resolver, "FilterExpression");
+  }
+  return expr::ConditionFromFilter(OptObject(req, legacy_name),
+                                   json::Find(req, "ConditionalOperator"), legacy_name);
 }
 
 std::shared_ptr<const expr::Projection> ReadProjection(const json::Value& req,
                                                        expr::AttributeResolver& resolver) {
-  auto text = OptString(req, "ProjectionExpression");
-  if (!text) return nullptr;
-  return expr::ParseProjection(*text, resolver);
+  if (auto text = OptString(req, "ProjectionExpression")) {
+    return expr::ParseProjection(*text, resolver);
+  }
+  if (const json::Value* names = OptArray(req, "AttributesToGet")) {
+    return expr::ProjectionFromAttributesToGet(*names);
+  }
+  return nullptr;
 }
 
 std::shared_ptr<const expr::UpdatePlan> ReadUpdate(const json::Value& req,
                                                    expr::AttributeResolver& resolver) {
-  auto text = OptString(req, "UpdateExpression");
-  if (!text) return nullptr;
-  return expr::ParseUpdate(*text, resolver);
+  if (auto text = OptString(req, "UpdateExpression")) return expr::ParseUpdate(*text, resolver);
+  if (const json::Value* updates = OptObject(req, "AttributeUpdates")) {
+    return expr::UpdateFromAttributeUpdates(*updates);
+  }
+  return nullptr;
 }
 
 expr::KeyCondition ReadKeyCondition(const json::Value& req, expr::AttributeResolver& resolver,
                                     const model::KeySchema& schema) {
-  auto text = OptString(req, "KeyConditionExpression");
-  if (!text) {
-    throw ApiError::Validation(
-        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
-        "request.");
+  if (auto text = OptString(req, "KeyConditionExpression")) {
+    return expr::ParseKeyCondition(*text, resolver, schema);
   }
-  return expr::ParseKeyCondition(*text, resolver, schema);
+  if (const json::Value* legacy = OptObject(req, "KeyConditions")) {
+    return expr::KeyConditionFromLegacy(*legacy, schema);
+  }
+  throw ApiError::Validation(
+      "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+      "request.");
 }
 
 }  // namespace tideline::api

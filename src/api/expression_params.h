@@ -10,9 +10,10 @@
 
 namespace tideline::api {
 
-// Builds the resolver of a request. Throws when ExpressionAttributeNames/Values are given
-// though the request carries no *Expression member.
-std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req);
+// Checks how the request mixes expression and legacy parameters (DynamoDB's checks, made
+// before any expression is parsed) and builds the request's resolver.
+std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req,
+                                                     expr::ParamSet params);
 
 // ConditionExpression, or Expected (+ ConditionalOperator); nullptr when neither.
 std::shared_ptr<const expr::Condition> ReadCondition(const json::Value& req,

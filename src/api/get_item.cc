@@ -19,7 +19,7 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   model::Item key_item = model::ItemFromJson(*key_json);
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kGetItem);
   auto projection = ReadProjection(req, *resolver);
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);

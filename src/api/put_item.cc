@@ -21,7 +21,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   model::Item item = model::ItemFromJson(*item_json);
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kPutItem);
   std::shared_ptr<const expr::Condition> condition = ReadCondition(req, *resolver);
   resolver->CheckAllUsed();
 

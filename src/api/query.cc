@@ -99,13 +99,14 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
   const json::Value* start_key = OptObject(req, "ExclusiveStartKey");
 
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kQuery);
   auto projection = ReadProjection(req, *resolver);
   auto filter = ReadFilter(req, *resolver, "QueryFilter");
   const bool count_only = ReadSelectCount(req, projection != nullptr);
   auto table = FindTableOrThrow(ctx, *table_name);
   expr::KeyCondition kc = ReadKeyCondition(req, *resolver, table->key_schema);
   resolver->CheckAllUsed();
+  if (filter) expr::CheckFilterUsesNoKeyAttributes(*filter, table->key_schema);
 
   std::string lower, upper;
   RangeOf(kc, table->key_schema, &lower, &upper);

@@ -67,7 +67,7 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
   }
   const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
   const json::Value* start_key = OptObject(req, "ExclusiveStartKey");
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kScan);
   auto projection = ReadProjection(req, *resolver);
   auto filter = ReadFilter(req, *resolver, "ScanFilter");
   const bool count_only = ReadSelectCount(req, projection != nullptr);

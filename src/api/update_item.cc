@@ -9,19 +9,6 @@
 
 namespace tideline::api {
 
-namespace {
-
-model::Item Only(const model::Item& item, const std::vector<std::string>& names) {
-  model::Item out;
-  for (const auto& n : names) {
-    auto it = item.find(n);
-    if (it != item.end()) out.emplace(it->first, it->second);
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   auto table_name = OptString(req, "TableName");
   const json::Value* key_json = OptObject(req, "Key");
@@ -34,16 +21,17 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   model::Item key_item = model::ItemFromJson(*key_json);
-  auto resolver = ResolverFor(req);
+  auto resolver = ResolverFor(req, expr::ParamSet::kUpdateItem);
   auto update = ReadUpdate(req, *resolver);
   auto condition = ReadCondition(req, *resolver);
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);
   const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
+  if (update) expr::CheckUpdateKeys(*update, table->key_schema);
 
   model::Item old_item, new_item;
   bool old_found = false;
-  std::vector<std::string> updated;
+  bool written = false;
   size_t new_size = 0;
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     std::string old_json;
@@ -53,13 +41,18 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
       ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
     }
+    // An update that only removes does not create a missing item (DynamoDB).
+    if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
     new_item = old_found ? old_item : key_item;
-    if (update) expr::ApplyUpdate(*update, table->key_schema, &new_item, &updated);
+    if (update) {
+      expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
+    }
     new_size = model::ItemSize(new_item);
     if (new_size > model::kMaxItemSize) {
       throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
     }
     txn.Put(*table, key, model::ItemToJson(new_item), new_size);
+    written = true;
   });
   if (!s.ok()) throw ApiError::Internal(s.ToString());
 
@@ -75,15 +68,16 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
       if (old_found) attributes = &old_item;
       break;
     case ReturnValues::kAllNew:
-      attributes = &new_item;
+      if (written) attributes = &new_item;
       break;
     case ReturnValues::kUpdatedOld:
-      partial = Only(old_item, updated);
-      if (!partial.empty()) attributes = &partial;
-      break;
     case ReturnValues::kUpdatedNew:
-      partial = Only(new_item, updated);
-      if (!partial.empty()) attributes = &partial;
+      if (update && (rv == ReturnValues::kUpdatedOld ? old_found : written)) {
+        // The updated document paths, projected out of the old or the new item.
+        partial = expr::Project(*expr::UpdatedPaths(*update),
+                                rv == ReturnValues::kUpdatedOld ? old_item : new_item);
+        if (!partial.empty()) attributes = &partial;
+      }
       break;
   }
   if (attributes) {

@@ -9,10 +9,10 @@
 
 namespace tideline::aws {
 
-std::string Sha256(std::string_view data);     // 32 raw bytes
-std::string Sha256Hex(std::string_view data);  // 64 lowercase hex chars
+std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256Hex(std::string_view data);                         // 64 lowercase hex chars
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
-std::string Md5(std::string_view data);        // 16 raw bytes
+std::string Md5(std::string_view data);                               // 16 raw bytes
 
 // Lowercase hex of raw bytes.
 std::string HexEncode(std::string_view bytes);

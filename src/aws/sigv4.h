@@ -64,7 +64,8 @@ std::string CanonicalUri(std::string_view path, UriRules rules);
 std::string CanonicalQueryString(std::string_view query);
 // `signed_headers`: lowercase names, sorted. Values trimmed, inner runs of spaces collapsed,
 // repeated headers joined with ',' in arrival order. One "name:value\n" line per header.
-std::string CanonicalHeaders(const Request& request, const std::vector<std::string>& signed_headers);
+std::string CanonicalHeaders(const Request& request,
+                             const std::vector<std::string>& signed_headers);
 std::string CanonicalRequest(const Request& request, const std::vector<std::string>& signed_headers,
                              std::string_view payload_hash, UriRules rules);
 std::string CredentialScope(std::string_view date, std::string_view region,
@@ -88,7 +89,7 @@ struct SigningOptions {
   std::string region;
   std::string service;
   UriRules uri_rules = UriRules::kGeneric;
-  std::string amz_date;                     // empty: the current time
+  std::string amz_date;                    // empty: the current time
   bool set_content_sha256_header = false;  // S3 requires x-amz-content-sha256
 };
 

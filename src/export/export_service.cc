@@ -122,6 +122,9 @@ void ExportService::Stop() {
   cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  // The pins reference the storage, which the owner closes after stopping this service.
+  std::lock_guard lock(mu_);
+  pins_.clear();
 }
 
 void ExportService::Persist(const ExportRecord& record) {

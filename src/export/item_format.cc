@@ -1,7 +1,7 @@
 // Export line formatters. The Ion writer is a RapidJSON SAX handler: the item JSON is read once,
 // event by event, and Ion text is written as the events arrive, with no DOM and no allocation
-// per item (the frame stack is a fixed array and the reader is reused per thread). An export
-// formats every item of a table through here, so this is a hot path.
+// per item (the frame stack is a fixed array; the reader and its scratch copy are reused per
+// thread). An export formats every item of a table through here, so this is a hot path.
 
 #include "export/item_format.h"
 
@@ -12,8 +12,6 @@
 #include "json/json.h"
 #include "model/decimal.h"
 
-#include <rapidjson/encodedstream.h>
-#include <rapidjson/memorystream.h>
 
 namespace tideline::exporter {
 
@@ -143,7 +141,8 @@ class IonWriter {
   bool StartObject() {
     if (depth_ == 0) {
       if (done_) return Fail("trailing value");
-      return Push(Kind::kMap);  // the item map; "{Item:" was written by the caller
+      out_->push_back('{');  // the item map, after the caller's "$ion_1_0 {Item:"
+      return Push(Kind::kMap);
     }
     Frame& top = frames_[depth_ - 1];
     switch (top.kind) {
@@ -338,31 +337,65 @@ class IonWriter {
   const char* error_ = nullptr;
 };
 
+// True when every byte is < 0x80, checked eight bytes at a time.
+bool IsAscii(std::string_view text) {
+  const char* p = text.data();
+  size_t n = text.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (word & 0x8080808080808080ULL) return false;
+  }
+  for (; n > 0; ++p, --n) {
+    if (static_cast<unsigned char>(*p) & 0x80) return false;
+  }
+  return true;
+}
+
+template <unsigned kFlags>
+rapidjson::ParseResult ParseItem(char* text, IonWriter* writer, size_t* consumed) {
+  // Reused per thread: its internal stack (iterative parsing state) grows once, not per item.
+  thread_local rapidjson::Reader reader;
+  rapidjson::InsituStringStream stream(text);
+  rapidjson::ParseResult result =
+      reader.Parse<kFlags | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(
+          stream, *writer);
+  *consumed = stream.Tell();
+  return result;
+}
+
 }  // namespace
 
 Status AppendIonLine(std::string_view item_json, std::string* out) {
-  // Reused per thread: its internal stack (for strings with escapes) grows once, not per item.
-  thread_local rapidjson::Reader reader;
+  // Parsed in place in a per-thread copy: strings are decoded where they lie, so the reader
+  // copies nothing. UTF-8 is validated only when non-ASCII bytes are present (the common
+  // all-ASCII item skips RapidJSON's per-character validation, the slowest part of parsing).
+  thread_local std::string scratch;
+  scratch.assign(item_json);
   const size_t original_size = out->size();
   out->append(kIonLineStart);
   IonWriter writer(out);
-  rapidjson::MemoryStream memory(item_json.data(), item_json.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
   rapidjson::ParseResult result;
+  size_t consumed = 0;
   try {
-    result = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-        input, writer);
+    result = IsAscii(item_json)
+                 ? ParseItem<rapidjson::kParseDefaultFlags>(scratch.data(), &writer, &consumed)
+                 : ParseItem<rapidjson::kParseValidateEncodingFlag>(scratch.data(), &writer,
+                                                                    &consumed);
   } catch (const json::AssertionFailure& e) {
     out->resize(original_size);
     return Status::Corruption(std::string("item JSON: ") + e.what());
   }
-  if (result.IsError() || !writer.done()) {
+  // The in-place stream ends at the first NUL byte; a raw NUL inside the text (never valid
+  // JSON) must not end the item early, hence the consumed-length check.
+  if (result.IsError() || !writer.done() || consumed != item_json.size()) {
     out->resize(original_size);
-    std::string reason = writer.error() ? writer.error()
+    std::string reason = writer.error()      ? writer.error()
                          : result.IsError() ? rapidjson::GetParseError_En(result.Code())
+                         : writer.done()    ? "NUL byte in the text"
                                             : "not an object";
     return Status::Corruption("item JSON is not a DynamoDB item: " + reason + " at offset " +
-                              std::to_string(result.Offset()));
+                              std::to_string(result.IsError() ? result.Offset() : consumed));
   }
   out->append("}\n");
   return Status::OK();

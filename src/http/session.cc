@@ -100,9 +100,9 @@ net::awaitable<void> Session::Serve() {
     if (!co_await ReadRequest(parser)) co_return;
 
     // The request is complete; from here until the response is written the session is busy and
-    // a server stop waits for it.
-    const bool keep_alive = parser.keep_alive() && !server_.stopping.load();
+    // a server stop waits for it. A stop during the operation makes this the last response.
     server_.router.Handle(request_, &reply_);
+    const bool keep_alive = parser.keep_alive() && !server_.stopping.load();
     const bool head = request_.method == bhttp::verb::head;
     if (!co_await Write(reply_.status, reply_.content_type, reply_.body, keep_alive,
                         reply_.extra_headers, head)) {

@@ -1,7 +1,6 @@
 #include "s3/http_client.h"
 
 #include <curl/curl.h>
-
 #include <strings.h>
 
 #include <cctype>
@@ -38,8 +37,8 @@ size_t OnBody(char* data, size_t size, size_t nmemb, void* userdata) {
 
 std::string_view TrimView(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
@@ -136,7 +135,8 @@ Status HttpClient::Send(const HttpRequest& request, HttpResponse* response) {
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   // Object keys may hold "/./" or "/../": send the path exactly as signed.
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  if (!options_.ca_bundle.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
 
   if (request.method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -158,8 +158,8 @@ Status HttpClient::Send(const HttpRequest& request, HttpResponse* response) {
   Status status;
   if (rc != CURLE_OK) {
     std::string what = write_state.overflow ? "response body larger than the limit"
-                       : error[0] != '\0'    ? std::string(error)
-                                             : std::string(curl_easy_strerror(rc));
+                       : error[0] != '\0'   ? std::string(error)
+                                            : std::string(curl_easy_strerror(rc));
     status = Status::IOError("curl: " + what);
     // A failed transfer may leave the connection in an unknown state: drop the handle.
     curl_easy_cleanup(curl);

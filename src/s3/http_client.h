@@ -16,10 +16,10 @@
 namespace tideline::s3 {
 
 struct HttpRequest {
-  std::string method;  // GET HEAD PUT POST DELETE
-  std::string url;     // fully encoded
+  std::string method;                                        // GET HEAD PUT POST DELETE
+  std::string url;                                           // fully encoded
   std::vector<std::pair<std::string, std::string>> headers;  // sent as given (incl. Host)
-  std::string_view body;  // must stay alive during Send
+  std::string_view body;                                     // must stay alive during Send
 };
 
 struct HttpResponse {

@@ -60,9 +60,8 @@ Status CreateTemp(const std::string& final_path, std::string* temp_path, int* fd
   thread_local std::mt19937_64 rng(std::random_device{}());
   std::filesystem::path p(final_path);
   for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string name = "." + p.filename().string() + ".tideline-tmp." +
-                       std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-                       std::to_string(rng() % 1000000);
+    std::string name = "." + p.filename().string() + ".tideline-tmp." + std::to_string(::getpid()) +
+                       "-" + std::to_string(counter++) + "-" + std::to_string(rng() % 1000000);
     *temp_path = (p.parent_path() / name).string();
     *fd = ::open(temp_path->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (*fd >= 0) return Status::OK();

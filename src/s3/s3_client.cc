@@ -26,8 +26,7 @@ void AddObjectHeaders(const ObjectOptions& options, bool with_sse,
     bool kms = algorithm.rfind("aws:kms", 0) == 0;
     headers->emplace_back("x-amz-server-side-encryption", std::move(algorithm));
     if (kms && !options.sse_kms_key_id.empty()) {
-      headers->emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
-                            options.sse_kms_key_id);
+      headers->emplace_back("x-amz-server-side-encryption-aws-kms-key-id", options.sse_kms_key_id);
     }
   }
   if (!options.expected_bucket_owner.empty()) {
@@ -55,10 +54,18 @@ std::string Unquote(std::string_view etag) {
 
 bool IsRetryableCode(std::string_view code) {
   static constexpr std::string_view kCodes[] = {
-      "SlowDown",         "InternalError",          "ServiceUnavailable",
-      "RequestTimeout",   "Throttling",             "ThrottlingException",
-      "ThrottledException", "RequestThrottled",     "RequestThrottledException",
-      "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+      "SlowDown",
+      "InternalError",
+      "ServiceUnavailable",
+      "RequestTimeout",
+      "Throttling",
+      "ThrottlingException",
+      "ThrottledException",
+      "RequestThrottled",
+      "RequestThrottledException",
+      "TooManyRequestsException",
+      "RequestLimitExceeded",
+      "BandwidthLimitExceeded",
   };
   return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
 }
@@ -128,13 +135,13 @@ S3Client::S3Client(S3Config config) : config_(std::move(config)) {
   if (slash != std::string_view::npos) base_path_ = std::string(rest.substr(slash));
   while (!base_path_.empty() && base_path_.back() == '/') base_path_.pop_back();
   if (authority_.empty() || authority_.find_first_of("?#@ ") != std::string::npos) {
-    init_status_ = Status::InvalidArgument("S3 endpoint has no usable host: '" +
-                                           config_.endpoint + "'");
+    init_status_ =
+        Status::InvalidArgument("S3 endpoint has no usable host: '" + config_.endpoint + "'");
   }
 }
 
-void S3Client::Address(const std::string& bucket, const std::string& key,
-                       const std::string& query, std::string* url, std::string* host) const {
+void S3Client::Address(const std::string& bucket, const std::string& key, const std::string& query,
+                       std::string* url, std::string* host) const {
   std::string path = base_path_;
   if (config_.path_style) {
     *host = authority_;
@@ -157,9 +164,8 @@ Status S3Client::SendOnce(const Call& call, HttpResponse* response, bool* retrya
   signable.method = call.method;
   size_t path_start = url.find('/', scheme_.size() + 3);
   size_t query_start = url.find('?');
-  signable.path = url.substr(path_start, query_start == std::string::npos
-                                             ? std::string::npos
-                                             : query_start - path_start);
+  signable.path = url.substr(
+      path_start, query_start == std::string::npos ? std::string::npos : query_start - path_start);
   signable.query = call.query;
   signable.headers = call.headers;
   signable.headers.emplace_back("Host", host);
@@ -188,8 +194,8 @@ Status S3Client::SendOnce(const Call& call, HttpResponse* response, bool* retrya
     return Status::OK();
   }
   s = ErrorFromResponse(*response, !call.key.empty());
-  *retryable = response->status >= 500 || response->status == 429 ||
-               IsRetryableCode(s.remote_code());
+  *retryable =
+      response->status >= 500 || response->status == 429 || IsRetryableCode(s.remote_code());
   return s;
 }
 
@@ -207,9 +213,10 @@ Status S3Client::CreateBucket(const std::string& bucket) {
   Call call{"PUT", bucket, "", "", {}, {}, false};
   std::string body;
   if (!config_.region.empty() && config_.region != "us-east-1") {
-    body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-           "<LocationConstraint>" +
-           xml::Escape(config_.region) + "</LocationConstraint></CreateBucketConfiguration>";
+    body =
+        "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        "<LocationConstraint>" +
+        xml::Escape(config_.region) + "</LocationConstraint></CreateBucketConfiguration>";
     call.headers.emplace_back("Content-Type", "application/xml");
   }
   call.body = body;
@@ -224,9 +231,8 @@ Status S3Client::HeadBucket(const std::string& bucket, const ObjectOptions& opti
   return Execute(call, &response);
 }
 
-Status S3Client::PutObject(const std::string& bucket, const std::string& key,
-                           std::string_view data, const ObjectOptions& options,
-                           std::string* etag) {
+Status S3Client::PutObject(const std::string& bucket, const std::string& key, std::string_view data,
+                           const ObjectOptions& options, std::string* etag) {
   Call call{"PUT", bucket, key, "", {}, data, false};
   call.headers.emplace_back("Content-Type", "application/octet-stream");
   call.headers.emplace_back("Content-MD5", aws::Base64Encode(aws::Md5(data)));
@@ -272,10 +278,14 @@ Status S3Client::CreateMultipartUpload(const std::string& bucket, const std::str
 Status S3Client::UploadPart(const std::string& bucket, const std::string& key,
                             const std::string& upload_id, int part_number, std::string_view data,
                             const ObjectOptions& options, std::string* etag) {
-  Call call{"PUT", bucket, key,
+  Call call{"PUT",
+            bucket,
+            key,
             "partNumber=" + std::to_string(part_number) +
                 "&uploadId=" + aws::UriEncode(upload_id, /*encode_slash=*/true),
-            {}, data, false};
+            {},
+            data,
+            false};
   call.headers.emplace_back("Content-MD5", aws::Base64Encode(aws::Md5(data)));
   AddObjectHeaders(options, /*with_sse=*/false, &call.headers);
   HttpResponse response;
@@ -297,8 +307,13 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
             xml::Escape("\"" + part_etags[i] + "\"") + "</ETag></Part>";
   }
   body += "</CompleteMultipartUpload>";
-  Call call{"POST", bucket, key, "uploadId=" + aws::UriEncode(upload_id, /*encode_slash=*/true),
-            {}, body, /*error_in_ok_body=*/true};
+  Call call{"POST",
+            bucket,
+            key,
+            "uploadId=" + aws::UriEncode(upload_id, /*encode_slash=*/true),
+            {},
+            body,
+            /*error_in_ok_body=*/true};
   call.headers.emplace_back("Content-Type", "application/xml");
   AddObjectHeaders(options, /*with_sse=*/false, &call.headers);
   HttpResponse response;
@@ -313,10 +328,9 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
 }
 
 Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
-                                      const std::string& upload_id,
-                                      const ObjectOptions& options) {
-  Call call{"DELETE", bucket, key, "uploadId=" + aws::UriEncode(upload_id, /*encode_slash=*/true),
-            {}, {}, false};
+                                      const std::string& upload_id, const ObjectOptions& options) {
+  Call call{"DELETE", bucket, key,  "uploadId=" + aws::UriEncode(upload_id, /*encode_slash=*/true),
+            {},       {},     false};
   AddObjectHeaders(options, /*with_sse=*/false, &call.headers);
   HttpResponse response;
   return Execute(call, &response);

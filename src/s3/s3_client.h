@@ -60,9 +60,9 @@ class S3Client {
   Status HeadObject(const std::string& bucket, const std::string& key, HttpResponse* response);
   Status CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                const ObjectOptions& options, std::string* upload_id);
-  Status UploadPart(const std::string& bucket, const std::string& key,
-                    const std::string& upload_id, int part_number, std::string_view data,
-                    const ObjectOptions& options, std::string* etag);
+  Status UploadPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                    int part_number, std::string_view data, const ObjectOptions& options,
+                    std::string* etag);
   Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                  const std::string& upload_id,
                                  const std::vector<std::string>& part_etags,

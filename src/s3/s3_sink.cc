@@ -63,8 +63,8 @@ class S3MultipartWriter : public ObjectWriter {
     }
     std::string().swap(buffer_);
     std::string result;
-    Status s = client_->CompleteMultipartUpload(bucket_, key_, upload_id_, part_etags_, options_,
-                                                &result);
+    Status s =
+        client_->CompleteMultipartUpload(bucket_, key_, upload_id_, part_etags_, options_, &result);
     if (!s.ok()) return Fail(s);
     done_ = true;
     if (etag != nullptr) *etag = std::move(result);

@@ -40,9 +40,8 @@ class Sink {
   // OK when the bucket exists and is writable; Remote("NoSuchBucket", ...) otherwise.
   virtual Status CheckBucket(const std::string& bucket, const ObjectOptions& options) = 0;
   // Single-request upload of a small object; *etag (may be null) gets hex(md5) as S3 does.
-  virtual Status PutObject(const std::string& bucket, const std::string& key,
-                           std::string_view data, const ObjectOptions& options,
-                           std::string* etag) = 0;
+  virtual Status PutObject(const std::string& bucket, const std::string& key, std::string_view data,
+                           const ObjectOptions& options, std::string* etag) = 0;
   // A multipart upload (S3) or a streamed file (local directory; its ETag is computed as S3
   // would for a multipart upload of one part: hex(md5(md5(data))) + "-1").
   virtual Status NewMultipartWriter(const std::string& bucket, const std::string& key,
@@ -53,14 +52,14 @@ class Sink {
 std::unique_ptr<Sink> NewLocalDirSink(std::string root);
 
 struct S3Config {
-  std::string endpoint;    // e.g. http://127.0.0.1:9000 (scheme required)
+  std::string endpoint;  // e.g. http://127.0.0.1:9000 (scheme required)
   std::string region = "us-east-1";
   std::string access_key_id;
   std::string secret_access_key;
-  std::string session_token;  // optional
-  bool path_style = true;     // false: virtual-hosted (<bucket>.<host>)
-  size_t part_size = 8 << 20; // multipart part size (>= 5 MiB except the last part)
-  int max_retries = 4;        // retries with backoff on 5xx, SlowDown, and connection errors
+  std::string session_token;   // optional
+  bool path_style = true;      // false: virtual-hosted (<bucket>.<host>)
+  size_t part_size = 8 << 20;  // multipart part size (>= 5 MiB except the last part)
+  int max_retries = 4;         // retries with backoff on 5xx, SlowDown, and connection errors
   // Backoff before retry n (0-based): a random delay in [d/2, d], d = min(max, base * 2^n).
   int retry_base_delay_ms = 100;
   int retry_max_delay_ms = 20000;

@@ -52,63 +52,152 @@ struct SuiteCase {
 
 TEST(SigV4Suite, Vectors) {
   const std::vector<SuiteCase> cases = {
-      {"get-vanilla", "GET", "/", "", {},
+      {"get-vanilla",
+       "GET",
+       "/",
+       "",
+       {},
        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-      {"post-vanilla", "POST", "/", "", {},
+      {"post-vanilla",
+       "POST",
+       "/",
+       "",
+       {},
        "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"},
-      {"get-header-key-duplicate", "GET", "/", "",
+      {"get-header-key-duplicate",
+       "GET",
+       "/",
+       "",
        {{"My-Header1", "value2"}, {"My-Header1", "value2"}, {"My-Header1", "value1"}},
        "c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea"},
-      {"get-header-value-order", "GET", "/", "",
-       {{"My-Header1", "value4"}, {"My-Header1", "value1"}, {"My-Header1", "value3"},
+      {"get-header-value-order",
+       "GET",
+       "/",
+       "",
+       {{"My-Header1", "value4"},
+        {"My-Header1", "value1"},
+        {"My-Header1", "value3"},
         {"My-Header1", "value2"}},
        "08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01"},
-      {"get-header-value-trim", "GET", "/", "",
+      {"get-header-value-trim",
+       "GET",
+       "/",
+       "",
        {{"My-Header1", " value1"}, {"My-Header2", " \"a   b   c\""}},
        "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"},
-      {"get-unreserved", "GET", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-       "", {}, "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f"},
-      {"get-utf8", "GET", "/\xE1\x88\xB4", "", {},
+      {"get-unreserved",
+       "GET",
+       "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+       "",
+       {},
+       "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f"},
+      {"get-utf8",
+       "GET",
+       "/\xE1\x88\xB4",
+       "",
+       {},
        "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85"},
-      {"get-vanilla-empty-query-key", "GET", "/", "Param1=value1", {},
+      {"get-vanilla-empty-query-key",
+       "GET",
+       "/",
+       "Param1=value1",
+       {},
        "a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"},
-      {"get-vanilla-query-order-key", "GET", "/", "Param1=value2&Param1=Value1", {},
+      {"get-vanilla-query-order-key",
+       "GET",
+       "/",
+       "Param1=value2&Param1=Value1",
+       {},
        "eedbc4e291e521cf13422ffca22be7d2eb8146eecf653089df300a15b2382bd1"},
-      {"get-vanilla-query-order-key-case", "GET", "/", "Param2=value2&Param1=value1", {},
+      {"get-vanilla-query-order-key-case",
+       "GET",
+       "/",
+       "Param2=value2&Param1=value1",
+       {},
        "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"},
-      {"get-vanilla-query-order-value", "GET", "/", "Param1=value2&Param1=value1", {},
+      {"get-vanilla-query-order-value",
+       "GET",
+       "/",
+       "Param1=value2&Param1=value1",
+       {},
        "5772eed61e12b33fae39ee5e7012498b51d56abc0abb7c60486157bd471c4694"},
-      {"get-vanilla-query-unreserved", "GET", "/",
+      {"get-vanilla-query-unreserved",
+       "GET",
+       "/",
        "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~"
        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-       {}, "9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197"},
-      {"get-vanilla-utf8-query", "GET", "/", "\xE1\x88\xB4=bar", {},
+       {},
+       "9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197"},
+      {"get-vanilla-utf8-query",
+       "GET",
+       "/",
+       "\xE1\x88\xB4=bar",
+       {},
        "2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04"},
-      {"post-header-key-sort", "POST", "/", "", {{"My-Header1", "value1"}},
+      {"post-header-key-sort",
+       "POST",
+       "/",
+       "",
+       {{"My-Header1", "value1"}},
        "c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c"},
-      {"post-header-value-case", "POST", "/", "", {{"My-Header1", "VALUE1"}},
+      {"post-header-value-case",
+       "POST",
+       "/",
+       "",
+       {{"My-Header1", "VALUE1"}},
        "cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d"},
-      {"post-vanilla-query", "POST", "/", "Param1=value1", {},
+      {"post-vanilla-query",
+       "POST",
+       "/",
+       "Param1=value1",
+       {},
        "28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"},
       // normalize-path group: non-S3 services resolve dot segments and merge slashes.
-      {"get-relative", "GET", "/example/..", "", {},
+      {"get-relative",
+       "GET",
+       "/example/..",
+       "",
+       {},
        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-      {"get-relative-relative", "GET", "/example1/example2/../..", "", {},
+      {"get-relative-relative",
+       "GET",
+       "/example1/example2/../..",
+       "",
+       {},
        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-      {"get-slash", "GET", "//", "", {},
+      {"get-slash",
+       "GET",
+       "//",
+       "",
+       {},
        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-      {"get-slash-dot-slash", "GET", "/./", "", {},
+      {"get-slash-dot-slash",
+       "GET",
+       "/./",
+       "",
+       {},
        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-      {"get-slash-pointless-dot", "GET", "/./example", "", {},
+      {"get-slash-pointless-dot",
+       "GET",
+       "/./example",
+       "",
+       {},
        "ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5"},
-      {"get-slashes", "GET", "//example//", "", {},
+      {"get-slashes",
+       "GET",
+       "//example//",
+       "",
+       {},
        "9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84"},
-      {"get-space", "GET", "/example space/", "", {},
+      {"get-space",
+       "GET",
+       "/example space/",
+       "",
+       {},
        "652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(SignSuite(SuiteRequest(c.method, c.path, c.query, c.headers)), c.signature)
-        << c.name;
+    EXPECT_EQ(SignSuite(SuiteRequest(c.method, c.path, c.query, c.headers)), c.signature) << c.name;
   }
 }
 
@@ -148,7 +237,8 @@ TEST(SigV4Suite, SessionTokenSignedWhenPresentBeforeSigning) {
 
 TEST(SigV4Suite, FormBodyPayloadHash) {
   // post-x-www-form-urlencoded: the body hash enters the canonical request.
-  Request r = SuiteRequest("POST", "/", "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  Request r =
+      SuiteRequest("POST", "/", "", {{"Content-Type", "application/x-www-form-urlencoded"}});
   std::string body_hash = Sha256Hex("Param1=value1");
   EXPECT_EQ(body_hash, "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e");
   EXPECT_EQ(SignSuite(r, kSuiteCreds, body_hash),
@@ -166,8 +256,8 @@ std::string SignS3(Request r, std::string_view payload_hash, std::string* author
 }
 
 TEST(SigV4S3, GetObjectWithRange) {
-  Request r{"GET", "/test.txt", "", {{"Host", "examplebucket.s3.amazonaws.com"},
-                                     {"Range", "bytes=0-9"}}};
+  Request r{
+      "GET", "/test.txt", "", {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}}};
   std::string auth;
   EXPECT_EQ(SignS3(r, kEmptyPayloadSha256, &auth),
             "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
@@ -181,7 +271,9 @@ TEST(SigV4S3, PutObjectEncodesDollarOnce) {
   std::string body = "Welcome to Amazon S3.";
   std::string hash = Sha256Hex(body);
   EXPECT_EQ(hash, "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
-  Request r{"PUT", "/test$file.text", "",
+  Request r{"PUT",
+            "/test$file.text",
+            "",
             {{"Host", "examplebucket.s3.amazonaws.com"},
              {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
              {"x-amz-storage-class", "REDUCED_REDUNDANCY"}}};
@@ -246,9 +338,9 @@ TEST(SigV4, SignThenVerify) {
   EXPECT_EQ(auth.service, "dynamodb");
   EXPECT_EQ(auth.signed_headers, (std::vector<std::string>{"host", "x-amz-date", "x-amz-target"}));
 
-  EXPECT_TRUE(VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body),
-                              UriRules::kGeneric)
-                  .ok());
+  EXPECT_TRUE(
+      VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body), UriRules::kGeneric)
+          .ok());
   Status wrong_secret =
       VerifySignature(r, auth, "not-the-secret", Sha256Hex(body), UriRules::kGeneric);
   EXPECT_EQ(wrong_secret.remote_code(), "InvalidSignatureException");
@@ -261,23 +353,24 @@ TEST(SigV4, SignThenVerify) {
   EXPECT_EQ(tampered_body.remote_code(), "InvalidSignatureException");
 
   r.SetHeader("X-Amz-Target", "DynamoDB_20120810.DeleteTable");
-  EXPECT_EQ(VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body),
-                            UriRules::kGeneric)
-                .remote_code(),
-            "InvalidSignatureException");
+  EXPECT_EQ(
+      VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body), UriRules::kGeneric)
+          .remote_code(),
+      "InvalidSignatureException");
 
   r.SetHeader("X-Amz-Date", "20150831T000000Z");
-  Status date = VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body),
-                                UriRules::kGeneric);
+  Status date =
+      VerifySignature(r, auth, kSuiteCreds.secret_access_key, Sha256Hex(body), UriRules::kGeneric);
   EXPECT_EQ(date.remote_code(), "InvalidSignatureException");
   EXPECT_NE(date.message().find("Date in Credential scope does not match"), std::string::npos);
 }
 
 TEST(SigV4, ParseAuthorizationErrors) {
   ParsedAuthorization auth;
-  Status s = ParseAuthorization("AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/dynamodb/"
-                                "aws4_request, SignedHeaders=host",
-                                &auth);
+  Status s = ParseAuthorization(
+      "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/dynamodb/"
+      "aws4_request, SignedHeaders=host",
+      &auth);
   EXPECT_EQ(s.remote_code(), "IncompleteSignatureException");
   EXPECT_NE(s.message().find("requires 'Signature' parameter"), std::string::npos);
 
@@ -316,9 +409,10 @@ TEST(AwsCrypto, Digests) {
   EXPECT_EQ(Base64Encode("fo"), "Zm8=");
   EXPECT_EQ(Base64Encode("foo"), "Zm9v");
   // The empty gzip member of an empty export data file (spec §1.3).
-  const std::string empty_gzip("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
-                               "\x00\x00\x00\x00",
-                               20);
+  const std::string empty_gzip(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00",
+      20);
   EXPECT_EQ(Base64Encode(Md5(empty_gzip)), "FjvgqIxwymKf1RbbqtrZag==");
   EXPECT_EQ(HexEncode(Md5(Md5(empty_gzip))), "7deb4078f238dd87d6af0538152c04e9");
   StreamingHash h(StreamingHash::Algorithm::kMd5);

@@ -35,7 +35,7 @@ fs::path CheckScript() {
 }
 
 // Runs a shell command; returns its exit status and stdout.
-int Run(const std::string& command, std::string* output) {
+int RunCommand(const std::string& command, std::string* output) {
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return -1;
   char buf[1 << 16];
@@ -50,7 +50,7 @@ class ExportFmtIonCheck : public ::testing::Test {
   void SetUp() override {
     script_ = CheckScript();
     std::string ignored;
-    if (Run("node --version 2>/dev/null", &ignored) != 0) GTEST_SKIP() << "node is not installed";
+    if (RunCommand("node --version 2>/dev/null", &ignored) != 0) GTEST_SKIP() << "node is not installed";
     if (!fs::exists(script_.parent_path() / "node_modules" / "ion-js")) {
       GTEST_SKIP() << "run: npm ci --prefix " << script_.parent_path().string();
     }
@@ -63,7 +63,7 @@ class ExportFmtIonCheck : public ::testing::Test {
 
   // Runs check.js on `file`; returns its exit status, stdout in *out.
   int Check(const fs::path& file, std::string* out) {
-    return Run("node '" + script_.string() + "' '" + file.string() + "' 2>" +
+    return RunCommand("node '" + script_.string() + "' '" + file.string() + "' 2>" +
                    (dir_ / "stderr").string(),
                out);
   }
@@ -256,12 +256,14 @@ class RandomItems {
         w.StartObject();
         json::WriteKey(w, "BOOL");
         w.Bool(Below(2) == 0);
-        return w.EndObject();
+        w.EndObject();
+        return;
       case 4:
         w.StartObject();
         json::WriteKey(w, "NULL");
         w.Bool(true);
-        return w.EndObject();
+        w.EndObject();
+        return;
       case 5: return Set(w, "SS", &RandomItems::LongText);
       case 6: return Set(w, "NS", &RandomItems::Number);
       case 7: return Set(w, "BS", &RandomItems::Binary);
@@ -272,13 +274,15 @@ class RandomItems {
         w.StartArray();
         for (uint32_t i = Below(4); i > 0; --i) Value(w, depth + 1);
         w.EndArray();
-        return w.EndObject();
+        w.EndObject();
+        return;
       }
       default:
         w.StartObject();
         json::WriteKey(w, "M");
         Map(w, depth + 1);
-        return w.EndObject();
+        w.EndObject();
+        return;
     }
   }
 

@@ -97,9 +97,12 @@ TEST(ExportFmtIon, NumbersUseIonDecimals) {
   EXPECT_EQ(Ion(R"({"n":{"N":"-7"}})"), "$ion_1_0 {Item:{n:-7.}}\n");
   EXPECT_EQ(Ion(R"({"n":{"N":"12.345"}})"), "$ion_1_0 {Item:{n:12.345}}\n");
   // Whatever form is chosen for extremes, it must be an Ion decimal (a 'd' exponent, never 'e').
-  std::string big = Ion(R"({"n":{"N":"99999999999999999999999999999999999999e88"}})");
-  EXPECT_NE(big.find("d"), std::string::npos) << big;
-  EXPECT_EQ(big.find("e"), std::string::npos) << big;
+  for (const char* n : {"99999999999999999999999999999999999999e88", "1e-130", "-1.5e-7"}) {
+    const std::string line = Ion(std::string(R"({"n":{"N":")") + n + "\"}}");
+    const std::string ion_number = line.substr(18, line.size() - 21);  // between "n:" and "}}\n"
+    EXPECT_NE(ion_number.find('d'), std::string::npos) << line;
+    EXPECT_EQ(ion_number.find_first_not_of("0123456789.d-"), std::string::npos) << line;
+  }
 }
 
 TEST(ExportFmtIon, DeepNesting) {
@@ -144,6 +147,13 @@ TEST(ExportFmtIon, RejectsWhatIsNotAnItem) {
     Status s = AppendIonLine(json, &out);
     EXPECT_EQ(s.code(), Status::Code::kCorruption) << json;
     EXPECT_EQ(out, "keep") << json;
+  }
+  // A raw NUL byte is not JSON, even after a complete object.
+  for (std::string json : {std::string("{\"a\":{\"S\":\"x\"}}\0junk", 19),
+                           std::string("{\"a\":{\"S\":\"x\0\"}}", 17)}) {
+    std::string out;
+    EXPECT_EQ(AppendIonLine(json, &out).code(), Status::Code::kCorruption);
+    EXPECT_TRUE(out.empty());
   }
   // Absurd nesting fails cleanly rather than overflowing anything.
   std::string deep;

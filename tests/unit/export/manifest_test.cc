@@ -51,7 +51,7 @@ TEST(ExportFmtManifest, FilesOfRealIncrementalExport) {
        "AWSDynamoDB/data/z2grmkfehu6e5phyeuxxtu6xve.json.gz"},
   });
   EXPECT_EQ(Md5Base64(built), "rSL0ijV5efcQLOz0PfdnmA==");  // its real manifest-files.md5
-  EXPECT_EQ(built.substr(0, 172),
+  EXPECT_EQ(built.substr(0, built.find('\n') + 1),
             "{\"itemCount\":3,\"md5Checksum\":\"c2c8Ly/xdhzeH92qunsAvQ==\",\"etag\":"
             "\"cadeac813d83753935d9e4aae8c4427f-1\",\"dataFileS3Key\":\"AWSDynamoDB/data/"
             "u2wov2dg246wzitouzsnk6jbd4.json.gz\"}\n");
@@ -131,7 +131,7 @@ TEST(ExportFmtManifest, SummaryIonKmsAndEscaping) {
       << out;
   EXPECT_NE(out.find(R"("s3SseAlgorithm":"KMS","s3SseKmsKeyId":"arn:aws:kms:eu-north-1:)"),
             std::string::npos);
-  EXPECT_EQ(out.substr(out.size() - 24), R"("outputFormat":"ION"})");
+  EXPECT_TRUE(out.ends_with(R"("itemCount":3,"outputFormat":"ION"})")) << out;
 }
 
 TEST(ExportFmtManifest, Checksums) {

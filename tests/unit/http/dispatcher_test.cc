@@ -21,20 +21,20 @@ constexpr std::string_view kSerialization =
 
 class DispatcherTest : public ::testing::Test {
  protected:
-  DispatchResult Run(std::string_view target, std::string_view body) {
+  DispatchResult Call(std::string_view target, std::string_view body) {
     return Dispatch(env_.ctx(), target, body, &FakeLookup);
   }
   TestContext env_;
 };
 
 TEST_F(DispatcherTest, PassesTheParsedRequestToTheOperation) {
-  DispatchResult r = Run("DynamoDB_20120810.Echo", R"({"TableName":"t","N":[1,2.5,"x"]})");
+  DispatchResult r = Call("DynamoDB_20120810.Echo", R"({"TableName":"t","N":[1,2.5,"x"]})");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"TableName":"t","N":[1,2.5,"x"]})");
 }
 
 TEST_F(DispatcherTest, PassesAnEmptyResponseBodyThrough) {
-  DispatchResult r = Run("DynamoDB_20120810.Empty", "{}");
+  DispatchResult r = Call("DynamoDB_20120810.Empty", "{}");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "");
 }
@@ -44,7 +44,7 @@ TEST_F(DispatcherTest, AnswersUnknownOperationForEveryMalformedTarget) {
        {"", "whatever", "DynamoDB_20120810", "DynamoDB_20120810.", "DynamoDB_20120810.Nope",
         "DynamoDB_20111205.Echo", "dynamodb_20120810.Echo", "DynamoDB_20120810.Echo.Echo",
         "DynamoDB_20120810.echo", " DynamoDB_20120810.Echo", "DynamoDB_20120810.Echo "}) {
-    DispatchResult r = Run(target, "{}");
+    DispatchResult r = Call(target, "{}");
     EXPECT_EQ(r.status, 400) << target;
     EXPECT_EQ(r.body, kUnknownOperation) << target;
   }
@@ -63,7 +63,7 @@ TEST_F(DispatcherTest, MalformedJsonIsASerializationErrorEvenWithABadTarget) {
         std::string_view("{\"a\":"), std::string_view("{\"\"\"}"), std::string_view("{7}"),
         std::string_view("{\"a\":\"\xff\"}"), std::string_view(deep_open)}) {
     for (std::string_view target : {"DynamoDB_20120810.Echo", "whatever"}) {
-      DispatchResult r = Run(target, body);
+      DispatchResult r = Call(target, body);
       EXPECT_EQ(r.status, 400) << body.substr(0, 20);
       EXPECT_EQ(r.body, kSerialization) << body.substr(0, 20);
     }
@@ -71,20 +71,20 @@ TEST_F(DispatcherTest, MalformedJsonIsASerializationErrorEvenWithABadTarget) {
 }
 
 TEST_F(DispatcherTest, EmptyBodyIsASerializationErrorOnlyForAKnownOperation) {
-  EXPECT_EQ(Run("DynamoDB_20120810.Echo", "").body, kSerialization);
-  EXPECT_EQ(Run("DynamoDB_20120810.Nope", "").body, kUnknownOperation);
+  EXPECT_EQ(Call("DynamoDB_20120810.Echo", "").body, kSerialization);
+  EXPECT_EQ(Call("DynamoDB_20120810.Nope", "").body, kUnknownOperation);
 }
 
 TEST_F(DispatcherTest, JsonThatIsNotAnObjectIsASerializationError) {
   for (std::string_view body : {"[]", "7", "\"s\"", "null", "true"}) {
-    DispatchResult r = Run("DynamoDB_20120810.Echo", body);
+    DispatchResult r = Call("DynamoDB_20120810.Echo", body);
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_EQ(r.body, kSerialization) << body;
   }
 }
 
 TEST_F(DispatcherTest, DynamoDbErrorsCarryTheDynamoDbNamespace) {
-  DispatchResult r = Run("DynamoDB_20120810.NotFound", "{}");
+  DispatchResult r = Call("DynamoDB_20120810.NotFound", "{}");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body,
             R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
@@ -92,7 +92,7 @@ TEST_F(DispatcherTest, DynamoDbErrorsCarryTheDynamoDbNamespace) {
 }
 
 TEST_F(DispatcherTest, ValidationErrorsCarryTheCoralNamespaceAndAnEscapedMessage) {
-  DispatchResult r = Run("DynamoDB_20120810.Validation", "{}");
+  DispatchResult r = Call("DynamoDB_20120810.Validation", "{}");
   EXPECT_EQ(r.status, 400);
   json::Document doc;
   ASSERT_TRUE(json::Parse(r.body, &doc, nullptr)) << r.body;
@@ -103,7 +103,7 @@ TEST_F(DispatcherTest, ValidationErrorsCarryTheCoralNamespaceAndAnEscapedMessage
 }
 
 TEST_F(DispatcherTest, ExtraMembersAreAppendedInsideTheErrorObject) {
-  DispatchResult r = Run("DynamoDB_20120810.Conditional", "{}");
+  DispatchResult r = Call("DynamoDB_20120810.Conditional", "{}");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body,
             R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
@@ -115,7 +115,7 @@ TEST_F(DispatcherTest, OtherExceptionsAreInternalServerErrors) {
       R"({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError",)"
       R"("message":"Internal server error"})";
   for (std::string_view op : {"Crash", "ThrowInt", "JsonMisuse"}) {
-    DispatchResult r = Run(std::string("DynamoDB_20120810.") + std::string(op), "{}");
+    DispatchResult r = Call(std::string("DynamoDB_20120810.") + std::string(op), "{}");
     EXPECT_EQ(r.status, 500) << op;
     EXPECT_EQ(r.body, expected) << op;
   }
@@ -127,9 +127,9 @@ TEST_F(DispatcherTest, LargeRequestsBeyondTheArenaAndItsReuseStayCorrect) {
     std::string body = "{\"L\":[";
     for (int i = 0; i < 20000; ++i) body += (i ? ",\"v" : "\"v") + std::to_string(i) + "\"";
     body += "]}";
-    DispatchResult big = Run("DynamoDB_20120810.Echo", body);
+    DispatchResult big = Call("DynamoDB_20120810.Echo", body);
     EXPECT_EQ(big.body, body);
-    DispatchResult small = Run("DynamoDB_20120810.Echo", R"({"a":"b"})");
+    DispatchResult small = Call("DynamoDB_20120810.Echo", R"({"a":"b"})");
     EXPECT_EQ(small.body, R"({"a":"b"})");
   }
 }

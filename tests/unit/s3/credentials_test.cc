@@ -16,12 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kVars[] = {"AWS_ACCESS_KEY_ID",     "AWS_SECRET_ACCESS_KEY",
-                             "AWS_SESSION_TOKEN",     "AWS_SECURITY_TOKEN",
-                             "AWS_PROFILE",           "AWS_DEFAULT_PROFILE",
-                             "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
-                             "AWS_REGION",            "AWS_DEFAULT_REGION",
-                             "AWS_CA_BUNDLE",         "HOME"};
+const char* const kVars[] = {
+    "AWS_ACCESS_KEY_ID",           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",          "AWS_PROFILE",           "AWS_DEFAULT_PROFILE",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",       "AWS_REGION",
+    "AWS_DEFAULT_REGION",          "AWS_CA_BUNDLE",         "HOME"};
 
 class CredentialsTest : public ::testing::Test {
  protected:
@@ -85,8 +84,9 @@ TEST_F(CredentialsTest, DefaultProfileFromHomeFile) {
 }
 
 TEST_F(CredentialsTest, NamedProfileAndExplicitFiles) {
-  Write(dir_ / "creds", "[default]\naws_access_key_id=D\naws_secret_access_key=D\n"
-                        "[ci]\naws_access_key_id=AKCI\naws_secret_access_key=SCI\n");
+  Write(dir_ / "creds",
+        "[default]\naws_access_key_id=D\naws_secret_access_key=D\n"
+        "[ci]\naws_access_key_id=AKCI\naws_secret_access_key=SCI\n");
   Write(dir_ / "conf", "[profile ci]\nregion=eu-west-3\n");
   ::setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "creds").c_str(), 1);
   ::setenv("AWS_CONFIG_FILE", (dir_ / "conf").c_str(), 1);

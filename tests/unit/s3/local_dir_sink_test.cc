@@ -101,9 +101,10 @@ TEST_F(LocalDirSinkTest, RejectsKeysEscapingTheBucket) {
 TEST_F(LocalDirSinkTest, StreamedWriterEtagIsOnePartMultipartEtag) {
   // The 20-byte empty gzip member of an empty export data file, whose etag real AWS exports
   // report as 7deb4078f238dd87d6af0538152c04e9-1 (spec §1.3).
-  const std::string empty_gzip("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
-                               "\x00\x00\x00\x00",
-                               20);
+  const std::string empty_gzip(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00",
+      20);
   std::unique_ptr<ObjectWriter> w;
   ASSERT_TRUE(sink_->NewMultipartWriter("bkt", "data/a.json.gz", {}, &w).ok());
   ASSERT_TRUE(w->Append(empty_gzip.substr(0, 3)).ok());

@@ -2,13 +2,14 @@
 // retries with backoff, errors in a 200 answer, dropped connections, and what goes on the wire
 // (signature, payload hash, SSE headers), checked with our own SigV4 verifier.
 
+#include "s3/s3_client.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
-#include "s3/s3_client.h"
 #include "s3/sink.h"
 #include "scripted_http_server.h"
 
@@ -31,7 +32,8 @@ S3Config ConfigFor(const ScriptedHttpServer& server) {
 }
 
 ScriptedResponse ErrorResponse(int status, const std::string& code) {
-  return {status, {{"Content-Type", "application/xml"}},
+  return {status,
+          {{"Content-Type", "application/xml"}},
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
               "</Code><Message>scripted " + code + "</Message></Error>"};
 }
@@ -78,9 +80,9 @@ TEST(S3Client, RequestsAreSignedAsSent) {
   wire.method = r.method;
   wire.path = r.target.substr(0, r.target.find('?'));
   wire.headers = r.headers;
-  EXPECT_TRUE(aws::VerifySignature(wire, auth, "secret/key", aws::Sha256Hex(r.body),
-                                   aws::UriRules::kS3)
-                  .ok());
+  EXPECT_TRUE(
+      aws::VerifySignature(wire, auth, "secret/key", aws::Sha256Hex(r.body), aws::UriRules::kS3)
+          .ok());
   EXPECT_EQ(aws::VerifySignature(wire, auth, "other", aws::Sha256Hex(r.body), aws::UriRules::kS3)
                 .remote_code(),
             "InvalidSignatureException");
@@ -192,8 +194,10 @@ TEST(S3Sink, CompleteWithErrorIn200IsRetriedThenSucceeds) {
   server.Push({200, {}, kInitiate});
   server.Push({200, {{"ETag", "\"p1\""}}, ""});
   server.Push(ErrorResponse(200, "InternalError"));
-  server.Push({200, {}, "<CompleteMultipartUploadResult><ETag>&quot;final-1&quot;</ETag>"
-                        "</CompleteMultipartUploadResult>"});
+  server.Push({200,
+               {},
+               "<CompleteMultipartUploadResult><ETag>&quot;final-1&quot;</ETag>"
+               "</CompleteMultipartUploadResult>"});
   auto sink = NewS3Sink(ConfigFor(server));
   std::unique_ptr<ObjectWriter> w;
   ASSERT_TRUE(sink->NewMultipartWriter("bkt", "k", {}, &w).ok());

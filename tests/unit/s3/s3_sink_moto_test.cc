@@ -197,9 +197,10 @@ TEST_F(MotoS3Test, MultipartUploadOfThreeParts) {
 
 TEST_F(MotoS3Test, SmallStreamIsOnePartUpload) {
   auto sink = NewS3Sink(Config());
-  const std::string empty_gzip("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
-                               "\x00\x00\x00\x00",
-                               20);
+  const std::string empty_gzip(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00",
+      20);
   std::unique_ptr<ObjectWriter> w;
   ASSERT_TRUE(sink->NewMultipartWriter(bucket_, "data/empty.json.gz", {}, &w).ok());
   ASSERT_TRUE(w->Append(empty_gzip).ok());
@@ -223,7 +224,8 @@ TEST_F(MotoS3Test, ServerSideEncryptionHeaders) {
 
   ObjectOptions kms;
   kms.sse_algorithm = "aws:kms";
-  kms.sse_kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  kms.sse_kms_key_id =
+      "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   ASSERT_TRUE(sink->PutObject(bucket_, "kms/put", "x", kms, nullptr).ok());
   EXPECT_EQ(HeadHeader("kms/put", "x-amz-server-side-encryption"), "aws:kms");
   EXPECT_EQ(HeadHeader("kms/put", "x-amz-server-side-encryption-aws-kms-key-id"),

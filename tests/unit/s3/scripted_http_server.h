@@ -29,7 +29,7 @@ struct ScriptedResponse {
 
 struct ReceivedRequest {
   std::string method;
-  std::string target;  // path and query as sent
+  std::string target;                                        // path and query as sent
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string Header(const std::string& lower_name) const {

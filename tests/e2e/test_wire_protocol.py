@@ -1,0 +1,179 @@
+"""The HTTP/JSON protocol: targets, error shapes, headers, keep-alive, size limits, health."""
+
+import http.client
+import json
+import socket
+import threading
+import time
+import zlib
+
+import boto3
+from botocore.config import Config
+
+from harness import (ServerTestCase, raw_request, random_name, MAX_REQUEST_BYTES, REGION,
+                     TYPE_PREFIX)
+
+
+class Protocol(ServerTestCase):
+
+    # GET / is the health check load balancers use.
+    def test_health_check(self):
+        resp = self.raw(method="GET", sign=False)
+        self.assertEqual(resp.status, 200)
+        self.assertTrue(resp.body.decode().startswith("healthy:"), resp.body)
+
+    def test_success_headers(self):
+        resp = self.raw({}, "DynamoDB_20120810.ListTables")
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.headers["content-type"], "application/x-amz-json-1.0")
+        self.assertEqual(resp.headers["x-amz-crc32"], str(zlib.crc32(resp.body)))
+        self.assertEqual(int(resp.headers["content-length"]), len(resp.body))
+        self.assertTrue(resp.headers.get("x-amzn-requestid"))
+        self.assertIn("TableNames", resp.json())
+
+    def test_request_ids_are_unique(self):
+        ids = {self.raw({}).headers["x-amzn-requestid"] for _ in range(20)}
+        self.assertEqual(len(ids), 20)
+
+    # Error bodies carry exactly __type and message (and, like every response, a crc32).
+    def test_error_shape(self):
+        name = random_name()
+        resp = self.raw_op("DescribeTable", {"TableName": name})
+        self.assertRawError(resp, "ResourceNotFoundException",
+                            f"Requested resource not found: Table: {name} not found")
+        self.assertEqual(sorted(resp.json()), ["__type", "message"])
+        self.assertEqual(resp.headers["content-type"], "application/x-amz-json-1.0")
+
+    def test_unknown_operation(self):
+        self.assertRawError(self.raw({}, "DynamoDB_20120810.ListTable"),
+                            "UnknownOperationException")
+
+    def test_unknown_api_version(self):
+        self.assertRawError(self.raw({}, "DynamoDB_20111205.ListTables"),
+                            "UnknownOperationException")
+
+    def test_missing_target(self):
+        self.assertRawError(self.raw({}, None), "UnknownOperationException")
+
+    def test_target_without_operation(self):
+        self.assertRawError(self.raw({}, "DynamoDB_20120810"), "UnknownOperationException")
+
+    def test_malformed_json(self):
+        for body in ["hi", "{", "{\"TableName\": }", "{\"a\":1,}", "}}}", "{'a': 1}", "\x00",
+                     "{\"TableName\": \"abc\"} trailing"]:
+            with self.subTest(body=body):
+                self.assertRawError(self.raw_op("DescribeTable", body), "SerializationException")
+
+    def test_request_that_is_not_an_object(self):
+        for body in ["[]", "7", "\"ListTables\"", "true"]:
+            with self.subTest(body=body):
+                self.assertRawError(self.raw_op("ListTables", body), "SerializationException")
+
+    def test_invalid_utf8(self):
+        resp = self.raw_op("DescribeTable", b'{"TableName": "ab\xff\xfe"}')
+        self.assertEqual(resp.status, 400)
+        self.assertIn(resp.json()["__type"], (TYPE_PREFIX + "SerializationException",
+                                              TYPE_PREFIX + "ValidationException"))
+
+    # Whatever prefix of a valid request arrives, the answer is a client error, never a 500
+    # and never a dead server.
+    def test_every_truncation_of_a_request(self):
+        table = self.create_table()
+        body = json.dumps({"TableName": table, "Item": {"pk": {"S": "x"}, "l": {"L": [
+            {"M": {"n": {"N": "1"}}}, {"BS": ["AAEC"]}]}}})
+        for i in range(len(body)):
+            resp = self.raw_op("PutItem", body[:i])
+            self.assertEqual(resp.status, 400, (body[:i], resp))
+            self.assertIn(resp.json()["__type"], (TYPE_PREFIX + "SerializationException",
+                                                  TYPE_PREFIX + "ValidationException"),
+                          body[:i])
+        self.assertEqual(self.raw_op("PutItem", body).status, 200)
+
+    # Deeply nested JSON must not overflow the server's stack.
+    def test_deeply_nested_json(self):
+        table = self.create_table()
+        for depth in (100, 10000, 200000):
+            with self.subTest(depth=depth):
+                deep = '{"a":' * depth + "{}" + "}" * depth
+                body = ('{"TableName": "%s", "Item": {"pk": {"S": "x"}, "d": %s}}'
+                        % (table, deep))
+                resp = self.raw_op("PutItem", body)
+                self.assertEqual(resp.status, 400, resp)
+        self.assertTrue(self.server.alive())
+
+    def test_keep_alive(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        try:
+            first = raw_request(self.server.port, b"{}", conn=conn)
+            sock = conn.sock
+            self.assertIsNotNone(sock)
+            self.assertNotEqual(first.headers.get("connection", "").lower(), "close")
+            for _ in range(5):
+                again = raw_request(self.server.port, b"{}", conn=conn)
+                self.assertEqual(again.status, 200)
+                self.assertIs(conn.sock, sock, "the server closed a keep-alive connection")
+            # An error answer keeps the connection too.
+            err = raw_request(self.server.port, b"{", conn=conn)
+            self.assertEqual(err.status, 400)
+            raw_request(self.server.port, b"{}", conn=conn)
+            self.assertIs(conn.sock, sock)
+        finally:
+            conn.close()
+
+    # Any well-formed SigV4 signature is accepted for now, whatever the keys.
+    def test_any_credentials_are_accepted(self):
+        other = boto3.client("dynamodb", endpoint_url=self.server.endpoint, region_name=REGION,
+                             aws_access_key_id="SOMEONEELSE", aws_secret_access_key="other",
+                             config=Config(retries={"total_max_attempts": 1}))
+        self.assertIn("TableNames", other.list_tables())
+
+    # Bodies above 16 MB are refused from their Content-Length, before they are read.
+    def test_oversize_body_is_refused_early(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=15) as s:
+            head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Content-Type: application/x-amz-json-1.0\r\n"
+                    "X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                    "Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/dynamodb/"
+                    "aws4_request, SignedHeaders=host, Signature=00\r\n"
+                    f"Content-Length: {MAX_REQUEST_BYTES + 1}\r\n\r\n")
+            s.sendall(head.encode() + b"{" + b" " * 65536)
+            start = time.monotonic()
+            data = b""
+            while b"\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:200])
+            self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(self.raw({}).status, 200)
+
+    def test_body_just_under_the_limit_is_read(self):
+        # A 15 MB body of whitespace around a valid request is JSON like any other.
+        body = b"{}" + b" " * (15 * 1024 * 1024)
+        resp = self.raw(body)
+        self.assertEqual(resp.status, 200, resp)
+
+    def test_concurrent_clients(self):
+        table = self.create_table()
+        errors = []
+
+        def worker(n):
+            try:
+                client = self.server.client()
+                for i in range(25):
+                    key = {"pk": {"S": f"w{n}-{i}"}}
+                    client.put_item(TableName=table, Item={**key, "v": {"N": str(i)}})
+                    got = client.get_item(TableName=table, Key=key, ConsistentRead=True)
+                    if got["Item"]["v"] != {"N": str(i)}:
+                        errors.append(got)
+            except Exception as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(errors, [])
+        self.assertEqual(self.client.scan(TableName=table, Select="COUNT")["Count"], 12 * 25)
