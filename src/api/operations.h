@@ -41,7 +41,9 @@ Operation FindOperation(std::string_view name);
   X(DescribeContinuousBackups)   \
   X(ExportTableToPointInTime)    \
   X(DescribeExport)              \
-  X(ListExports)
+  X(ListExports)                 \
+  X(TransactWriteItems)          \
+  X(TransactGetItems)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_OPERATIONS(TIDELINE_DECLARE_OPERATION)

@@ -1,6 +1,7 @@
-// GzipStream over ISA-L igzip. We write the 10-byte header ourselves (ISA-L's own gzip header
-// differs from AWS's: it sets OS/XFL differently) and let ISA-L append the trailer
-// (IGZIP_GZIP_NO_HDR: raw deflate + CRC32 + ISIZE, the CRC computed as it compresses).
+// GzipStream over ISA-L igzip. We write the 10-byte header ourselves and let ISA-L append the
+// trailer (IGZIP_GZIP_NO_HDR: raw deflate + CRC32 + ISIZE, the CRC computed as it compresses).
+// ISA-L 2.30's default header happens to be AWS's bytes too, but the format must not depend on
+// a library default (zlib's, for one, writes OS=3).
 
 #include "export/gzip_stream.h"
 
@@ -24,13 +25,19 @@ constexpr uint8_t kEmptyGzip[20] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x
 // Input is gathered into blocks of this size: ISA-L's per-call overhead is noticeable when it
 // is fed one 200-byte line at a time.
 constexpr size_t kInputBlock = 256 << 10;
+// isal_zstream::avail_in is 32 bits.
+constexpr size_t kMaxDirectInput = 1u << 30;
 
 size_t LevelBufferSize(int level) {
   switch (level) {
-    case 0: return 0;
-    case 1: return ISAL_DEF_LVL1_DEFAULT;
-    case 2: return ISAL_DEF_LVL2_DEFAULT;
-    case 3: return ISAL_DEF_LVL3_DEFAULT;
+    case 0:
+      return 0;
+    case 1:
+      return ISAL_DEF_LVL1_DEFAULT;
+    case 2:
+      return ISAL_DEF_LVL2_DEFAULT;
+    case 3:
+      return ISAL_DEF_LVL3_DEFAULT;
   }
   return 0;
 }
@@ -70,6 +77,14 @@ Status GzipStream::Write(std::string_view data) {
   if (finished_) return status_ = Status::InvalidArgument("GzipStream::Write after Finish");
   uncompressed_bytes_ += data.size();
   while (!data.empty()) {
+    if (in_len_ == 0 && data.size() >= kInputBlock) {
+      // A large write is compressed where it lies (ISA-L keeps its own copy of the history).
+      const size_t take = std::min(data.size(), kMaxDirectInput);
+      const auto* input = reinterpret_cast<const uint8_t*>(data.data());
+      if (Status s = Deflate(input, take, false); !s.ok()) return s;
+      data.remove_prefix(take);
+      continue;
+    }
     const size_t take = std::min(data.size(), kInputBlock - in_len_);
     std::memcpy(in_.get() + in_len_, data.data(), take);
     in_len_ += take;
@@ -87,7 +102,8 @@ Status GzipStream::Finish() {
   if (finished_) return status_ = Status::InvalidArgument("GzipStream::Finish called twice");
   finished_ = true;
   if (uncompressed_bytes_ == 0) {
-    // Whatever empty block the compressor would choose, AWS's empty file is these 20 bytes.
+    // AWS's empty file is these 20 bytes. ISA-L 2.30 happens to emit the same (03 00 + zero
+    // trailer); writing them ourselves keeps it so whatever a compressor version chooses.
     out_len_ = 0;
     if (Status s = Emit(kEmptyGzip, sizeof(kEmptyGzip)); !s.ok()) return s;
   } else {

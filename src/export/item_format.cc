@@ -12,7 +12,6 @@
 #include "json/json.h"
 #include "model/decimal.h"
 
-
 namespace tideline::exporter {
 
 void AppendDynamoDbJsonLine(std::string_view item_json, std::string* out) {
@@ -45,12 +44,24 @@ void AppendIonEscaped(std::string_view text, char quote, std::string* out) {
     const auto c = static_cast<unsigned char>(*p++);
     out->push_back('\\');
     switch (c) {
-      case '\n': out->push_back('n'); break;
-      case '\r': out->push_back('r'); break;
-      case '\t': out->push_back('t'); break;
-      case '\\': out->push_back('\\'); break;
-      case '"': out->push_back('"'); break;
-      case '\'': out->push_back('\''); break;
+      case '\n':
+        out->push_back('n');
+        break;
+      case '\r':
+        out->push_back('r');
+        break;
+      case '\t':
+        out->push_back('t');
+        break;
+      case '\\':
+        out->push_back('\\');
+        break;
+      case '"':
+        out->push_back('"');
+        break;
+      case '\'':
+        out->push_back('\'');
+        break;
       default:
         out->push_back('x');
         out->push_back(kHex[c >> 4]);
@@ -96,8 +107,8 @@ bool IsBase64(std::string_view text) {
       continue;
     }
     if (padding) return false;  // '=' only at the end
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '+' || c == '/')) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+          c == '/')) {
       return false;
     }
   }
@@ -358,8 +369,8 @@ rapidjson::ParseResult ParseItem(char* text, IonWriter* writer, size_t* consumed
   thread_local rapidjson::Reader reader;
   rapidjson::InsituStringStream stream(text);
   rapidjson::ParseResult result =
-      reader.Parse<kFlags | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(
-          stream, *writer);
+      reader.Parse<kFlags | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(stream,
+                                                                                          *writer);
   *consumed = stream.Tell();
   return result;
 }
@@ -378,10 +389,10 @@ Status AppendIonLine(std::string_view item_json, std::string* out) {
   rapidjson::ParseResult result;
   size_t consumed = 0;
   try {
-    result = IsAscii(item_json)
-                 ? ParseItem<rapidjson::kParseDefaultFlags>(scratch.data(), &writer, &consumed)
-                 : ParseItem<rapidjson::kParseValidateEncodingFlag>(scratch.data(), &writer,
-                                                                    &consumed);
+    result =
+        IsAscii(item_json)
+            ? ParseItem<rapidjson::kParseDefaultFlags>(scratch.data(), &writer, &consumed)
+            : ParseItem<rapidjson::kParseValidateEncodingFlag>(scratch.data(), &writer, &consumed);
   } catch (const json::AssertionFailure& e) {
     out->resize(original_size);
     return Status::Corruption(std::string("item JSON: ") + e.what());
@@ -390,7 +401,7 @@ Status AppendIonLine(std::string_view item_json, std::string* out) {
   // JSON) must not end the item early, hence the consumed-length check.
   if (result.IsError() || !writer.done() || consumed != item_json.size()) {
     out->resize(original_size);
-    std::string reason = writer.error()      ? writer.error()
+    std::string reason = writer.error()     ? writer.error()
                          : result.IsError() ? rapidjson::GetParseError_En(result.Code())
                          : writer.done()    ? "NUL byte in the text"
                                             : "not an object";

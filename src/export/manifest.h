@@ -42,10 +42,10 @@ struct ManifestSummary {
   std::optional<std::string> s3_prefix;  // JSON null when the request had no S3Prefix
   std::string s3_sse_algorithm = "AES256";
   std::optional<std::string> s3_sse_kms_key_id;  // JSON null unless KMS
-  std::string manifest_files_s3_key;  // bucket-relative, prefix included
+  std::string manifest_files_s3_key;             // bucket-relative, prefix included
   uint64_t billed_size_bytes = 0;
   uint64_t item_count = 0;
-  std::string output_format = "DYNAMODB_JSON";   // or "ION"
+  std::string output_format = "DYNAMODB_JSON";     // or "ION"
   std::string output_view = "NEW_AND_OLD_IMAGES";  // incremental only; or "NEW_IMAGE"
 };
 

@@ -58,7 +58,7 @@ struct S3Config {
   std::string secret_access_key;
   std::string session_token;   // optional
   bool path_style = true;      // false: virtual-hosted (<bucket>.<host>)
-  size_t part_size = 8 << 20;  // multipart part size (>= 5 MiB except the last part)
+  size_t part_size = 8 << 20;  // multipart part size (values below S3's 5 MiB are raised)
   int max_retries = 4;         // retries with backoff on 5xx, SlowDown, and connection errors
   // Backoff before retry n (0-based): a random delay in [d/2, d], d = min(max, base * 2^n).
   int retry_base_delay_ms = 100;

@@ -39,6 +39,11 @@ BIN = os.environ.get("TIDELINE_BIN") or os.path.join(REPO, "build", "tideline")
 REGION = "us-east-1"
 ACCOUNT = "000000000000"
 TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+# DynamoDB's own errors carry TYPE_PREFIX; the ones its service framework (Coral) raises carry
+# Coral's namespaces (dynalite's tests record the real bodies).
+CORAL_TYPES = {"ValidationException": "com.amazon.coral.validate#",
+               "SerializationException": "com.amazon.coral.service#",
+               "UnknownOperationException": "com.amazon.coral.service#"}
 # DynamoDB refuses HTTP bodies larger than 16 MiB.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 # 400 KB, counted the way DynamoDB counts item sizes.
@@ -46,6 +51,11 @@ MAX_ITEM_BYTES = 400 * 1024
 
 # Dummy credentials: the server accepts any well-formed SigV4 signature for now.
 CREDS = {"AWS_ACCESS_KEY_ID": "AKIDTIDELINETEST", "AWS_SECRET_ACCESS_KEY": "tideline-secret"}
+
+
+def error_type(name):
+    """The exact __type DynamoDB sends for the error `name`."""
+    return CORAL_TYPES.get(name, TYPE_PREFIX) + name
 
 
 def free_port():
@@ -94,7 +104,7 @@ class TidelineServer:
             self.port = free_port()
             self.starts += 1
             log = open(self.log_path, "ab")
-            log.write(f"\n===== start #{self.starts}: {' '.join(self.command(self.port))}\n".encode())
+            log.write(f"\n[harness] start #{self.starts}: {' '.join(self.command(self.port))}\n".encode())
             log.flush()
             out = open(self.stdout_path, "ab")
             self.proc = subprocess.Popen(self.command(self.port), stdout=out, stderr=log,
@@ -428,9 +438,10 @@ class ServerTestCase(unittest.TestCase):
         """A raw HTTP answer is exactly DynamoDB's error shape for `name`."""
         self.assertEqual(resp.status, status, resp)
         body = resp.json()
-        self.assertEqual(body.get("__type"), TYPE_PREFIX + name, body)
+        self.assertEqual(body.get("__type"), error_type(name), body)
         if message is not None:
-            self.assertEqual(body.get("message"), message)
+            # SerializationException spells the member "Message".
+            self.assertEqual(body.get("message", body.get("Message")), message)
         self.assertEqual(resp.headers.get("x-amz-crc32"), str(zlib.crc32(resp.body)))
         self.assertTrue(resp.headers.get("x-amzn-requestid"))
 

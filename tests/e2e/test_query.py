@@ -69,7 +69,7 @@ class Validation(ServerTestCase):
 
     def test_condition_on_a_non_key_attribute(self):
         with self.assertValidation("Query condition missed key schema element: pk"):
-            self.query("other = :s", {":s": {"N": "1"}})
+            self.query("#o = :s", {":s": {"N": "1"}}, ExpressionAttributeNames={"#o": "other"})
 
     # Only equality selects a partition.
     def test_hash_key_with_inequality(self):

@@ -11,7 +11,7 @@ import boto3
 from botocore.config import Config
 
 from harness import (ServerTestCase, raw_request, random_name, MAX_REQUEST_BYTES, REGION,
-                     TYPE_PREFIX)
+                     error_type)
 
 
 class Protocol(ServerTestCase):
@@ -72,8 +72,8 @@ class Protocol(ServerTestCase):
     def test_invalid_utf8(self):
         resp = self.raw_op("DescribeTable", b'{"TableName": "ab\xff\xfe"}')
         self.assertEqual(resp.status, 400)
-        self.assertIn(resp.json()["__type"], (TYPE_PREFIX + "SerializationException",
-                                              TYPE_PREFIX + "ValidationException"))
+        self.assertIn(resp.json()["__type"], (error_type("SerializationException"),
+                                              error_type("ValidationException")))
 
     # Whatever prefix of a valid request arrives, the answer is a client error, never a 500
     # and never a dead server.
@@ -84,8 +84,8 @@ class Protocol(ServerTestCase):
         for i in range(len(body)):
             resp = self.raw_op("PutItem", body[:i])
             self.assertEqual(resp.status, 400, (body[:i], resp))
-            self.assertIn(resp.json()["__type"], (TYPE_PREFIX + "SerializationException",
-                                                  TYPE_PREFIX + "ValidationException"),
+            self.assertIn(resp.json()["__type"], (error_type("SerializationException"),
+                                                  error_type("ValidationException")),
                           body[:i])
         self.assertEqual(self.raw_op("PutItem", body).status, 200)
 

@@ -6,8 +6,8 @@
 #include <zlib.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,8 +64,8 @@ uint32_t Le32(const std::string& s, size_t at) {
 // ~200-byte DynamoDB JSON lines with varied content, like an export's data.
 std::string JsonLines(size_t total_bytes, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  static const char kWords[][10] = {"alpha", "bravo", "charlie", "delta", "echo",
-                                    "foxtrot", "golf", "hotel", "india", "juliet"};
+  static const char kWords[][10] = {"alpha",   "bravo", "charlie", "delta", "echo",
+                                    "foxtrot", "golf",  "hotel",   "india", "juliet"};
   std::string out;
   char line[512];
   while (out.size() < total_bytes) {
@@ -90,9 +90,10 @@ TEST(ExportFmtGzip, EmptyStreamIsAwsEmptyFile) {
   Collected c;
   GzipStream gz(CollectInto(&c));
   ASSERT_TRUE(gz.Finish().ok());
-  const std::string expected("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
-                             "\x00\x00\x00\x00",
-                             20);
+  const std::string expected(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00",
+      20);
   EXPECT_EQ(c.All(), expected);
   EXPECT_EQ(gz.compressed_bytes(), 20u);
   EXPECT_EQ(gz.uncompressed_bytes(), 0u);
@@ -162,6 +163,23 @@ TEST(ExportFmtGzip, IncompressibleLargeWrite) {
   EXPECT_EQ(gz.compressed_bytes(), c.All().size());
 }
 
+// Small writes (gathered) and large ones (compressed in place) interleaved.
+TEST(ExportFmtGzip, MixedWriteSizes) {
+  const std::string data = JsonLines(12 << 20, 11);
+  std::mt19937_64 rng(3);
+  const size_t sizes[] = {1, 200, 4096, (256 << 10) - 1, 256 << 10, (256 << 10) + 1, 3 << 20};
+  Collected c;
+  GzipStream gz(CollectInto(&c));
+  for (size_t pos = 0; pos < data.size();) {
+    const size_t n = std::min(sizes[rng() % 7], data.size() - pos);
+    ASSERT_TRUE(gz.Write(std::string_view(data).substr(pos, n)).ok());
+    pos += n;
+  }
+  ASSERT_TRUE(gz.Finish().ok());
+  EXPECT_TRUE(GunzipOneMember(c.All()) == data);
+  EXPECT_EQ(gz.uncompressed_bytes(), data.size());
+}
+
 TEST(ExportFmtGzip, AllLevelsRoundTrip) {
   const std::string data = JsonLines(3 << 20, 9);
   for (int level = 0; level <= 3; ++level) {
@@ -214,10 +232,12 @@ TEST(ExportFmtGzip, DISABLED_Bench) {
   }
   for (int level = 0; level <= 3; ++level) {
     uint64_t out_bytes = 0;
-    GzipStream gz([&](std::string_view d) {
-      out_bytes += d.size();
-      return Status::OK();
-    }, level);
+    GzipStream gz(
+        [&](std::string_view d) {
+          out_bytes += d.size();
+          return Status::OK();
+        },
+        level);
     auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
     size_t pos = 0;
@@ -229,10 +249,11 @@ TEST(ExportFmtGzip, DISABLED_Bench) {
     ASSERT_TRUE(gz.Finish().ok());
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    std::printf("GzipStream level %d: %.1f MB, wall %.3fs = %.1f MB/s, cpu %.3fs = %.1f MB/s, "
-                "ratio %.3f\n",
-                level, data.size() / 1e6, secs, data.size() / secs / 1e6, cpu,
-                data.size() / cpu / 1e6, static_cast<double>(out_bytes) / data.size());
+    std::printf(
+        "GzipStream level %d: %.1f MB, wall %.3fs = %.1f MB/s, cpu %.3fs = %.1f MB/s, "
+        "ratio %.3f\n",
+        level, data.size() / 1e6, secs, data.size() / secs / 1e6, cpu, data.size() / cpu / 1e6,
+        static_cast<double>(out_bytes) / data.size());
   }
 }
 

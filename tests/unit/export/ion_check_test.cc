@@ -29,8 +29,9 @@ namespace fs = std::filesystem;
 
 fs::path CheckScript() {
   fs::path here(__FILE__);  // <root>/tests/unit/export/ion_check_test.cc
-  if (here.is_absolute()) return here.parent_path().parent_path().parent_path().parent_path() /
-                                 "tools" / "ion-check" / "check.js";
+  if (here.is_absolute())
+    return here.parent_path().parent_path().parent_path().parent_path() / "tools" / "ion-check" /
+           "check.js";
   return fs::current_path() / "tools" / "ion-check" / "check.js";
 }
 
@@ -50,7 +51,8 @@ class ExportFmtIonCheck : public ::testing::Test {
   void SetUp() override {
     script_ = CheckScript();
     std::string ignored;
-    if (RunCommand("node --version 2>/dev/null", &ignored) != 0) GTEST_SKIP() << "node is not installed";
+    if (RunCommand("node --version 2>/dev/null", &ignored) != 0)
+      GTEST_SKIP() << "node is not installed";
     if (!fs::exists(script_.parent_path() / "node_modules" / "ion-js")) {
       GTEST_SKIP() << "run: npm ci --prefix " << script_.parent_path().string();
     }
@@ -63,9 +65,9 @@ class ExportFmtIonCheck : public ::testing::Test {
 
   // Runs check.js on `file`; returns its exit status, stdout in *out.
   int Check(const fs::path& file, std::string* out) {
-    return RunCommand("node '" + script_.string() + "' '" + file.string() + "' 2>" +
-                   (dir_ / "stderr").string(),
-               out);
+    return RunCommand(
+        "node '" + script_.string() + "' '" + file.string() + "' 2>" + (dir_ / "stderr").string(),
+        out);
   }
 
   std::string Stderr() {
@@ -181,15 +183,20 @@ class RandomItems {
 
   uint32_t CodePoint() {
     switch (Below(6)) {
-      case 0: return Below(0x20);                          // controls
-      case 1: return "\"\\'$_ {}[]:,."[Below(13)];         // syntax characters
-      case 2: return 0x80 + Below(0x780);                  // 2-byte UTF-8
-      case 3: {                                            // 3-byte, not a surrogate
+      case 0:
+        return Below(0x20);  // controls
+      case 1:
+        return "\"\\'$_ {}[]:,."[Below(13)];  // syntax characters
+      case 2:
+        return 0x80 + Below(0x780);  // 2-byte UTF-8
+      case 3: {                      // 3-byte, not a surrogate
         uint32_t cp = 0x800 + Below(0xF800);
         return (cp >= 0xD800 && cp < 0xE000) ? 0xE000 : cp;
       }
-      case 4: return 0x10000 + Below(0x100000);            // astral
-      default: return 0x20 + Below(0x5F);                  // printable ASCII, DEL included
+      case 4:
+        return 0x10000 + Below(0x100000);  // astral
+      default:
+        return 0x20 + Below(0x5F);  // printable ASCII, DEL included
     }
   }
 
@@ -201,8 +208,19 @@ class RandomItems {
   }
 
   std::string Name() {
-    static const char* kAwkward[] = {"null", "nan", "true", "false", "$0", "$10", "$", "Item",
-                                     "a", "_x$", "$ion_symbol_table", "+inf", "null.int"};
+    static const char* kAwkward[] = {"null",
+                                     "nan",
+                                     "true",
+                                     "false",
+                                     "$0",
+                                     "$10",
+                                     "$",
+                                     "Item",
+                                     "a",
+                                     "_x$",
+                                     "$ion_symbol_table",
+                                     "+inf",
+                                     "null.int"};
     if (Below(3) == 0) return kAwkward[Below(sizeof(kAwkward) / sizeof(kAwkward[0]))];
     std::string s = Text(8);
     return s.empty() ? "k" : s;
@@ -249,9 +267,12 @@ class RandomItems {
 
   void Value(json::Writer& w, int depth) {
     switch (Below(depth < 3 ? 11 : 9)) {
-      case 0: return Scalar(w, "S", Text(30));
-      case 1: return Scalar(w, "N", Number());
-      case 2: return Scalar(w, "B", Binary());
+      case 0:
+        return Scalar(w, "S", Text(30));
+      case 1:
+        return Scalar(w, "N", Number());
+      case 2:
+        return Scalar(w, "B", Binary());
       case 3:
         w.StartObject();
         json::WriteKey(w, "BOOL");
@@ -264,10 +285,14 @@ class RandomItems {
         w.Bool(true);
         w.EndObject();
         return;
-      case 5: return Set(w, "SS", &RandomItems::LongText);
-      case 6: return Set(w, "NS", &RandomItems::Number);
-      case 7: return Set(w, "BS", &RandomItems::Binary);
-      case 8: return Scalar(w, "N", Number());
+      case 5:
+        return Set(w, "SS", &RandomItems::LongText);
+      case 6:
+        return Set(w, "NS", &RandomItems::Number);
+      case 7:
+        return Set(w, "BS", &RandomItems::Binary);
+      case 8:
+        return Scalar(w, "N", Number());
       case 9: {
         w.StartObject();
         json::WriteKey(w, "L");
@@ -311,11 +336,11 @@ TEST_F(ExportFmtIonCheck, RandomItems) {
 // The checker must reject what AWS would not write, or the tests above would prove nothing.
 TEST_F(ExportFmtIonCheck, CheckerRejectsNonExportIon) {
   const char* bad[] = {
-      "$ion_1_0 {Item:{a:1}}\n",              // Ion int, not decimal
-      "$ion_1_0 {Item:{a:1e0}}\n",            // Ion float
-      "{Item:{a:1.}}\n",                      // no version marker
-      "$ion_1_0 {Item:{a:1.}}",               // no final newline
-      "$ion_1_0 {Item:{a:foo}}\n",            // symbol value
+      "$ion_1_0 {Item:{a:1}}\n",    // Ion int, not decimal
+      "$ion_1_0 {Item:{a:1e0}}\n",  // Ion float
+      "{Item:{a:1.}}\n",            // no version marker
+      "$ion_1_0 {Item:{a:1.}}",     // no final newline
+      "$ion_1_0 {Item:{a:foo}}\n",  // symbol value
       "$ion_1_0 {Item:{a:$dynamodb_SS::[1.]}}\n",
       "$ion_1_0 {Item:{a:\"x\"},Other:{}}\n",
       "$ion_1_0 {Item:{a:\"x\"}} {Item:{}}\n",  // two values on one line

@@ -127,7 +127,10 @@ TEST(ExportFmtManifest, SummaryIonKmsAndEscaping) {
   s.s3_sse_kms_key_id = "arn:aws:kms:eu-north-1:123456789123:key/abc";
   s.s3_prefix = "we\"ird\\/pr\xc3\xa9\x01";
   const std::string out = BuildManifestSummary(s);
-  EXPECT_NE(out.find(R"("s3Prefix":"we\"ird\\/pr)" "\xc3\xa9" R"(\u0001")"), std::string::npos)
+  EXPECT_NE(out.find(R"("s3Prefix":"we\"ird\\/pr)"
+                     "\xc3\xa9"
+                     R"(\u0001")"),
+            std::string::npos)
       << out;
   EXPECT_NE(out.find(R"("s3SseAlgorithm":"KMS","s3SseKmsKeyId":"arn:aws:kms:eu-north-1:)"),
             std::string::npos);
@@ -137,9 +140,10 @@ TEST(ExportFmtManifest, SummaryIonKmsAndEscaping) {
 TEST(ExportFmtManifest, Checksums) {
   EXPECT_EQ(Md5Base64(""), "1B2M2Y8AsgTpgAmY7PhCfg==");
   EXPECT_EQ(Md5Binary("").size(), 16u);
-  const std::string empty_gz("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
-                             "\x00\x00\x00\x00",
-                             20);
+  const std::string empty_gz(
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00",
+      20);
   EXPECT_EQ(Md5Base64(empty_gz), kEmptyMd5);
   EXPECT_EQ(S3MultipartEtagOfOnePart(Md5Binary(empty_gz)), kEmptyEtag);
   // RFC 4648 test vectors.

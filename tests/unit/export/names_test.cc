@@ -39,9 +39,9 @@ TEST(ExportFmtNames, DataFileNameShape) {
   // base32 must: 5mrfg3b44e3vhnfickkozoym6a, zqp435kgma323mmasy7jmciuje,
   // u2wov2dg246wzitouzsnk6jbd4, fpgzwz7ome3s7a5gqn2mu3ogtq, oul53eynru4wzoadxd7flaqj3e.
   const std::regex shape("^[a-z2-7]{25}[aeimquy4]$");
-  for (const char* real : {"5mrfg3b44e3vhnfickkozoym6a", "zqp435kgma323mmasy7jmciuje",
-                           "u2wov2dg246wzitouzsnk6jbd4", "fpgzwz7ome3s7a5gqn2mu3ogtq",
-                           "oul53eynru4wzoadxd7flaqj3e", "t7sisheiy44edlhcrjd5zqoudu"}) {
+  for (const char* real :
+       {"5mrfg3b44e3vhnfickkozoym6a", "zqp435kgma323mmasy7jmciuje", "u2wov2dg246wzitouzsnk6jbd4",
+        "fpgzwz7ome3s7a5gqn2mu3ogtq", "oul53eynru4wzoadxd7flaqj3e", "t7sisheiy44edlhcrjd5zqoudu"}) {
     EXPECT_TRUE(std::regex_match(real, shape)) << real;
   }
   std::set<std::string> seen;

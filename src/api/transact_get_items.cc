@@ -1,0 +1,98 @@
+// TransactGetItems: up to 100 reads answered from one consistent instant (one commit-clock
+// timestamp), in request order; an item that does not exist gives an empty response entry.
+
+#include <set>
+
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "expr/expressions.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
+  const json::Value* items = OptArray(req, "TransactItems");
+  ValidationErrors errors;
+  if (!items) errors.AddNull("transactItems");
+  else if (items->Size() == 0)
+    errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
+  else if (items->Size() > 100)
+    errors.Add("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  struct Read {
+    std::shared_ptr<const storage::TableMeta> table;
+    std::string key;
+    std::shared_ptr<const expr::Projection> projection;
+  };
+  std::vector<Read> reads;
+  std::set<std::pair<uint64_t, std::string>> targets;
+  for (const auto& entry : items->GetArray()) {
+    const json::Value* get = entry.IsObject() ? OptObject(entry, "Get") : nullptr;
+    if (!get) throw ApiError::Validation("TransactItems can only contain Get actions");
+    auto table_name = OptString(*get, "TableName");
+    const json::Value* key = OptObject(*get, "Key");
+    ValidationErrors e;
+    CheckTableNameOrArn(table_name, "transactItems.member.get.tableName", &e);
+    if (!key) e.AddNull("transactItems.member.get.key");
+    e.ThrowIfAny();
+    Read r;
+    model::Item key_item = model::ItemFromJson(*key);
+    const json::Value* names = OptObject(*get, "ExpressionAttributeNames");
+    expr::AttributeResolver resolver(names, nullptr);
+    if (auto text = OptString(*get, "ProjectionExpression")) {
+      r.projection = expr::ParseProjection(*text, resolver);
+    } else if (names) {
+      throw ApiError::Validation(
+          "ExpressionAttributeNames can only be specified when using expressions");
+    }
+    resolver.CheckAllUsed();
+    r.table = FindTableOrThrow(ctx, *table_name);
+    r.key = model::KeyOfKeyMap(r.table->key_schema, key_item);
+    if (!targets.emplace(r.table->id, r.key).second) {
+      throw ApiError::Validation(
+          "Transaction request cannot include multiple operations on one item");
+    }
+    reads.push_back(std::move(r));
+  }
+
+  const uint64_t as_of = ctx.storage.Now();
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("Responses");
+  w.StartArray();
+  for (const auto& r : reads) {
+    std::string item_json;
+    bool found = false;
+    Status s = ctx.storage.Get(r.table->id, r.key, as_of, &item_json, &found);
+    if (!s.ok()) throw ApiError::Internal(s.ToString());
+    w.StartObject();
+    if (found) {
+      w.Key("Item");
+      if (r.projection) model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(item_json)));
+      else w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  if (capacity) {
+    w.Key("ConsumedCapacity");
+    w.StartArray();
+    for (const auto& r : reads) {
+      w.StartObject();
+      w.Key("TableName");
+      json::WriteString(w, r.table->name);
+      w.Key("CapacityUnits");
+      w.Double(2.0);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

@@ -1,0 +1,244 @@
+// TransactWriteItems: up to 100 Put/Update/Delete/ConditionCheck actions that commit all
+// together with one commit timestamp (so a point-in-time read or export sees all or none of
+// them), or none at all with TransactionCanceledException and one CancellationReason per
+// action, in order. ClientRequestToken makes a request idempotent for 10 minutes.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "api/item_support.h"
+#include "api/operations.h"
+#include "common/api_error.h"
+#include "expr/expressions.h"
+#include "storage/storage.h"
+
+namespace tideline::api {
+
+namespace {
+
+enum class ActionKind { kPut, kUpdate, kDelete, kConditionCheck };
+
+struct Action {
+  ActionKind kind;
+  std::shared_ptr<const storage::TableMeta> table;
+  std::string key;
+  model::Item item;  // Put: the item; others: the key map
+  std::unique_ptr<expr::AttributeResolver> resolver;
+  std::shared_ptr<const expr::Condition> condition;
+  std::shared_ptr<const expr::UpdatePlan> update;
+  bool return_old_on_failure = false;
+};
+
+// Recently seen ClientRequestTokens: token -> (request fingerprint, expiry).
+struct TokenCache {
+  std::mutex mu;
+  std::map<std::string, std::pair<std::string, int64_t>> tokens;
+};
+TokenCache& Tokens() {
+  static TokenCache cache;
+  return cache;
+}
+constexpr int64_t kTokenTtlMs = 10 * 60 * 1000;
+
+Action ReadAction(Context& ctx, const json::Value& entry, int index) {
+  if (!entry.IsObject()) throw ApiError::Serialization("Expected null");
+  static constexpr std::pair<const char*, ActionKind> kKinds[] = {
+      {"Put", ActionKind::kPut},
+      {"Update", ActionKind::kUpdate},
+      {"Delete", ActionKind::kDelete},
+      {"ConditionCheck", ActionKind::kConditionCheck}};
+  const json::Value* body = nullptr;
+  ActionKind kind = ActionKind::kPut;
+  int found = 0;
+  for (const auto& [name, k] : kKinds) {
+    if (const json::Value* v = OptObject(entry, name)) {
+      body = v;
+      kind = k;
+      ++found;
+    }
+  }
+  if (found != 1) {
+    throw ApiError::Validation(
+        "TransactItems can only contain one of Check, Put, Update or Delete");
+  }
+  const std::string path = "transactItems." + std::to_string(index) + ".member";
+  ValidationErrors errors;
+  auto table_name = OptString(*body, "TableName");
+  CheckTableNameOrArn(table_name, path + ".tableName", &errors);
+  const json::Value* item_json = OptObject(*body, kind == ActionKind::kPut ? "Item" : "Key");
+  if (!item_json) errors.AddNull(path + (kind == ActionKind::kPut ? ".put.item" : ".key"));
+  auto condition_text = OptString(*body, "ConditionExpression");
+  auto update_text = OptString(*body, "UpdateExpression");
+  if (kind == ActionKind::kConditionCheck && !condition_text)
+    errors.AddNull(path + ".conditionCheck.conditionExpression");
+  if (kind == ActionKind::kUpdate && !update_text)
+    errors.AddNull(path + ".update.updateExpression");
+  const bool return_old = ReadReturnOldOnConditionFailure(*body, &errors);
+  errors.ThrowIfAny();
+
+  Action a;
+  a.kind = kind;
+  a.return_old_on_failure = return_old;
+  a.item = model::ItemFromJson(*item_json);
+  const json::Value* names = OptObject(*body, "ExpressionAttributeNames");
+  const json::Value* values = OptObject(*body, "ExpressionAttributeValues");
+  if ((names || values) && !condition_text && !update_text) {
+    throw ApiError::Validation(
+        names ? "ExpressionAttributeNames can only be specified when using expressions"
+              : "ExpressionAttributeValues can only be specified when using expressions");
+  }
+  a.resolver = std::make_unique<expr::AttributeResolver>(names, values);
+  if (update_text) {
+    if (kind != ActionKind::kUpdate) {
+      throw ApiError::Validation("UpdateExpression can only be specified in an Update action");
+    }
+    a.update = expr::ParseUpdate(*update_text, *a.resolver);
+  }
+  if (condition_text) a.condition = expr::ParseCondition(*condition_text, *a.resolver, "ConditionExpression");
+  a.resolver->CheckAllUsed();
+  a.table = FindTableOrThrow(ctx, *table_name);
+  if (kind == ActionKind::kPut) {
+    a.key = model::KeyOfItem(a.table->key_schema, a.item);
+    if (model::ItemSize(a.item) > model::kMaxItemSize) {
+      throw ApiError::Validation("Item size has exceeded the maximum allowed size");
+    }
+  } else {
+    a.key = model::KeyOfKeyMap(a.table->key_schema, a.item);
+  }
+  if (a.update) expr::CheckUpdateKeys(*a.update, a.table->key_schema);
+  return a;
+}
+
+}  // namespace
+
+std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
+  const json::Value* items = OptArray(req, "TransactItems");
+  auto token = OptString(req, "ClientRequestToken");
+  ValidationErrors errors;
+  if (!items) errors.AddNull("transactItems");
+  else if (items->Size() == 0)
+    errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
+  else if (items->Size() > 100)
+    errors.Add("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  if (token && (token->empty() || token->size() > 36))
+    errors.Add(ValidationErrors::Quote(*token), "clientRequestToken",
+               token->empty() ? "Member must have length greater than or equal to 1"
+                              : "Member must have length less than or equal to 36");
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  errors.ThrowIfAny();
+
+  std::vector<Action> actions;
+  std::set<std::pair<uint64_t, std::string>> targets;
+  int index = 0;
+  for (const auto& entry : items->GetArray()) {
+    actions.push_back(ReadAction(ctx, entry, ++index));
+    if (!targets.emplace(actions.back().table->id, actions.back().key).second) {
+      throw ApiError::Validation(
+          "Transaction request cannot include multiple operations on one item");
+    }
+  }
+
+  // Idempotency: the same token with the same request succeeds again without a second write.
+  std::string fingerprint;
+  if (token) {
+    fingerprint = json::Print(*items);
+    const int64_t now = NowMillis();
+    std::lock_guard lock(Tokens().mu);
+    auto& tokens = Tokens().tokens;
+    std::erase_if(tokens, [&](const auto& t) { return t.second.second <= now; });
+    auto it = tokens.find(std::string(*token));
+    if (it != tokens.end()) {
+      if (it->second.first != fingerprint) {
+        throw ApiError::IdempotentParameterMismatch(
+            "Request parameters do not match the original request for this ClientRequestToken");
+      }
+      return "{}";
+    }
+  }
+
+  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+    // Every condition is checked against the state before the transaction; any failure
+    // cancels all actions.
+    std::vector<std::string> reasons(actions.size());
+    std::vector<model::Item> olds(actions.size());
+    std::vector<bool> found(actions.size());
+    bool cancelled = false;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      Action& a = actions[i];
+      std::string old_json;
+      bool f = false;
+      Status gs = txn.Get(*a.table, a.key, &old_json, &f);
+      if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+      found[i] = f;
+      if (f) olds[i] = ParseStoredItem(old_json);
+      if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &olds[i] : nullptr)) {
+        cancelled = true;
+        std::string reason = "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
+        if (a.return_old_on_failure && f) reason += ",\"Item\":" + old_json;
+        reasons[i] = reason + "}";
+      }
+    }
+    if (cancelled) {
+      std::string codes, list;
+      for (size_t i = 0; i < reasons.size(); ++i) {
+        const bool failed = !reasons[i].empty();
+        codes += (i ? ", " : "") + std::string(failed ? "ConditionalCheckFailed" : "None");
+        list += (i ? "," : "") + (failed ? reasons[i] : std::string("{\"Code\":\"None\"}"));
+      }
+      throw ApiError::TransactionCanceled(
+          "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
+              codes + "]",
+          "\"CancellationReasons\":[" + list + "]");
+    }
+    for (size_t i = 0; i < actions.size(); ++i) {
+      Action& a = actions[i];
+      switch (a.kind) {
+        case ActionKind::kConditionCheck:
+          break;
+        case ActionKind::kDelete:
+          if (found[i]) txn.Delete(*a.table, a.key);
+          break;
+        case ActionKind::kPut:
+          txn.Put(*a.table, a.key, model::ItemToJson(a.item), model::ItemSize(a.item));
+          break;
+        case ActionKind::kUpdate: {
+          if (!found[i] && expr::UpdateOnlyRemoves(*a.update)) break;
+          model::Item updated = found[i] ? olds[i] : a.item;
+          expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, found[i]);
+          const size_t size = model::ItemSize(updated);
+          if (size > model::kMaxItemSize) {
+            throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+          }
+          txn.Put(*a.table, a.key, model::ItemToJson(updated), size);
+          break;
+        }
+      }
+    }
+  });
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (token) {
+    std::lock_guard lock(Tokens().mu);
+    Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
+  }
+  if (!capacity) return "{}";
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("ConsumedCapacity");
+  w.StartArray();
+  for (const auto& a : actions) {
+    w.StartObject();
+    w.Key("TableName");
+    json::WriteString(w, a.table->name);
+    w.Key("CapacityUnits");
+    w.Double(2 * WriteUnits(model::ItemSize(a.item)));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace tideline::api

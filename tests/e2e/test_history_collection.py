@@ -1,0 +1,64 @@
+"""History collection: with PITR off a table keeps only what a read needs, so an item updated
+thousands of times does not make the database grow without bound.
+
+Facts: shared/design.md "Storage and point in time": "Retention is per table: PITR off -> only the
+latest version matters; on -> every version newer than now - RecoveryPeriodInDays". The server
+cannot be told to compact from outside, so this measures the size of the data directory after
+writing many times more bytes than any legitimate footprint (the storage-level unit test
+tests/unit/storage covers the exact versions kept). Incompressible payloads keep RocksDB's
+compression out of the measurement.
+"""
+
+import os
+import time
+
+from export_support import ExportTestCase
+
+PAYLOAD_BYTES = 300 * 1024
+UPDATES = 2400  # ~700 MiB written to one item
+
+
+def dir_bytes(path, skip=()):
+    total = 0
+    for dirpath, dirnames, files in os.walk(path):
+        dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skip]
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, f))
+            except OSError:
+                pass  # a file RocksDB removed while we walked
+    return total
+
+
+class HistoryCollection(ExportTestCase):
+
+    def data_bytes(self):
+        return dir_bytes(self.server.data_dir, skip={os.path.join(self.server.data_dir, "s3")})
+
+    def hammer(self, table, updates):
+        for i in range(updates):
+            self.client.put_item(TableName=table, Item={
+                "pk": {"S": "the-one"}, "n": {"N": str(i)},
+                "blob": {"B": os.urandom(PAYLOAD_BYTES)}})
+
+    def test_one_item_updated_thousands_of_times_without_pitr(self):
+        # PITR off: superseded versions are garbage; after ~700 MiB of updates to one item the
+        # data directory must be far smaller than what was written. The bound leaves room for
+        # RocksDB's write buffers, WAL and level-0 files before compaction (a few hundred MiB at
+        # most); a server that kept every version would hold all ~700 MiB.
+        table = self.create_table()
+        baseline = self.data_bytes()
+        self.hammer(table, UPDATES)
+        written = UPDATES * PAYLOAD_BYTES
+        limit = written * 0.45
+        # Background compactions may still be catching up: give them time to settle.
+        deadline = time.monotonic() + 120
+        size = self.data_bytes() - baseline
+        while size > limit and time.monotonic() < deadline:
+            time.sleep(1)
+            size = self.data_bytes() - baseline
+        self.assertLess(size, limit, f"data dir grew by {size / 2**20:.0f} MiB after "
+                                     f"{written / 2**20:.0f} MiB of updates to one item")
+        # And the item is, of course, its last version.
+        item = self.client.get_item(TableName=table, Key={"pk": {"S": "the-one"}})["Item"]
+        self.assertEqual(item["n"], {"N": str(UPDATES - 1)})
