@@ -24,3 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# ion-js, with which the tests read our ION exports back (an independent Ion parser).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$ROOT/tools/ion-check/node_modules/ion-js" ]; then
+  npm ci --silent --no-audit --no-fund --prefix "$ROOT/tools/ion-check" >/dev/null
+fi

@@ -8,14 +8,15 @@
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
 // second signal during that exits at once.
 
+#include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <pthread.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <thread>
 
@@ -154,8 +155,9 @@ int main(int argc, char** argv) {
   serve->add_flag("--sync", config.sync_writes, "fsync the write-ahead log on every write");
   serve->add_option("--threads", config.threads, "HTTP threads (0 = hardware concurrency)")
       ->capture_default_str();
-  serve->add_option("--max-exports", config.max_exports_in_flight,
-                    "Exports that may be in progress at once")
+  serve
+      ->add_option("--max-exports", config.max_exports_in_flight,
+                   "Exports that may be in progress at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   serve->add_option("--export-threads", config.export_threads, "Threads writing export files")

@@ -28,7 +28,7 @@ std::string_view TypeNamespace(std::string_view type) {
 // the real bodies); every other error uses "message".
 std::string_view MessageKey(std::string_view type) {
   return type == "SerializationException" || type == "TransactionCanceledException" ? "Message"
-                                                                                     : "message";
+                                                                                    : "message";
 }
 
 void AppendJsonString(std::string* out, std::string_view s) {
@@ -47,8 +47,7 @@ DispatchResult BareError(const char* type) { return Error(ApiError(400, type, st
 // no reference into the request document).
 class JsonArena {
  public:
-  JsonArena()
-      : buffer_(new char[kBufferSize]), allocator_(buffer_.get(), kBufferSize) {}
+  JsonArena() : buffer_(new char[kBufferSize]), allocator_(buffer_.get(), kBufferSize) {}
   json::Allocator& allocator() { return allocator_; }
   // Drops everything allocated since the last Reset (chunks beyond the buffer are freed).
   void Reset() { allocator_.Clear(); }

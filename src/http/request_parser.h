@@ -16,9 +16,9 @@ struct Request {
   boost::beast::http::verb method = boost::beast::http::verb::unknown;
   int version = 11;  // 10 or 11
   std::string target;
-  std::string amz_target;    // X-Amz-Target
-  std::string content_type;  // Content-Type
-  std::string origin;        // Origin (CORS)
+  std::string amz_target;            // X-Amz-Target
+  std::string content_type;          // Content-Type
+  std::string origin;                // Origin (CORS)
   std::string cors_request_headers;  // Access-Control-Request-Headers
   std::string cors_request_method;   // Access-Control-Request-Method
   bool has_origin = false;
@@ -39,8 +39,8 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
 
-  void on_request_impl(boost::beast::http::verb method, string_view method_str,
-                       string_view target, int version, error_code& ec) override;
+  void on_request_impl(boost::beast::http::verb method, string_view method_str, string_view target,
+                       int version, error_code& ec) override;
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code& ec) override;

@@ -1,14 +1,17 @@
 // The listener, the thread pool and graceful shutdown. Everything that touches the acceptor or
 // the drain timer runs on the `control` strand; each connection runs on a strand of its own.
 
-#include <utility>  // before Asio's awaitable headers
+// clang-format off
+#include <utility>  // must precede Asio's awaitable headers (GCC 12, Boost 1.74)
+// clang-format on
+
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/server_internal.h"
 
@@ -36,8 +39,8 @@ Server::Impl::Impl(api::Context& ctx, ServerOptions opts)
 net::awaitable<void> Server::Impl::Accept() {
   for (;;) {
     error_code ec;
-    Socket socket = co_await acceptor.async_accept(
-        net::make_strand(ioc), net::redirect_error(net::use_awaitable, ec));
+    Socket socket = co_await acceptor.async_accept(net::make_strand(ioc),
+                                                   net::redirect_error(net::use_awaitable, ec));
     if (stopping.load() || ec == net::error::operation_aborted) {
       socket.close(ec);
       co_return;

@@ -2,7 +2,9 @@
 // Internals shared by server.cc (listener, threads, shutdown) and session.cc (one connection).
 // Not for use outside src/http.
 
-#include <utility>  // before Asio's awaitable headers (GCC 12 + Boost 1.74)
+// clang-format off
+#include <utility>  // must precede Asio's awaitable headers (GCC 12, Boost 1.74)
+// clang-format on
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>

@@ -6,7 +6,11 @@
 // keeps moving. When the loop shortens the deadline (idle -> io timeout) the watchdog still wakes
 // at the older, later time, so a stalled request is cut after at most idle_timeout.
 
-#include <utility>  // before Asio's awaitable headers
+// clang-format off
+#include <utility>  // must precede Asio's awaitable headers (GCC 12, Boost 1.74)
+// clang-format on
+
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +19,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/api_error.h"
 #include "http/dispatcher.h"
@@ -198,8 +201,8 @@ net::awaitable<void> Session::LingeringClose() {
   size_t drained = 0;
   while (!closed_ && drained < kLingerBytes) {
     buffer_.clear();
-    const size_t n = co_await socket_.async_read_some(buffer_.prepare(kBodyReadSize),
-                                                      Awaitable(ec));
+    const size_t n =
+        co_await socket_.async_read_some(buffer_.prepare(kBodyReadSize), Awaitable(ec));
     if (ec) break;
     drained += n;
   }

@@ -69,23 +69,35 @@ void NewRequestId(char* out) {
   size_t i = 0;
   while (i < kRequestIdLength) {
     uint64_t bits = gen.Next();
-    for (int k = 0; k < 12 && i < kRequestIdLength; ++k, bits >>= 5) out[i++] = kAlphabet[bits & 31];
+    for (int k = 0; k < 12 && i < kRequestIdLength; ++k, bits >>= 5)
+      out[i++] = kAlphabet[bits & 31];
   }
 }
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 413: return "Request Entity Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Request Entity Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -112,9 +124,14 @@ void AppendResponseHead(std::string* out, int status, std::string_view content_t
   out->append("\r\nDate: ");
   out->append(date.Get());
   switch (connection) {
-    case ConnectionHeader::kNone: break;
-    case ConnectionHeader::kClose: out->append("\r\nConnection: close"); break;
-    case ConnectionHeader::kKeepAlive: out->append("\r\nConnection: keep-alive"); break;
+    case ConnectionHeader::kNone:
+      break;
+    case ConnectionHeader::kClose:
+      out->append("\r\nConnection: close");
+      break;
+    case ConnectionHeader::kKeepAlive:
+      out->append("\r\nConnection: keep-alive");
+      break;
   }
   out->append("\r\n");
   out->append(extra_headers);

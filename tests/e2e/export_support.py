@@ -300,6 +300,8 @@ def check_export(tc, bucket, desc, table_arn, table_id, prefix=None, fmt="DYNAMO
     tc.assertEqual(fixed - set(keys), set(), f"missing objects; bucket has {keys}")
     suffix = ".ion.gz" if fmt == "ION" else ".json.gz"
     for k in data_keys:
+        tc.assertNotIn(".tideline-tmp.", k, f"a temporary file was left among the export's "
+                                            f"objects: {k} (§1.1 lists every object)")
         tc.assertTrue(k.startswith(out.base + "/data/"), f"unexpected object {k} (§1.1)")
         name = k[len(out.base + "/data/"):]
         tc.assertRegex(name, DATA_FILE, "data file name: 26 base32 chars (§1.3)")

@@ -86,9 +86,8 @@ TEST_F(DispatcherTest, JsonThatIsNotAnObjectIsASerializationError) {
 TEST_F(DispatcherTest, DynamoDbErrorsCarryTheDynamoDbNamespace) {
   DispatchResult r = Call("DynamoDB_20120810.NotFound", "{}");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body,
-            R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
-            R"("message":"Requested resource not found"})");
+  EXPECT_EQ(r.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
+                    R"("message":"Requested resource not found"})");
 }
 
 TEST_F(DispatcherTest, ValidationErrorsCarryTheCoralNamespaceAndAnEscapedMessage) {

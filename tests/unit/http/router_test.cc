@@ -46,8 +46,8 @@ TEST_F(RouterTest, OtherMethodsAreNotFound) {
 }
 
 TEST_F(RouterTest, ABodyOfAnotherMediaTypeIsNotFound) {
-  for (std::string type : {"", "text/plain", "application/x-amz-json-1.1", "application/jsonasdf",
-                           "whatever"}) {
+  for (std::string type :
+       {"", "text/plain", "application/x-amz-json-1.1", "application/jsonasdf", "whatever"}) {
     Reply r = Handle(bhttp::verb::post, type, "{}");
     EXPECT_EQ(r.status, 404) << type;
     EXPECT_EQ(r.body, "<UnknownOperationException/>\n") << type;

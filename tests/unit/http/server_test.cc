@@ -111,9 +111,10 @@ class Client {
 };
 
 std::string Post(std::string_view op, std::string_view body, std::string_view extra = {}) {
-  std::string r = "POST / HTTP/1.1\r\nHost: localhost\r\n"
-                  "Content-Type: application/x-amz-json-1.0\r\n"
-                  "X-Amz-Target: DynamoDB_20120810.";
+  std::string r =
+      "POST / HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/x-amz-json-1.0\r\n"
+      "X-Amz-Target: DynamoDB_20120810.";
   r += op;
   r += "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=x/20250101/us-east-1/dynamodb/aws4_request, "
        "SignedHeaders=host, Signature=00\r\nContent-Length: ";
@@ -180,13 +181,13 @@ TEST_F(ServerTest, AnswersPipelinedRequestsInOrder) {
 TEST_F(ServerTest, DecodesAChunkedBody) {
   StartServer();
   Client c(port());
-  ASSERT_TRUE(c.Send(
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
-      "X-Amz-Target: DynamoDB_20120810.Echo\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "4\r\n{\"a\"\r\n"
-      "5\r\n:\"bc\"\r\n"
-      "1;ext=1\r\n}\r\n"
-      "0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+             "X-Amz-Target: DynamoDB_20120810.Echo\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "4\r\n{\"a\"\r\n"
+             "5\r\n:\"bc\"\r\n"
+             "1;ext=1\r\n}\r\n"
+             "0\r\n\r\n"));
   Response r;
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(r.status, 200);
@@ -231,9 +232,8 @@ TEST_F(ServerTest, RefusesAnOversizedContentLengthBeforeTheBodyArrives) {
     Response r;
     ASSERT_TRUE(c.Read(&r));
     EXPECT_EQ(r.status, 413);
-    EXPECT_EQ(r.body,
-              R"({"__type":"com.amazonaws.dynamodb.v20120810#RequestEntityTooLarge",)"
-              R"("message":"Request payload size exceeds the limit"})");
+    EXPECT_EQ(r.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#RequestEntityTooLarge",)"
+                      R"("message":"Request payload size exceeds the limit"})");
     EXPECT_EQ(r.headers["Connection"], "close");
     EXPECT_EQ(r.headers["x-amz-crc32"], std::to_string(Crc32(r.body)));
     EXPECT_TRUE(c.ClosedByServer());
@@ -246,10 +246,11 @@ TEST_F(ServerTest, CutsOffAChunkedBodyAtTheLimit) {
   StartServer(options);
   Client c(port());
   std::string chunk(600, 'x');
-  ASSERT_TRUE(c.Send(
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
-      "X-Amz-Target: DynamoDB_20120810.Echo\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+             "X-Amz-Target: DynamoDB_20120810.Echo\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "258\r\n" +
+             chunk + "\r\n258\r\n" + chunk + "\r\n"));
   Response r;
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(r.status, 413);

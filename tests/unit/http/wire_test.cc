@@ -14,8 +14,7 @@ TEST(Crc32Test, MatchesTheValuesDynamoDbSends) {
   // x-amz-crc32 values of real DynamoDB responses, as recorded in dynalite's connection tests.
   EXPECT_EQ(Crc32("healthy: dynamodb.us-east-1.amazonaws.com "), 3128867991u);
   EXPECT_EQ(Crc32("<UnknownOperationException/>\n"), 3552371480u);
-  EXPECT_EQ(Crc32(R"({"__type":"com.amazon.coral.service#SerializationException"})"),
-            3948637019u);
+  EXPECT_EQ(Crc32(R"({"__type":"com.amazon.coral.service#SerializationException"})"), 3948637019u);
   EXPECT_EQ(Crc32(""), 0u);
 }
 
