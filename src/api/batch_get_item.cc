@@ -67,6 +67,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   w.Key("Responses");
   w.StartObject();
   size_t bytes = 0;
+  bool full = false;
   std::vector<std::pair<const TableRequest*, std::vector<const model::Item*>>> unprocessed;
   std::vector<std::pair<std::string, double>> units;
   for (auto& t : tables) {
@@ -83,7 +84,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
     double table_units = 0;
     std::vector<const model::Item*> left;
     for (size_t i = 0; i < t.keys.size(); ++i) {
-      if (bytes >= kMaxResponseBytes) {
+      if (full) {
         left.push_back(&t.keys[i]);
         continue;
       }
@@ -91,6 +92,12 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
       bool found = false;
       Status s = ctx.storage.Get(t.table->id, user_keys[i], ~0ull, &item_json, &found);
       if (!s.ok()) throw ApiError::Internal(s.ToString());
+      // An item that would take the response past 16 MB is left for the next call.
+      if (found && bytes + item_json.size() > kMaxResponseBytes) {
+        full = true;
+        left.push_back(&t.keys[i]);
+        continue;
+      }
       table_units += ReadUnits(found ? item_json.size() : 0, t.consistent);
       if (!found) continue;
       if (t.projection) {

@@ -38,6 +38,10 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
     if (m.value.Size() == 0)
       errors.Add("'[]'", "requestItems." + std::string(json::AsView(m.name)) + ".member",
                  "Member must have length greater than or equal to 1");
+    if (m.value.Size() > 25)
+      errors.Add("'{" + std::string(json::AsView(m.name)) + "=[...]}'", "requestItems",
+                 "Map value must satisfy constraint: [Member must have length less than or "
+                 "equal to 25, Member must have length greater than or equal to 1]");
     total += m.value.Size();
   }
   errors.ThrowIfAny();

@@ -133,7 +133,9 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   for (size_t i = 0; i < definitions.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (definitions[i].name == definitions[j].name) {
-        throw ApiError::Validation("Cannot have two attributes with the same name");
+        throw ApiError::Validation(
+            "One or more parameter values were invalid: Attribute Name is duplicated: " +
+            definitions[i].name);
       }
     }
   }

@@ -1,3 +1,5 @@
+#include <vector>
+
 #include "api/export_description.h"
 #include "api/operations.h"
 #include "api/request.h"
@@ -17,7 +19,26 @@ std::string ExecuteDescribeExport(Context& ctx, const json::Value& req) {
     errors.Add(ValidationErrors::Quote(*arn), "exportArn",
                "Member must have length less than or equal to 1024");
   errors.ThrowIfAny();
-  if (arn->substr(0, 4) != "arn:" || arn->find("/export/") == std::string_view::npos) {
+  // An ARN of another partition, service, region or account is not ours to describe: AWS
+  // answers AccessDeniedException there (ScyllaDB test_describe_export_incorrect_arns), and a
+  // ValidationException for an ARN of ours that names no export.
+  std::vector<std::string_view> parts;
+  for (size_t pos = 0; parts.size() < 5;) {
+    size_t colon = arn->find(':', pos);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(arn->substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  if (parts.size() == 5 && parts[0] == "arn") {
+    if ((parts[1] != "aws" && parts[1] != "aws-cn" && parts[1] != "aws-us-gov") ||
+        parts[2] != "dynamodb" || parts[3] != ctx.config.region ||
+        parts[4] != ctx.config.account_id) {
+      throw ApiError::AccessDenied("User: arn:aws:iam::" + ctx.config.account_id +
+                                   ":root is not authorized to perform: dynamodb:DescribeExport "
+                                   "on resource: " + std::string(*arn));
+    }
+  }
+  if (parts.size() != 5 || parts[0] != "arn" || arn->find("/export/") == std::string_view::npos) {
     throw ApiError::Validation("Invalid Export ARN: " + std::string(*arn));
   }
   std::optional<exporter::ExportRecord> record;

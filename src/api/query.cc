@@ -89,6 +89,15 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
     errors.Add(ValidationErrors::Quote(std::to_string(*limit)), "limit",
                "Member must have value greater than or equal to 1");
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  // Members of the wrong JSON type are rejected before any table is looked up.
+  for (const char* member : {"KeyConditionExpression", "FilterExpression", "ProjectionExpression",
+                             "Select", "IndexName"}) {
+    OptString(req, member);
+  }
+  for (const char* member : {"KeyConditions", "QueryFilter", "ExclusiveStartKey",
+                             "ExpressionAttributeNames", "ExpressionAttributeValues"}) {
+    OptObject(req, member);
+  }
   errors.ThrowIfAny();
   if (OptString(req, "IndexName")) {
     auto table = FindTableOrThrow(ctx, *table_name);

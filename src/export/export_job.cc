@@ -4,6 +4,7 @@
 // the gzip stream and the sink's part buffer, whatever the table size.
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "export/export_service.h"
@@ -89,7 +90,8 @@ int64_t NowMs() {
 }  // namespace
 
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record) {
+                    ExportRecord* record,
+                    const std::function<void(const ExportRecord&)>& persist) {
   s3::ObjectOptions object_options;
   if (record->s3_sse_algorithm == "KMS") {
     object_options.sse_algorithm = "aws:kms";
@@ -102,22 +104,34 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   Status s = sink.CheckBucket(record->s3_bucket, object_options);
   if (!s.ok()) return s;
   const std::string prefix = ExportPrefix(record->s3_prefix, record->export_id);
+  // A rerun after a restart first discards the interrupted attempt's partial objects.
+  s = sink.DiscardIncomplete(record->s3_bucket, prefix);
+  if (!s.ok()) return s;
   s = sink.PutObject(record->s3_bucket, prefix + "/_started", "", object_options, nullptr);
   if (!s.ok()) return s;
 
   // One data file per slice of the hash space: at least one (an empty table still gets an
   // empty file), more for larger tables so that they are written in parallel.
-  const storage::TableStats stats = storage.Stats(record->table_internal_id);
   const int threads = std::max(1, options.file_threads);
-  uint64_t files = (static_cast<uint64_t>(std::max<int64_t>(stats.size_bytes, 0)) +
-                    options.target_file_bytes - 1) / options.target_file_bytes;
-  if (stats.size_bytes > (4 << 20)) files = std::max<uint64_t>(files, threads);
-  files = std::clamp<uint64_t>(files, 1, 4096);
+  if (record->data_file_count == 0) {
+    const storage::TableStats stats = storage.Stats(record->table_internal_id);
+    uint64_t n = (static_cast<uint64_t>(std::max<int64_t>(stats.size_bytes, 0)) +
+                  options.target_file_bytes - 1) / options.target_file_bytes;
+    if (stats.size_bytes > (4 << 20)) n = std::max<uint64_t>(n, threads);
+    record->data_file_count = std::clamp<uint64_t>(n, 1, 4096);
+    persist(*record);
+  }
+  const uint64_t files = record->data_file_count;
 
   const std::string suffix(record->export_format == "ION" ? kIonDataSuffix : kJsonDataSuffix);
   std::vector<FileResult> results(files);
   std::vector<std::string> keys(files);
-  for (uint64_t i = 0; i < files; ++i) keys[i] = prefix + "/data/" + NewDataFileName() + suffix;
+  // Names look random (26 base32 chars of 16 bytes, as AWS's) but are derived from the export
+  // and the slice, so a rerun overwrites the same objects.
+  for (uint64_t i = 0; i < files; ++i) {
+    keys[i] = prefix + "/data/" +
+              Base32LowerNoPad(Md5Binary(record->export_arn + "#" + std::to_string(i))) + suffix;
+  }
   std::atomic<uint64_t> next{0};
   std::atomic<bool> failed{false};
   auto work = [&] {

@@ -48,6 +48,7 @@ constexpr UintField kUintFields[] = {
     {"export_time_us", &ExportRecord::export_time_us},
     {"item_count", &ExportRecord::item_count},
     {"billed_size_bytes", &ExportRecord::billed_size_bytes},
+    {"data_file_count", &ExportRecord::data_file_count},
 };
 
 }  // namespace

@@ -34,6 +34,9 @@ struct ExportRecord {
   std::string export_manifest;  // key of manifest-summary.json once COMPLETED
   uint64_t item_count = 0;
   uint64_t billed_size_bytes = 0;
+  // Number of data files, fixed (and persisted) when the export first runs, so that a rerun
+  // after a restart rewrites the same objects instead of leaving orphans beside new ones.
+  uint64_t data_file_count = 0;
   // The parameters a repeated ClientToken must match (see ExportService::Submit).
   std::string Fingerprint() const;
 };

@@ -220,7 +220,11 @@ void ExportService::Run(ExportRecord record) {
   const auto started = std::chrono::steady_clock::now();
   Status s;
   try {
-    s = RunExportJob(storage_, *sink_, options_, &record);
+    s = RunExportJob(storage_, *sink_, options_, &record, [this](const ExportRecord& r) {
+      std::lock_guard lock(mu_);
+      Persist(r);
+      records_[r.export_arn] = r;
+    });
   } catch (const std::exception& e) {
     s = Status::IOError(std::string("internal error: ") + e.what());
   }

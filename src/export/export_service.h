@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -94,7 +95,10 @@ class ExportService {
 
 // Writes the objects of one export and fills item_count, billed_size_bytes and
 // export_manifest on success. Defined in export_job.cc.
+// `persist` saves the record when the job fixes a decision a rerun must repeat (the number of
+// data files).
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record);
+                    ExportRecord* record,
+                    const std::function<void(const ExportRecord&)>& persist);
 
 }  // namespace tideline::exporter

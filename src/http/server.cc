@@ -123,6 +123,7 @@ Server::~Server() {
 
 Status Server::Start() {
   Impl& s = *impl_;
+  if (s.stopping.load()) return Status::InvalidArgument("server already stopped");
   if (s.started.exchange(true)) return Status::InvalidArgument("server already started");
   error_code ec;
   tcp::resolver resolver(s.ioc);

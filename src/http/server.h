@@ -53,7 +53,7 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Resolves host, binds, listens and starts the threads. Returns a non-OK status (and starts
-  // nothing) if the address cannot be resolved or bound. Call once.
+  // nothing) if the address cannot be resolved or bound. Call once, before any Stop().
   Status Start();
   // The bound port (after a successful Start()).
   uint16_t port() const;

@@ -16,13 +16,20 @@
 namespace tideline::model {
 namespace {
 
-// DynamoDB counts the top-level attribute value as level 1 and allows 32 levels of L/M; with
-// our 0-based depth a container at depth >= 32 is one level too many.
-constexpr int kMaxNestingDepth = 32;
+// DynamoDB accepts 31 levels of L/M wrapped around a value and rejects 32 (the leaf would sit at
+// level 33 counting the attribute itself as level 1; tests/e2e/test_attribute_values.py
+// test_nesting_beyond_32_levels pins it). With our 0-based depth, a container at depth >= 31 is
+// one level too many.
+constexpr int kMaxNestingDepth = 31;
 
 constexpr char kInvalidPrefix[] = "One or more parameter values were invalid: ";
-constexpr char kEmptySet[] =
-    "One or more parameter values were invalid: An AttributeValue may not contain an empty set.";
+// DynamoDB's current wording for empty sets, one per set type (the double space is theirs).
+constexpr char kEmptyStringSet[] =
+    "One or more parameter values were invalid: An string set  may not be empty";
+constexpr char kEmptyNumberSet[] =
+    "One or more parameter values were invalid: An number set  may not be empty";
+constexpr char kEmptyBinarySet[] =
+    "One or more parameter values were invalid: Binary sets should not be empty";
 constexpr char kEmptyValue[] =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
 constexpr char kMultipleTypes[] =
@@ -34,6 +41,10 @@ constexpr char kNullNotTrue[] =
 constexpr char kNesting[] =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
     "beyond supported limit";
+constexpr size_t kMaxAttributeNameBytes = 65535;
+constexpr char kNameTooLong[] =
+    "One or more parameter values were invalid: Attribute name exceeds the maximum length of "
+    "65535 bytes";
 constexpr char kNullSetMember[] =
     "One or more parameter values were invalid: Sets may not contain null values";
 
@@ -150,6 +161,7 @@ class Parser {
     if (!v.IsObject()) ThrowShape(Shape::kMap, v);
     for (const auto& m : v.GetObject()) {
       std::string name(json::AsView(m.name));
+      if (name.size() > kMaxAttributeNameBytes) Fail(kNameTooLong);
       if (m.value.IsNull()) {
         Fail(kEmptyValue);
         out->insert_or_assign(std::move(name), AttributeValue());
@@ -247,7 +259,7 @@ class Parser {
     }
     if (null_member) Fail(kNullSetMember);
     if (v.Empty()) {
-      Fail(kEmptySet);
+      Fail(t == AvType::kSS ? kEmptyStringSet : t == AvType::kNS ? kEmptyNumberSet : kEmptyBinarySet);
     } else if (HasDuplicates(out->set)) {
       // NS members are canonical here, so "1" and "1.0" collide as DynamoDB's numeric check does.
       std::string msg = kInvalidPrefix;

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 #include <memory>
 #include <random>
 #include <string>
@@ -201,6 +202,25 @@ class LocalDirSink : public Sink {
     s = CreateTemp(path, &temp, &fd);
     if (!s.ok()) return s;
     *writer = std::make_unique<LocalFileWriter>(fd, std::move(temp), std::move(path));
+    return Status::OK();
+  }
+
+  Status DiscardIncomplete(const std::string& bucket, const std::string& prefix) override {
+    std::string dir;
+    Status s = BucketDir(bucket, &dir);
+    if (!s.ok()) return s;
+    std::error_code ec;
+    const std::filesystem::path root = std::filesystem::path(dir) / prefix;
+    if (!std::filesystem::is_directory(root, ec)) return Status::OK();
+    std::vector<std::filesystem::path> temps;
+    for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.size() > 1 && name[0] == '.' && name.find(".tideline-tmp.") != std::string::npos) {
+        temps.push_back(it->path());
+      }
+    }
+    for (const auto& p : temps) std::filesystem::remove(p, ec);
     return Status::OK();
   }
 

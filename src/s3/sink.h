@@ -44,6 +44,12 @@ class Sink {
                            const ObjectOptions& options, std::string* etag) = 0;
   // A multipart upload (S3) or a streamed file (local directory; its ETag is computed as S3
   // would for a multipart upload of one part: hex(md5(md5(data))) + "-1").
+  // Discards what an interrupted earlier attempt left under `prefix` and that is not an object
+  // (a local sink's hidden temporary files; an S3 peer's unfinished uploads are left to the
+  // bucket's lifecycle rules). Called before an export is run again after a restart.
+  virtual Status DiscardIncomplete(const std::string& bucket, const std::string& prefix) {
+    return Status::OK();
+  }
   virtual Status NewMultipartWriter(const std::string& bucket, const std::string& key,
                                     const ObjectOptions& options,
                                     std::unique_ptr<ObjectWriter>* writer) = 0;

@@ -20,7 +20,7 @@ class MvccCursor : public ItemCursor {
     upper_bound_ = upper.empty() ? layout::TableEnd(table_id) : table_prefix_ + upper;
     lower_slice_ = rocksdb::Slice(lower_bound_);
     upper_slice_ = rocksdb::Slice(upper_bound_);
-    rocksdb::ReadOptions ro;
+    rocksdb::ReadOptions ro = TotalOrderReadOptions();
     ro.iterate_lower_bound = &lower_slice_;
     ro.iterate_upper_bound = &upper_slice_;
     ro.snapshot = nullptr;

@@ -61,6 +61,8 @@ struct Storage::Impl {
 };
 
 uint64_t WallClockMicros();
+// Read options for iterators that cross items (scans): they must ignore the prefix blooms.
+rocksdb::ReadOptions TotalOrderReadOptions();
 
 inline Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();

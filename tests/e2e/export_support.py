@@ -14,6 +14,9 @@ What is here, on top of harness.py:
   GatedProxy         a TCP proxy in front of an S3 endpoint that holds every connection until it
                      is opened: an export sent through it stays IN_PROGRESS for as long as the test
                      wants (no target at all makes it a black hole)
+  HoldingS3Proxy     an HTTP proxy in front of an S3 endpoint that passes every request except
+                     those whose path matches a pattern, which it holds until opened: an export is
+                     stopped at a chosen step (e.g. after its data files, before its manifests)
 """
 
 import base64
@@ -22,6 +25,7 @@ import decimal
 import gzip
 import hashlib
 import http.client
+import http.server
 import json
 import os
 import random
@@ -260,7 +264,7 @@ class S3Bucket:
         return self.head(key)["ETag"].strip('"')
 
 
-class ExportContents:
+class ExportObjects:
     def __init__(self):
         self.export_id = None
         self.base = None            # <prefix/>AWSDynamoDB/<id>
@@ -279,7 +283,7 @@ def check_export(tc, bucket, desc, table_arn, table_id, prefix=None, fmt="DYNAMO
     against shared/spec/export-and-pitr.md §1 and Appendix A and returns its contents. `bucket`
     is a LocalBucket or S3Bucket. export_time_ms None means the request had no ExportTime, so
     exportTime must equal startTime (§1.4)."""
-    out = ExportContents()
+    out = ExportObjects()
     tc.assertEqual(desc["ExportStatus"], "COMPLETED", desc)
     arn = desc["ExportArn"]
     tc.assertTrue(arn.startswith(table_arn + "/export/"), arn)
@@ -658,3 +662,85 @@ class GatedProxy:
                     s.close()
                 except OSError:
                     pass
+
+
+class HoldingS3Proxy:
+    """An HTTP/1.1 reverse proxy to 127.0.0.1:<target_port> that forwards every request as is,
+    except requests whose path matches `hold` (a regex) while the gate is shut: those wait until
+    open() and are then dropped (connection closed, never forwarded). After open() everything
+    passes. `held` counts the requests that have been held."""
+
+    def __init__(self, target_port, hold):
+        proxy = self
+        self.target_port = target_port
+        self.pattern = re.compile(hold)
+        self.gate = threading.Event()
+        self.held = 0
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if proxy.pattern.search(self.path) and not proxy.gate.is_set():
+                    with proxy.lock:
+                        proxy.held += 1
+                    proxy.gate.wait()
+                    # Never forwarded: its sender has usually been killed meanwhile, and a late
+                    # copy of its object must not overwrite what a later run writes.
+                    self.close_connection = True
+                    return
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("connection", "expect", "keep-alive")}
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", proxy.target_port, timeout=60)
+                    conn.request(self.command, self.path, body=body if length else None,
+                                 headers=headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                except OSError:
+                    self.close_connection = True
+                    return
+                conn.close()
+                try:
+                    self.send_response_only(resp.status, resp.reason)
+                    for k, v in resp.getheaders():
+                        if k.lower() not in ("connection", "transfer-encoding", "keep-alive",
+                                             "content-length", "date", "server"):
+                            self.send_header(k, v)
+                    if self.command == "HEAD":
+                        self.send_header("Content-Length", resp.getheader("Content-Length") or "0")
+                    else:
+                        self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
+                except OSError:
+                    self.close_connection = True  # the client went away (e.g. was killed)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def open(self):
+        self.gate.set()
+
+    def shut(self):
+        self.gate.clear()
+
+    def close(self):
+        self.gate.set()
+        self.server.shutdown()
+        self.server.server_close()

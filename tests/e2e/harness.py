@@ -10,7 +10,6 @@ Environment:
   E2E_KEEP_DATA=1 keep the temporary data directories (and server logs) after the run
 """
 
-import base64
 import contextlib
 import http.client
 import json
@@ -73,7 +72,8 @@ class ServerError(Exception):
 
 
 class TidelineServer:
-    """One tideline process on 127.0.0.1:<free port> over a data directory that outlives restarts."""
+    """One tideline process on 127.0.0.1:<free port>, over a data directory that outlives
+    restarts."""
 
     def __init__(self, data_dir=None, extra_args=(), region=REGION, account_id=ACCOUNT):
         self.tmp = tempfile.mkdtemp(prefix="tideline-e2e-")
@@ -104,7 +104,8 @@ class TidelineServer:
             self.port = free_port()
             self.starts += 1
             log = open(self.log_path, "ab")
-            log.write(f"\n[harness] start #{self.starts}: {' '.join(self.command(self.port))}\n".encode())
+            cmd = " ".join(self.command(self.port))
+            log.write(f"\n[harness] start #{self.starts}: {cmd}\n".encode())
             log.flush()
             out = open(self.stdout_path, "ab")
             self.proc = subprocess.Popen(self.command(self.port), stdout=out, stderr=log,
@@ -278,10 +279,6 @@ def raw_request(port, body=b"", target="DynamoDB_20120810.ListTables", method="P
             conn.close()
 
 
-def b64(data):
-    return base64.b64encode(data).decode()
-
-
 class CliError(Exception):
     def __init__(self, returncode, stdout, stderr):
         super().__init__(f"aws exited {returncode}: {stderr.strip()[-2000:]}")
@@ -413,7 +410,8 @@ class ServerTestCase(unittest.TestCase):
             yield cm
         err = cm.exception.response.get("Error", {})
         meta = cm.exception.response.get("ResponseMetadata", {})
-        self.assertEqual(err.get("Code"), code, f"wrong error code; message: {err.get('Message')!r}")
+        self.assertEqual(err.get("Code"), code,
+                         f"wrong error code; message: {err.get('Message')!r}")
         self.assertEqual(meta.get("HTTPStatusCode"), status)
         msg = err.get("Message")
         if message is not None:

@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULT_TAG = "E2E-RESULT "
 # Slowest first, so that the two workers finish together.
-HEAVY_FIRST = ["test_persistence", "test_query", "test_scan", "test_batch_get_item",
-               "test_wire_protocol", "test_attribute_values", "test_cli"]
+HEAVY_FIRST = ["test_history_collection", "test_cli", "test_export_contents", "test_export_restart",
+               "test_persistence", "test_export_validation", "test_export_s3"]
 
 
 def discover_modules():
@@ -80,14 +80,22 @@ def run_child(module, patterns, verbose):
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2 if verbose else 1,
                                      resultclass=LogAttachingResult)
     result = runner.run(selected)
-    bad = result.failures + result.errors + [(t, "") for t in result.unexpectedSuccesses]
-    failed = len(bad)
+    bad = [t for t, _ in result.failures + result.errors] + result.unexpectedSuccesses
+    # A test fails once however many of its subTests fail. Errors of setUpClass and
+    # tearDownClass (which are not among testsRun) count as failures of their own.
+    failed_tests = {getattr(t, "test_case", t).id() for t in bad if not is_class_error(t)}
+    class_errors = [t.id() for t in bad if is_class_error(t)]
     skipped = len(result.skipped)
-    # Errors of setUpClass/tearDownClass are not among testsRun; count them as failures.
-    passed = max(0, result.testsRun - len([b for b in bad if hasattr(b[0], "_testMethodName")])
-                 - skipped - len(result.expectedFailures))
-    print(RESULT_TAG + json.dumps({"passed": passed, "failed": failed, "skipped": skipped,
-                                   "failures": [str(t) for t, _ in bad]}))
+    passed = max(0, result.testsRun - len(failed_tests) - skipped - len(result.expectedFailures))
+    print(RESULT_TAG + json.dumps({"passed": passed,
+                                   "failed": len(failed_tests) + len(class_errors),
+                                   "skipped": skipped,
+                                   "failures": sorted(failed_tests) + class_errors}))
+
+
+def is_class_error(test):
+    """unittest reports setUpClass/tearDownClass errors with a stand-in, not a TestCase."""
+    return not isinstance(test, unittest.TestCase)
 
 
 def run_module(module, patterns, verbose, timeout):

@@ -142,7 +142,8 @@ class Functionality(ServerTestCase):
     def test_put_replaces_the_item(self):
         key = {"pk": {"S": "rep"}}
         self.client.put_item(TableName=self.hash_table, Item={**key, "old": {"S": "x"}})
-        self.client.batch_write_item(RequestItems={self.hash_table: [put({**key, "new": {"S": "y"}})]})
+        self.client.batch_write_item(
+            RequestItems={self.hash_table: [put({**key, "new": {"S": "y"}})]})
         self.assertEqual(self.client.get_item(TableName=self.hash_table, Key=key)["Item"],
                          {**key, "new": {"S": "y"}})
 

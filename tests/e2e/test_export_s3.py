@@ -8,8 +8,9 @@ S3SseKmsKeyId), §5 ("missing bucket").
 
 import os
 
-from export_support import (ExportTestCase, GatedProxy, MotoServer, S3Bucket, canonical,
-                            check_export, ensure_ion_check, random_bucket, wire)
+from export_support import (ExportTestCase, GatedProxy, HoldingS3Proxy, MotoServer, S3Bucket,
+                            canonical, check_export, ensure_ion_check, random_bucket, wait_for,
+                            wire)
 from harness import CREDS
 
 
@@ -18,12 +19,17 @@ class S3TestCase(ExportTestCase):
     a GatedProxy when GATED is set)."""
 
     GATED = False
+    HOLD = None  # a path regex: S3 requests matching it are held by a HoldingS3Proxy
 
     @classmethod
     def setUpClass(cls):
         ensure_ion_check()
         cls.moto = MotoServer().start()
-        cls.proxy = GatedProxy(cls.moto.port) if cls.GATED else None
+        cls.proxy = None
+        if cls.GATED:
+            cls.proxy = GatedProxy(cls.moto.port)
+        elif cls.HOLD:
+            cls.proxy = HoldingS3Proxy(cls.moto.port, cls.HOLD)
         endpoint = cls.proxy.url if cls.proxy else cls.moto.url
         cls.SERVER_ARGS = ("--s3-endpoint", endpoint)
         cls.s3 = cls.moto.client()
@@ -178,3 +184,31 @@ class HeldExportToS3(S3TestCase):
         again = self.export_and_wait(table, bucket)
         self.assertSameItems(self.check_s3_export(table, again).items, self.scan_wire(table),
                              ("pk",))
+
+
+class TableDeletedDuringExport(S3TestCase):
+    """The export is held at its manifest-files.json PUT (its data already read) while the test
+    deletes the table."""
+
+    HOLD = r"/manifest-files\.json"
+
+    def test_table_deleted_while_exporting(self):
+        # [AWS-OBS] ScyllaDB test_export_start_and_delete_table: the export ends COMPLETED or
+        # FAILED (never stays IN_PROGRESS); ListExports(TableArn) stops listing it; DescribeExport
+        # still works (§5 "table deleted mid-export").
+        table = self.create_pitr_table()
+        self.put_items(table, [{"pk": {"S": f"k{i}"}} for i in range(10)])
+        table_arn = self.table_arn(table)
+        bucket = self.new_bucket()
+        desc = self.start_export(table, bucket)
+        wait_for(lambda: self.proxy.held >= 1, timeout=30, what="the manifest-files.json PUT")
+        self.client.delete_table(TableName=table)
+        self.client.get_waiter("table_not_exists").wait(
+            TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        self.proxy.open()
+        final = self.wait_export(desc["ExportArn"], timeout=60)
+        self.assertIn(final["ExportStatus"], ("COMPLETED", "FAILED"))
+        self.assertEqual(final["TableArn"], table_arn)
+        self.assertNotIn(desc["ExportArn"],
+                         [e["ExportArn"] for e in self.list_all_exports(TableArn=table_arn)])
+        self.assertIn(desc["ExportArn"], [e["ExportArn"] for e in self.list_all_exports()])

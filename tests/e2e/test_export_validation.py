@@ -64,6 +64,8 @@ class ExportValidation(ExportTestCase):
                 with self.assertValidation() as cm:
                     self.raw_client.export_table_to_point_in_time(**kw)
                 message = cm.exception.response["Error"]["Message"]
+                # An all-lowercase name is matched case-insensitively: a malformed TableArn may
+                # be named 'tableArn' (model validation) or 'TableArn' (ARN parsing).
                 if name.islower():
                     self.assertIn(name, message.lower())
                 else:

@@ -14,8 +14,13 @@ class Serialization(ServerTestCase):
     def test_key_is_a_list(self):
         self.assertRawError(self.get(Key=[{"pk": {"S": "a"}}]), "SerializationException")
 
+    # (DynamoDB's deserializer reads the strings "true" and "false" as booleans; other strings
+    # are refused.)
     def test_consistent_read_is_a_string(self):
-        self.assertRawError(self.get(ConsistentRead="true"), "SerializationException")
+        self.assertRawError(self.get(ConsistentRead="yes"), "SerializationException")
+
+    def test_consistent_read_is_a_number(self):
+        self.assertRawError(self.get(ConsistentRead=1), "SerializationException")
 
     def test_attributes_to_get_is_a_string(self):
         self.assertRawError(self.get(AttributesToGet="a"), "SerializationException")

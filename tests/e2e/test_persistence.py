@@ -7,7 +7,7 @@ changes on every start, so clients are made anew).
 import threading
 import time
 
-from harness import ServerTestCase, TidelineServer, random_name
+from harness import ServerTestCase, TidelineServer
 
 ALL_TYPES = {"s": {"S": "text"}, "n": {"N": "-12.5"}, "b": {"B": b"\x00\x01\xff"},
              "t": {"BOOL": True}, "z": {"NULL": True}, "ss": {"SS": ["a"]}, "ns": {"NS": ["7"]},

@@ -30,12 +30,14 @@ class Serialization(ServerTestCase):
     def test_number_value_is_a_json_number(self):
         self.assertRawError(self.put({"pk": {"S": "a"}, "n": {"N": 5}}), "SerializationException")
 
+    # (DynamoDB's deserializer reads the strings "true" and "false" as booleans; other strings
+    # are refused.)
     def test_bool_value_is_a_string(self):
-        self.assertRawError(self.put({"pk": {"S": "a"}, "b": {"BOOL": "true"}}),
+        self.assertRawError(self.put({"pk": {"S": "a"}, "b": {"BOOL": "yes"}}),
                             "SerializationException")
 
     def test_null_value_is_a_string(self):
-        self.assertRawError(self.put({"pk": {"S": "a"}, "b": {"NULL": "true"}}),
+        self.assertRawError(self.put({"pk": {"S": "a"}, "b": {"NULL": "yes"}}),
                             "SerializationException")
 
     def test_binary_value_is_a_number(self):

@@ -38,8 +38,9 @@ class Serialization(ServerTestCase):
     def test_limit_is_a_string(self):
         self.assertRawError(self.query(Limit="10"), "SerializationException")
 
+    # (The strings "true" and "false" would be read as booleans.)
     def test_scan_index_forward_is_a_string(self):
-        self.assertRawError(self.query(ScanIndexForward="false"), "SerializationException")
+        self.assertRawError(self.query(ScanIndexForward="backwards"), "SerializationException")
 
     def test_exclusive_start_key_is_a_list(self):
         self.assertRawError(self.query(ExclusiveStartKey=[{"pk": {"S": "a"}}]),

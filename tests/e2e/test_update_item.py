@@ -227,7 +227,8 @@ class Functionality(ServerTestCase):
     # Arithmetic is decimal with 38 digits, never floating point.
     def test_arithmetic_is_exact(self):
         key = self.fresh_key()
-        self.update(key, "SET n = :a + :b", {":a": {"N": "1"}, ":b": {"N": "10000000000000000000000"}})
+        self.update(key, "SET n = :a + :b",
+                    {":a": {"N": "1"}, ":b": {"N": "10000000000000000000000"}})
         self.assertEqual(self.item(key)["n"], {"N": "10000000000000000000001"})
         self.update(key, "SET f = :x - :y", {":x": {"N": "0.3"}, ":y": {"N": "0.1"}})
         self.assertEqual(self.item(key)["f"], {"N": "0.2"})

@@ -238,7 +238,9 @@ TEST(UpdateApplyTest, Arithmetic) {
               "range"));
   EXPECT_EQ(Apply("SET a = :x + :y", item,
                   R"({":x":{"N":"0.12345678901234567890123456789012345678"},":y":{"N":"1E20"}})"),
-            V("Attempting to store more than 38 significant digits in a Number"));
+            // model::Decimal reports an inexact sum as DynamoDB does: as an overflow.
+            V("Number overflow. Attempting to store a number with magnitude larger than supported "
+              "range"));
 }
 
 TEST(UpdateApplyTest, ListAppendAndIfNotExists) {

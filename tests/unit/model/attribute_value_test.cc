@@ -117,10 +117,12 @@ TEST(AttributeValueTest, ValidationErrors) {
   EXPECT_EQ(AvError(R"({"S":"a","N":"1"})"),
             v + "Supplied AttributeValue has more than one datatypes set, must contain exactly "
                 "one of the supported datatypes");
-  for (const char* set : {R"({"SS":[]})", R"({"NS":[]})", R"({"BS":[]})"}) {
-    EXPECT_EQ(AvError(set), v + "One or more parameter values were invalid: An AttributeValue may "
-                                "not contain an empty set.");
-  }
+  EXPECT_EQ(AvError(R"({"SS":[]})"),
+            v + "One or more parameter values were invalid: An string set  may not be empty");
+  EXPECT_EQ(AvError(R"({"NS":[]})"),
+            v + "One or more parameter values were invalid: An number set  may not be empty");
+  EXPECT_EQ(AvError(R"({"BS":[]})"),
+            v + "One or more parameter values were invalid: Binary sets should not be empty");
   EXPECT_EQ(AvError(R"({"SS":["a","a"]})"),
             v + "One or more parameter values were invalid: Input collection [a, a] contains "
                 "duplicates.");
@@ -162,15 +164,16 @@ std::string Nested(int containers, const char* kind) {
   return s;
 }
 
+// 31 containers around a value are accepted, 32 are not (as DynamoDB answers).
 TEST(AttributeValueTest, NestingLimitIs32Levels) {
   const std::string msg =
       "ValidationException: Nesting Levels have exceeded supported limits: Attributes in the "
       "item have nested levels beyond supported limit";
   for (const char* kind : {"L", "M"}) {
-    EXPECT_EQ(Av(Nested(32, kind)).type, kind[0] == 'L' ? AvType::kL : AvType::kM);
-    EXPECT_EQ(AvError(Nested(33, kind)), msg);
-    EXPECT_EQ(ItemError(std::string(R"({"a":)") + Nested(32, kind) + "}"), "no error");
-    EXPECT_EQ(ItemError(std::string(R"({"a":)") + Nested(33, kind) + "}"), msg);
+    EXPECT_EQ(Av(Nested(31, kind)).type, kind[0] == 'L' ? AvType::kL : AvType::kM);
+    EXPECT_EQ(AvError(Nested(32, kind)), msg);
+    EXPECT_EQ(ItemError(std::string(R"({"a":)") + Nested(31, kind) + "}"), "no error");
+    EXPECT_EQ(ItemError(std::string(R"({"a":)") + Nested(32, kind) + "}"), msg);
   }
   // Hostile depth neither overflows the stack nor succeeds.
   EXPECT_EQ(AvError(Nested(100000, "L")), msg);
