@@ -112,19 +112,34 @@ bool ValidNameChars(std::string_view name) {
 }
 }  // namespace
 
+namespace {
+void CheckNameRules(std::string_view name, std::string_view path, ValidationErrors* errors) {
+  if (!ValidNameChars(name)) {
+    errors->Add(ValidationErrors::Quote(name), path,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  }
+  if (name.size() < 3) {
+    errors->Add(ValidationErrors::Quote(name), path,
+                "Member must have length greater than or equal to 3");
+  }
+  if (name.size() > 255) {
+    errors->Add(ValidationErrors::Quote(name), path,
+                "Member must have length less than or equal to 255");
+  }
+}
+}  // namespace
+
 void CheckTableName(std::optional<std::string_view> name, std::string_view path,
                     ValidationErrors* errors) {
   if (!name) return errors->AddNull(path);
-  // DynamoDB checks a table name's length first and on its own, with this message
-  // (tests/e2e/test_create_table.py test_short_table_name).
+  // CreateTable checks a new table name's length first and on its own, with this message
+  // (tests/e2e/test_create_table.py test_short_table_name); other operations report it as a
+  // constraint violation.
   if (name->size() < 3 || name->size() > 255) {
     throw ApiError::Validation(
         "TableName must be at least 3 characters long and at most 255 characters long");
   }
-  if (!ValidNameChars(*name)) {
-    errors->Add(ValidationErrors::Quote(*name), path,
-                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-  }
+  CheckNameRules(*name, path, errors);
 }
 
 void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
@@ -137,7 +152,7 @@ void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view 
     errors->Add(ValidationErrors::Quote(*name), path,
                 "Member must have length less than or equal to 1024");
   } else if (name->substr(0, 4) != "arn:") {
-    CheckTableName(name, path, errors);
+    CheckNameRules(*name, path, errors);
   }
 }
 

@@ -26,8 +26,8 @@ enum Slot : size_t {
   kSlotCount,
 };
 
-constexpr int kMaxOperators = 300;       // test_limits.py::test_deeply_nested_expression_2
-constexpr size_t kMaxInOperands = 100;   // the left operand included
+constexpr int kMaxOperators = 300;      // test_limits.py::test_deeply_nested_expression_2
+constexpr size_t kMaxInOperands = 100;  // the left operand included
 
 struct FunctionInfo {
   std::string_view name;
@@ -53,7 +53,7 @@ const FunctionInfo* LookupFunction(std::string_view name) {
 }
 
 bool IsAttributeTypeName(std::string_view s) {
-  static constexpr std::string_view kTypes[] = {"S",  "N",  "B",  "NULL", "SS",
+  static constexpr std::string_view kTypes[] = {"S",    "N", "B",  "NULL", "SS",
                                                 "BOOL", "L", "BS", "NS",   "M"};
   for (std::string_view t : kTypes) {
     if (t == s) return true;
@@ -289,13 +289,26 @@ class ConditionParser : public ParserBase {
 
   bool AtComparator(CompareOp* op) const {
     switch (Kind()) {
-      case TokenKind::kEq: *op = CompareOp::kEq; return true;
-      case TokenKind::kNe: *op = CompareOp::kNe; return true;
-      case TokenKind::kLt: *op = CompareOp::kLt; return true;
-      case TokenKind::kLe: *op = CompareOp::kLe; return true;
-      case TokenKind::kGt: *op = CompareOp::kGt; return true;
-      case TokenKind::kGe: *op = CompareOp::kGe; return true;
-      default: return false;
+      case TokenKind::kEq:
+        *op = CompareOp::kEq;
+        return true;
+      case TokenKind::kNe:
+        *op = CompareOp::kNe;
+        return true;
+      case TokenKind::kLt:
+        *op = CompareOp::kLt;
+        return true;
+      case TokenKind::kLe:
+        *op = CompareOp::kLe;
+        return true;
+      case TokenKind::kGt:
+        *op = CompareOp::kGt;
+        return true;
+      case TokenKind::kGe:
+        *op = CompareOp::kGe;
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -349,11 +362,14 @@ class ConditionParser : public ParserBase {
     }
     if (n.kind == NodeKind::kFunction) {
       switch (n.function) {
-        case Function::kSize: return "N";
+        case Function::kSize:
+          return "N";
         case Function::kBeginsWith:
         case Function::kAttributeType:
-        case Function::kContains: return "BOOL";
-        default: return "";
+        case Function::kContains:
+          return "BOOL";
+        default:
+          return "";
       }
     }
     return "";
@@ -386,8 +402,9 @@ class ConditionParser : public ParserBase {
     std::string bounds = "lower bound operand: AttributeValue: " + DescribeValue(*lo) +
                          ", upper bound operand: AttributeValue: " + DescribeValue(*hi);
     if (lo->type != hi->type) {
-      SetError(kFunctionError,
-               "The BETWEEN operator requires same data type for lower and upper bounds; " + bounds);
+      SetError(
+          kFunctionError,
+          "The BETWEEN operator requires same data type for lower and upper bounds; " + bounds);
     } else if (IsOrderedType(lo->type) && CompareScalars(*lo, *hi) > 0) {
       SetError(kFunctionError,
                "The BETWEEN operator requires upper bound to be greater than or equal to lower "

@@ -87,11 +87,16 @@ class Evaluator {
     if (!Ordered(a, b)) return false;
     int c = CompareScalars(*a, *b);
     switch (n.op) {
-      case CompareOp::kLt: return c < 0;
-      case CompareOp::kLe: return c <= 0;
-      case CompareOp::kGt: return c > 0;
-      case CompareOp::kGe: return c >= 0;
-      default: return false;
+      case CompareOp::kLt:
+        return c < 0;
+      case CompareOp::kLe:
+        return c <= 0;
+      case CompareOp::kGt:
+        return c > 0;
+      case CompareOp::kGe:
+        return c >= 0;
+      default:
+        return false;
     }
   }
 

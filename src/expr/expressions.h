@@ -29,11 +29,11 @@ struct ValueTable;  // the parsed ExpressionAttributeValues, shared with the par
 // The ExpressionAttributeNames / ExpressionAttributeValues of one request (either may be null).
 // The constructor validates their shapes, throwing ValidationException with DynamoDB's messages:
 //   "ExpressionAttributeNames must not be empty",
-//   "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a\"" (keys are #[A-Za-z0-9_]+),
-//   "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a",
-//   "ExpressionAttributeValues must not be empty",
-//   "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\"" (keys are :[A-Za-z0-9_]+),
-//   "ExpressionAttributeValues contains invalid value: <reason> for key :v".
+//   "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a\"" (keys are
+//   #[A-Za-z0-9_]+), "ExpressionAttributeNames contains invalid value: Empty attribute name for key
+//   #a", "ExpressionAttributeValues must not be empty", "ExpressionAttributeValues contains invalid
+//   key: Syntax error; key: \"v\"" (keys are :[A-Za-z0-9_]+), "ExpressionAttributeValues contains
+//   invalid value: <reason> for key :v".
 // It then records which entries the parsed expressions used.
 class AttributeResolver {
  public:
@@ -90,8 +90,8 @@ bool EvaluateCondition(const Condition& c, const model::Item* item);
 
 // Query rejects filters on key attributes. Throws ValidationException
 //   "Filter Expression can only contain non-primary key attributes: Primary key attribute: <n>"
-// (for a QueryFilter: "QueryFilter can only contain non-key attributes: Primary key attribute: <n>")
-// when `filter` reads a top-level attribute of `schema`.
+// (for a QueryFilter: "QueryFilter can only contain non-key attributes: Primary key attribute:
+// <n>") when `filter` reads a top-level attribute of `schema`.
 void CheckFilterUsesNoKeyAttributes(const Condition& filter, const model::KeySchema& schema);
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +107,8 @@ struct KeyCondition {
 // only contain one condition per key", "Conditions can be of length 1 or 2 only", ...) and the
 // checks against `schema` (the table's or the queried index's key schema):
 //   "Query condition missed key schema element: <name>", "Query key condition not supported",
-//   "One or more parameter values were invalid: Condition parameter type does not match schema type".
+//   "One or more parameter values were invalid: Condition parameter type does not match schema
+//   type".
 KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
                                const model::KeySchema& schema);
 
@@ -123,8 +124,8 @@ std::shared_ptr<const UpdatePlan> ParseUpdate(std::string_view text, AttributeRe
 // nothing or only its key attributes). All right-hand sides are read from the old item before
 // anything is written, and list indexes refer to positions in the old item, as in DynamoDB.
 // Throws ValidationException for DynamoDB's runtime errors:
-//   "One or more parameter values were invalid: Cannot update attribute <n>. This attribute is part of the key"
-//   "The provided expression refers to an attribute that does not exist in the item"
+//   "One or more parameter values were invalid: Cannot update attribute <n>. This attribute is part
+//   of the key" "The provided expression refers to an attribute that does not exist in the item"
 //   "An operand in the update expression has an incorrect data type"
 //   "The document path provided in the update expression is invalid for update"
 //   number overflow/underflow/precision messages of model::Decimal;
@@ -163,9 +164,10 @@ std::vector<std::string> ProjectionTopLevelNames(const Projection& p);
 // ---------------------------------------------------------------------------------------------
 // Legacy parameters. Arguments are the request members (nullptr when absent). Each validates as
 // DynamoDB does and throws ValidationException with its messages, e.g.
-//   "One or more parameter values were invalid: Invalid number of argument(s) for the EQ ComparisonOperator",
-//   "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL AttributeValue type",
-//   "ConditionalOperator can only be used when Filter or Expected has two or more elements".
+//   "One or more parameter values were invalid: Invalid number of argument(s) for the EQ
+//   ComparisonOperator", "One or more parameter values were invalid: ComparisonOperator LT is not
+//   valid for BOOL AttributeValue type", "ConditionalOperator can only be used when Filter or
+//   Expected has two or more elements".
 
 // Expected (+ ConditionalOperator) of PutItem/DeleteItem/UpdateItem. nullptr when there is no
 // condition (Expected absent or empty).
@@ -186,13 +188,22 @@ std::shared_ptr<const Projection> ProjectionFromAttributesToGet(const json::Valu
 std::shared_ptr<const UpdatePlan> UpdateFromAttributeUpdates(const json::Value& updates);
 
 // The operations whose expression and legacy parameters CheckExpressionParams knows.
-enum class ParamSet { kGetItem, kBatchGetItemTable, kPutItem, kDeleteItem, kUpdateItem, kQuery, kScan };
+enum class ParamSet {
+  kGetItem,
+  kBatchGetItemTable,
+  kPutItem,
+  kDeleteItem,
+  kUpdateItem,
+  kQuery,
+  kScan
+};
 // The checks DynamoDB makes before looking at any expression, on a request object (or one table's
 // entry of BatchGetItem's RequestItems):
 //   "Can not use both expression and non-expression parameters in the same request:
 //    Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}",
 //   "ExpressionAttributeNames can only be specified when using expressions",
-//   "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null".
+//   "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is
+//   null".
 void CheckExpressionParams(const json::Value& request, ParamSet params);
 
 }  // namespace tideline::expr

@@ -22,13 +22,20 @@ using Op = KeyConditionPart::Op;
 
 const char* FunctionName(Function f) {
   switch (f) {
-    case Function::kAttributeExists: return "attribute_exists";
-    case Function::kAttributeNotExists: return "attribute_not_exists";
-    case Function::kAttributeType: return "attribute_type";
-    case Function::kBeginsWith: return "begins_with";
-    case Function::kContains: return "contains";
-    case Function::kSize: return "size";
-    default: return "function";
+    case Function::kAttributeExists:
+      return "attribute_exists";
+    case Function::kAttributeNotExists:
+      return "attribute_not_exists";
+    case Function::kAttributeType:
+      return "attribute_type";
+    case Function::kBeginsWith:
+      return "begins_with";
+    case Function::kContains:
+      return "contains";
+    case Function::kSize:
+      return "size";
+    default:
+      return "function";
   }
 }
 
@@ -39,9 +46,12 @@ class KeyConditionWalker {
   void Walk(uint32_t id) {
     const Node& n = t_.nodes[id];
     switch (n.kind) {
-      case NodeKind::kOr: Invalid("Invalid operator used in KeyConditionExpression: OR");
-      case NodeKind::kNot: Invalid("Invalid operator used in KeyConditionExpression: NOT");
-      case NodeKind::kIn: Invalid("Invalid operator used in KeyConditionExpression: IN");
+      case NodeKind::kOr:
+        Invalid("Invalid operator used in KeyConditionExpression: OR");
+      case NodeKind::kNot:
+        Invalid("Invalid operator used in KeyConditionExpression: NOT");
+      case NodeKind::kIn:
+        Invalid("Invalid operator used in KeyConditionExpression: IN");
       case NodeKind::kCompare:
         if (n.op == CompareOp::kNe) Invalid("Invalid operator used in KeyConditionExpression: <>");
         break;
@@ -59,14 +69,16 @@ class KeyConditionWalker {
             break;
         }
         if (!IsPath(t_.child(n, 0))) {
-          Invalid("Invalid condition in KeyConditionExpression: begins_with operator must have "
-                  "the key attribute as its first operand");
+          Invalid(
+              "Invalid condition in KeyConditionExpression: begins_with operator must have "
+              "the key attribute as its first operand");
         }
         break;
       case NodeKind::kBetween:
         if (!IsPath(t_.child(n, 0))) {
-          Invalid("Invalid condition in KeyConditionExpression: BETWEEN operator must have the "
-                  "key attribute as its first operand");
+          Invalid(
+              "Invalid condition in KeyConditionExpression: BETWEEN operator must have the "
+              "key attribute as its first operand");
         }
         break;
       default:
@@ -79,8 +91,9 @@ class KeyConditionWalker {
       const Node& child = t_.nodes[c];
       if (child.kind == NodeKind::kPath) {
         if (attribute) {
-          Invalid("Invalid condition in KeyConditionExpression: Multiple attribute names used in "
-                  "one condition");
+          Invalid(
+              "Invalid condition in KeyConditionExpression: Multiple attribute names used in "
+              "one condition");
         }
         if (t_.path(child).size() > 1) {
           Invalid("KeyConditionExpressions cannot have conditions on nested attributes");
@@ -92,10 +105,12 @@ class KeyConditionWalker {
       }
     }
     if (n.kind == NodeKind::kAnd) return;
-    if (!attribute) Invalid("Invalid condition in KeyConditionExpression: No key attribute specified");
+    if (!attribute)
+      Invalid("Invalid condition in KeyConditionExpression: No key attribute specified");
     const std::string& name = (*attribute)[0].name;
     for (const KeyConditionPart& p : parts_) {
-      if (p.name == name) Invalid("KeyConditionExpressions must only contain one condition per key");
+      if (p.name == name)
+        Invalid("KeyConditionExpressions must only contain one condition per key");
     }
     KeyConditionPart part;
     part.name = name;
@@ -120,11 +135,16 @@ class KeyConditionWalker {
   // ":v < k" is "k > :v".
   static Op CompareToOp(CompareOp op, bool reversed) {
     switch (op) {
-      case CompareOp::kLt: return reversed ? Op::kGt : Op::kLt;
-      case CompareOp::kLe: return reversed ? Op::kGe : Op::kLe;
-      case CompareOp::kGt: return reversed ? Op::kLt : Op::kGt;
-      case CompareOp::kGe: return reversed ? Op::kLe : Op::kGe;
-      default: return Op::kEq;
+      case CompareOp::kLt:
+        return reversed ? Op::kGt : Op::kLt;
+      case CompareOp::kLe:
+        return reversed ? Op::kGe : Op::kLe;
+      case CompareOp::kGt:
+        return reversed ? Op::kLt : Op::kGt;
+      case CompareOp::kGe:
+        return reversed ? Op::kLe : Op::kGe;
+      default:
+        return Op::kEq;
     }
   }
 
@@ -159,8 +179,9 @@ KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
   auto check_types = [](const KeyConditionPart& p, model::AvType type) {
     for (const model::AttributeValue& v : p.values) {
       if (v.type != type) {
-        Invalid("One or more parameter values were invalid: Condition parameter type does not "
-                "match schema type");
+        Invalid(
+            "One or more parameter values were invalid: Condition parameter type does not "
+            "match schema type");
       }
     }
   };
@@ -173,14 +194,29 @@ KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
   kc.hash_value = hash->values[0];
   if (range) {
     switch (range->op) {
-      case Op::kEq: kc.op = KeyCondition::RangeOp::kEq; break;
-      case Op::kLt: kc.op = KeyCondition::RangeOp::kLt; break;
-      case Op::kLe: kc.op = KeyCondition::RangeOp::kLe; break;
-      case Op::kGt: kc.op = KeyCondition::RangeOp::kGt; break;
-      case Op::kGe: kc.op = KeyCondition::RangeOp::kGe; break;
-      case Op::kBetween: kc.op = KeyCondition::RangeOp::kBetween; break;
-      case Op::kBeginsWith: kc.op = KeyCondition::RangeOp::kBeginsWith; break;
-      case Op::kNotIndexable: break;
+      case Op::kEq:
+        kc.op = KeyCondition::RangeOp::kEq;
+        break;
+      case Op::kLt:
+        kc.op = KeyCondition::RangeOp::kLt;
+        break;
+      case Op::kLe:
+        kc.op = KeyCondition::RangeOp::kLe;
+        break;
+      case Op::kGt:
+        kc.op = KeyCondition::RangeOp::kGt;
+        break;
+      case Op::kGe:
+        kc.op = KeyCondition::RangeOp::kGe;
+        break;
+      case Op::kBetween:
+        kc.op = KeyCondition::RangeOp::kBetween;
+        break;
+      case Op::kBeginsWith:
+        kc.op = KeyCondition::RangeOp::kBeginsWith;
+        break;
+      case Op::kNotIndexable:
+        break;
     }
     kc.value1 = range->values[0];
     if (range->values.size() > 1) kc.value2 = range->values[1];

@@ -23,20 +23,39 @@ using model::AvType;
 
 namespace {
 
-enum class LegacyOp { kEq, kNe, kLe, kLt, kGe, kGt, kNotNull, kNull, kContains, kNotContains,
-                      kBeginsWith, kIn, kBetween };
+enum class LegacyOp {
+  kEq,
+  kNe,
+  kLe,
+  kLt,
+  kGe,
+  kGt,
+  kNotNull,
+  kNull,
+  kContains,
+  kNotContains,
+  kBeginsWith,
+  kIn,
+  kBetween
+};
 
 struct OpInfo {
   std::string_view name;
   LegacyOp op;
 };
 constexpr OpInfo kOps[] = {
-    {"EQ", LegacyOp::kEq},           {"NE", LegacyOp::kNe},
-    {"LE", LegacyOp::kLe},           {"LT", LegacyOp::kLt},
-    {"GE", LegacyOp::kGe},           {"GT", LegacyOp::kGt},
-    {"NOT_NULL", LegacyOp::kNotNull}, {"NULL", LegacyOp::kNull},
-    {"CONTAINS", LegacyOp::kContains}, {"NOT_CONTAINS", LegacyOp::kNotContains},
-    {"BEGINS_WITH", LegacyOp::kBeginsWith}, {"IN", LegacyOp::kIn},
+    {"EQ", LegacyOp::kEq},
+    {"NE", LegacyOp::kNe},
+    {"LE", LegacyOp::kLe},
+    {"LT", LegacyOp::kLt},
+    {"GE", LegacyOp::kGe},
+    {"GT", LegacyOp::kGt},
+    {"NOT_NULL", LegacyOp::kNotNull},
+    {"NULL", LegacyOp::kNull},
+    {"CONTAINS", LegacyOp::kContains},
+    {"NOT_CONTAINS", LegacyOp::kNotContains},
+    {"BEGINS_WITH", LegacyOp::kBeginsWith},
+    {"IN", LegacyOp::kIn},
     {"BETWEEN", LegacyOp::kBetween},
 };
 constexpr char kOpEnum[] =
@@ -102,10 +121,18 @@ void ValidateArguments(LegacyOp op, const std::vector<AttributeValue>& values) {
   bool count_ok = false;
   switch (op) {
     case LegacyOp::kNull:
-    case LegacyOp::kNotNull: count_ok = n == 0; break;
-    case LegacyOp::kIn: count_ok = n >= 1; break;
-    case LegacyOp::kBetween: count_ok = n == 2; break;
-    default: count_ok = n == 1; break;
+    case LegacyOp::kNotNull:
+      count_ok = n == 0;
+      break;
+    case LegacyOp::kIn:
+      count_ok = n >= 1;
+      break;
+    case LegacyOp::kBetween:
+      count_ok = n == 2;
+      break;
+    default:
+      count_ok = n == 1;
+      break;
   }
   if (!count_ok) {
     InvalidParam("Invalid number of argument(s) for the " + std::string(OpName(op)) +
@@ -123,8 +150,9 @@ void ValidateArguments(LegacyOp op, const std::vector<AttributeValue>& values) {
     }
   }
   if (op == LegacyOp::kBetween && CompareScalars(values[0], values[1]) > 0) {
-    Invalid("The BETWEEN condition was provided a range where the lower bound is greater than "
-            "the upper bound");
+    Invalid(
+        "The BETWEEN condition was provided a range where the lower bound is greater than "
+        "the upper bound");
   }
 }
 
@@ -147,19 +175,56 @@ class Builder {
     }
     Node n;
     switch (op) {
-      case LegacyOp::kEq: n.kind = NodeKind::kCompare; n.op = CompareOp::kEq; break;
-      case LegacyOp::kNe: n.kind = NodeKind::kCompare; n.op = CompareOp::kNe; break;
-      case LegacyOp::kLe: n.kind = NodeKind::kCompare; n.op = CompareOp::kLe; break;
-      case LegacyOp::kLt: n.kind = NodeKind::kCompare; n.op = CompareOp::kLt; break;
-      case LegacyOp::kGe: n.kind = NodeKind::kCompare; n.op = CompareOp::kGe; break;
-      case LegacyOp::kGt: n.kind = NodeKind::kCompare; n.op = CompareOp::kGt; break;
-      case LegacyOp::kNotNull: n.kind = NodeKind::kFunction; n.function = Function::kAttributeExists; break;
-      case LegacyOp::kNull: n.kind = NodeKind::kFunction; n.function = Function::kAttributeNotExists; break;
-      case LegacyOp::kContains: n.kind = NodeKind::kFunction; n.function = Function::kContains; break;
-      case LegacyOp::kNotContains: n.kind = NodeKind::kFunction; n.function = Function::kLegacyNotContains; break;
-      case LegacyOp::kBeginsWith: n.kind = NodeKind::kFunction; n.function = Function::kBeginsWith; break;
-      case LegacyOp::kIn: n.kind = NodeKind::kIn; break;
-      case LegacyOp::kBetween: n.kind = NodeKind::kBetween; break;
+      case LegacyOp::kEq:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kEq;
+        break;
+      case LegacyOp::kNe:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kNe;
+        break;
+      case LegacyOp::kLe:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kLe;
+        break;
+      case LegacyOp::kLt:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kLt;
+        break;
+      case LegacyOp::kGe:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kGe;
+        break;
+      case LegacyOp::kGt:
+        n.kind = NodeKind::kCompare;
+        n.op = CompareOp::kGt;
+        break;
+      case LegacyOp::kNotNull:
+        n.kind = NodeKind::kFunction;
+        n.function = Function::kAttributeExists;
+        break;
+      case LegacyOp::kNull:
+        n.kind = NodeKind::kFunction;
+        n.function = Function::kAttributeNotExists;
+        break;
+      case LegacyOp::kContains:
+        n.kind = NodeKind::kFunction;
+        n.function = Function::kContains;
+        break;
+      case LegacyOp::kNotContains:
+        n.kind = NodeKind::kFunction;
+        n.function = Function::kLegacyNotContains;
+        break;
+      case LegacyOp::kBeginsWith:
+        n.kind = NodeKind::kFunction;
+        n.function = Function::kBeginsWith;
+        break;
+      case LegacyOp::kIn:
+        n.kind = NodeKind::kIn;
+        break;
+      case LegacyOp::kBetween:
+        n.kind = NodeKind::kBetween;
+        break;
     }
     return t.Add(n, kids.data(), kids.size());
   }
@@ -193,7 +258,8 @@ bool ReadConditionalOperator(const json::Value* op, const json::Value* map) {
   }
   if (!map) Invalid("ConditionalOperator cannot be used without Filter or Expected");
   if (!map->IsObject() || map->MemberCount() <= 1) {
-    Invalid("ConditionalOperator can only be used when Filter or Expected has two or more elements");
+    Invalid(
+        "ConditionalOperator can only be used when Filter or Expected has two or more elements");
   }
   return v == "OR";
 }
@@ -317,14 +383,30 @@ KeyCondition KeyConditionFromLegacy(const json::Value& key_conditions,
     KeyConditionPart part;
     part.name = key;
     switch (lop) {
-      case LegacyOp::kEq: part.op = KeyConditionPart::Op::kEq; break;
-      case LegacyOp::kLt: part.op = KeyConditionPart::Op::kLt; break;
-      case LegacyOp::kLe: part.op = KeyConditionPart::Op::kLe; break;
-      case LegacyOp::kGt: part.op = KeyConditionPart::Op::kGt; break;
-      case LegacyOp::kGe: part.op = KeyConditionPart::Op::kGe; break;
-      case LegacyOp::kBetween: part.op = KeyConditionPart::Op::kBetween; break;
-      case LegacyOp::kBeginsWith: part.op = KeyConditionPart::Op::kBeginsWith; break;
-      default: part.op = KeyConditionPart::Op::kNotIndexable; break;
+      case LegacyOp::kEq:
+        part.op = KeyConditionPart::Op::kEq;
+        break;
+      case LegacyOp::kLt:
+        part.op = KeyConditionPart::Op::kLt;
+        break;
+      case LegacyOp::kLe:
+        part.op = KeyConditionPart::Op::kLe;
+        break;
+      case LegacyOp::kGt:
+        part.op = KeyConditionPart::Op::kGt;
+        break;
+      case LegacyOp::kGe:
+        part.op = KeyConditionPart::Op::kGe;
+        break;
+      case LegacyOp::kBetween:
+        part.op = KeyConditionPart::Op::kBetween;
+        break;
+      case LegacyOp::kBeginsWith:
+        part.op = KeyConditionPart::Op::kBeginsWith;
+        break;
+      default:
+        part.op = KeyConditionPart::Op::kNotIndexable;
+        break;
     }
     part.values = std::move(values);
     parts.push_back(std::move(part));

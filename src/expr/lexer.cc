@@ -42,20 +42,37 @@ std::vector<Token> Tokenize(std::string_view text) {
       t.kind = TokenKind::kNumber;
     } else if (c == '#' || c == ':') {
       while (j < n && IsWordChar(text[j])) ++j;
-      t.kind = j == i + 1 ? TokenKind::kInvalid
-                          : (c == '#' ? TokenKind::kName : TokenKind::kValue);
+      t.kind = j == i + 1 ? TokenKind::kInvalid : (c == '#' ? TokenKind::kName : TokenKind::kValue);
     } else {
       const char next = i + 1 < n ? text[i + 1] : '\0';
       switch (c) {
-        case '(': t.kind = TokenKind::kLParen; break;
-        case ')': t.kind = TokenKind::kRParen; break;
-        case '[': t.kind = TokenKind::kLBracket; break;
-        case ']': t.kind = TokenKind::kRBracket; break;
-        case ',': t.kind = TokenKind::kComma; break;
-        case '.': t.kind = TokenKind::kDot; break;
-        case '=': t.kind = TokenKind::kEq; break;
-        case '+': t.kind = TokenKind::kPlus; break;
-        case '-': t.kind = TokenKind::kMinus; break;
+        case '(':
+          t.kind = TokenKind::kLParen;
+          break;
+        case ')':
+          t.kind = TokenKind::kRParen;
+          break;
+        case '[':
+          t.kind = TokenKind::kLBracket;
+          break;
+        case ']':
+          t.kind = TokenKind::kRBracket;
+          break;
+        case ',':
+          t.kind = TokenKind::kComma;
+          break;
+        case '.':
+          t.kind = TokenKind::kDot;
+          break;
+        case '=':
+          t.kind = TokenKind::kEq;
+          break;
+        case '+':
+          t.kind = TokenKind::kPlus;
+          break;
+        case '-':
+          t.kind = TokenKind::kMinus;
+          break;
         case '<':
           if (next == '>') {
             t.kind = TokenKind::kNe;

@@ -86,8 +86,7 @@ void CheckExpressionParams(const json::Value& request, ParamSet set) {
   }
   throw ApiError::Validation(
       "ExpressionAttributeValues can only be specified when using expressions: " +
-      Join(value_expressions, " and ") + (value_expressions.size() > 1 ? " are" : " is") +
-      " null");
+      Join(value_expressions, " and ") + (value_expressions.size() > 1 ? " are" : " is") + " null");
 }
 
 }  // namespace tideline::expr

@@ -49,7 +49,8 @@ void ParserBase::SyntaxError() const {
   if (tokens_[last].kind == TokenKind::kEof && last > first) --last;
   std::string near;
   if (tokens_[first].kind != TokenKind::kEof) {
-    near = std::string(text_.substr(tokens_[first].begin, tokens_[last].end - tokens_[first].begin));
+    near =
+        std::string(text_.substr(tokens_[first].begin, tokens_[last].end - tokens_[first].begin));
   }
   Fail("Syntax error; token: \"" + token_text + "\", near: \"" + near + "\"");
 }

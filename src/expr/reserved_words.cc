@@ -12,6 +12,7 @@ namespace tideline::expr {
 
 namespace {
 
+// clang-format off
 constexpr const char* kReservedWords[] = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE",
     "ALTER", "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII",
@@ -79,6 +80,7 @@ constexpr const char* kReservedWords[] = {
     "WAIT", "WHEN", "WHENEVER", "WHERE", "WHILE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK",
     "WRAPPED", "WRITE", "YEAR", "ZONE",
 };
+// clang-format on
 
 constexpr size_t kLongestWord = 16;  // "LOCALTIMESTAMP" is 14; any longer token cannot match
 

@@ -17,8 +17,8 @@ bool ValidKey(std::string_view key, char prefix) {
   if (key.size() < 2 || key[0] != prefix) return false;
   for (size_t i = 1; i < key.size(); ++i) {
     char c = key[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -44,8 +44,9 @@ AttributeResolver::AttributeResolver(const json::Value* names, const json::Value
     for (auto it = names->MemberBegin(); it != names->MemberEnd(); ++it) {
       std::string_view key = json::AsView(it->name);
       if (!ValidKey(key, '#')) {
-        throw ApiError::Validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
-                                   std::string(key) + "\"");
+        throw ApiError::Validation(
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
+            std::string(key) + "\"");
       }
       if (!it->value.IsString()) throw ApiError::Serialization("Expected string or null");
       if (it->value.GetStringLength() == 0) {

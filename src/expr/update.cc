@@ -27,7 +27,8 @@ namespace {
 constexpr char kMissingAttribute[] =
     "The provided expression refers to an attribute that does not exist in the item";
 constexpr char kBadOperandType[] = "An operand in the update expression has an incorrect data type";
-constexpr char kBadPath[] = "The document path provided in the update expression is invalid for update";
+constexpr char kBadPath[] =
+    "The document path provided in the update expression is invalid for update";
 constexpr char kLegacyTypeMismatch[] = "Type mismatch for attribute to update";
 
 [[noreturn]] void Invalid(const char* message) { throw ApiError::Validation(message); }
@@ -114,8 +115,8 @@ AttributeValue* Locate(model::Item* item, const Path& path, AttributeValue** exi
   const PathElement& last = path.back();
   if (last.is_index()) {
     if (parent->type != AvType::kL) Invalid(kBadPath);
-    *existing = static_cast<size_t>(last.index) < parent->list.size() ? &parent->list[last.index]
-                                                                       : nullptr;
+    *existing =
+        static_cast<size_t>(last.index) < parent->list.size() ? &parent->list[last.index] : nullptr;
   } else {
     if (parent->type != AvType::kM) Invalid(kBadPath);
     auto it = parent->map.find(last.name);
@@ -170,8 +171,8 @@ void Remove(model::Item* item, const Path& path, bool item_existed) {
 
 bool SetHas(const AttributeValue& set, const std::string& element) {
   AttributeValue probe;
-  probe.type = set.type == AvType::kNS ? AvType::kN
-                                       : (set.type == AvType::kSS ? AvType::kS : AvType::kB);
+  probe.type =
+      set.type == AvType::kNS ? AvType::kN : (set.type == AvType::kSS ? AvType::kS : AvType::kB);
   probe.scalar = element;
   return Contains(set, probe);
 }
@@ -195,8 +196,9 @@ void Union(AttributeValue* existing, const AttributeValue& add) {
 // Removes the elements of `remove` from the set; true when the set became empty.
 bool Subtract(AttributeValue* existing, const AttributeValue& remove) {
   auto& s = existing->set;
-  s.erase(std::remove_if(s.begin(), s.end(), [&](const std::string& e) { return SetHas(remove, e); }),
-          s.end());
+  s.erase(
+      std::remove_if(s.begin(), s.end(), [&](const std::string& e) { return SetHas(remove, e); }),
+      s.end());
   return s.empty();
 }
 
@@ -253,9 +255,10 @@ void CheckUpdateKeys(const UpdatePlan& plan, const model::KeySchema& schema) {
   for (const UpdateAction& a : plan.actions) {
     const std::string& name = plan.tree.paths[a.path][0].name;
     if (name == schema.hash_name || (schema.has_range() && name == schema.range_name)) {
-      throw ApiError::Validation("One or more parameter values were invalid: Cannot update "
-                                 "attribute " +
-                                 name + ". This attribute is part of the key");
+      throw ApiError::Validation(
+          "One or more parameter values were invalid: Cannot update "
+          "attribute " +
+          name + ". This attribute is part of the key");
     }
   }
 }
@@ -286,8 +289,9 @@ void ApplyUpdate(const UpdatePlan& plan, const model::KeySchema& schema, model::
     }
   }
   auto path_of = [&](uint32_t i) -> const Path& { return t.paths[plan.actions[i].path]; };
-  std::stable_sort(sets.begin(), sets.end(),
-                   [&](uint32_t a, uint32_t b) { return ComparePaths(path_of(a), path_of(b)) < 0; });
+  std::stable_sort(sets.begin(), sets.end(), [&](uint32_t a, uint32_t b) {
+    return ComparePaths(path_of(a), path_of(b)) < 0;
+  });
   for (uint32_t i : sets) Set(item, path_of(i), std::move(set_values[i]));
 
   for (uint32_t i : others) {

@@ -42,22 +42,29 @@ enum Clause { kSetClause, kRemoveClause, kAddClause, kDeleteClause };
 constexpr const char* kClauseNames[] = {"SET", "REMOVE", "ADD", "DELETE"};
 
 bool IsConditionFunction(std::string_view name) {
-  return name == "attribute_exists" || name == "attribute_not_exists" ||
-         name == "attribute_type" || name == "begins_with" || name == "contains" ||
-         name == "size";
+  return name == "attribute_exists" || name == "attribute_not_exists" || name == "attribute_type" ||
+         name == "begins_with" || name == "contains" || name == "size";
 }
 
 // ADD/DELETE operand type names in DynamoDB's messages ("operand type: STRING").
 const char* OperandTypeName(model::AvType t) {
   switch (t) {
-    case model::AvType::kS: return "STRING";
-    case model::AvType::kN: return "NUMBER";
-    case model::AvType::kB: return "BINARY";
-    case model::AvType::kNull: return "NULL";
-    case model::AvType::kBool: return "BOOLEAN";
-    case model::AvType::kL: return "LIST";
-    case model::AvType::kM: return "MAP";
-    default: return nullptr;  // sets
+    case model::AvType::kS:
+      return "STRING";
+    case model::AvType::kN:
+      return "NUMBER";
+    case model::AvType::kB:
+      return "BINARY";
+    case model::AvType::kNull:
+      return "NULL";
+    case model::AvType::kBool:
+      return "BOOLEAN";
+    case model::AvType::kL:
+      return "LIST";
+    case model::AvType::kM:
+      return "MAP";
+    default:
+      return nullptr;  // sets
   }
 }
 
@@ -165,8 +172,8 @@ class UpdateParser : public ParserBase {
         SetError(kFunctionError,
                  std::string("Incorrect operand type for operator or function; operator or "
                              "function: ") +
-                     (plus ? "+" : "-") + ", operand type: " +
-                     model::AvTypeName(tree_->value(a).type));
+                     (plus ? "+" : "-") +
+                     ", operand type: " + model::AvTypeName(tree_->value(a).type));
         break;
       }
     }
@@ -219,9 +226,8 @@ class UpdateParser : public ParserBase {
 
   void CheckFunction(std::string_view name, Function f, const std::vector<uint32_t>& args) {
     if (IsConditionFunction(name)) {
-      SetError(kUnknownFunction,
-               "The function is not allowed in an update expression; function: " +
-                   std::string(name));
+      SetError(kUnknownFunction, "The function is not allowed in an update expression; function: " +
+                                     std::string(name));
       return;
     }
     if (f == Function::kUnknown) {

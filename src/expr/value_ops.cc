@@ -45,13 +45,11 @@ bool Contains(const AttributeValue& container, const AttributeValue& element) {
       return element.type == container.type &&
              container.scalar.find(element.scalar) != std::string::npos;
     case AvType::kSS:
-      return element.type == AvType::kS &&
-             std::find(container.set.begin(), container.set.end(), element.scalar) !=
-                 container.set.end();
+      return element.type == AvType::kS && std::find(container.set.begin(), container.set.end(),
+                                                     element.scalar) != container.set.end();
     case AvType::kBS:
-      return element.type == AvType::kB &&
-             std::find(container.set.begin(), container.set.end(), element.scalar) !=
-                 container.set.end();
+      return element.type == AvType::kB && std::find(container.set.begin(), container.set.end(),
+                                                     element.scalar) != container.set.end();
     case AvType::kNS:
       if (element.type != AvType::kN) return false;
       for (const std::string& n : container.set) {

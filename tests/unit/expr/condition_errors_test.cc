@@ -65,11 +65,12 @@ TEST(ConditionErrorsTest, EmptyAndOversizedExpressions) {
 }
 
 TEST(ConditionErrorsTest, RedundantParenthesesComeFirst) {
-  for (const char* e : {"a=a and a > ((views))", "(a)between(((b.c)).d)and(c)",
-                        "a > whatever((:things), ((a)))", "a=a AND ((a=a AND a=a)) AND a=a",
-                        "a=a OR ((a=a OR a=a)) OR a=a", "a=a AND ((a=a AND (a=a AND a=a)))",
-                        "((a = b))", "((attribute_exists(a)))"}) {
-    EXPECT_EQ(FilterError(e), V("Invalid FilterExpression: The expression has redundant parentheses;"))
+  for (const char* e :
+       {"a=a and a > ((views))", "(a)between(((b.c)).d)and(c)", "a > whatever((:things), ((a)))",
+        "a=a AND ((a=a AND a=a)) AND a=a", "a=a OR ((a=a OR a=a)) OR a=a",
+        "a=a AND ((a=a AND (a=a AND a=a)))", "((a = b))", "((attribute_exists(a)))"}) {
+    EXPECT_EQ(FilterError(e),
+              V("Invalid FilterExpression: The expression has redundant parentheses;"))
         << e;
   }
   // One level is fine at every place, including around a whole expression.
@@ -120,8 +121,9 @@ TEST(ConditionErrorsTest, ReservedWordsAsBareNames) {
 }
 
 TEST(ConditionErrorsTest, UndefinedNamesAndValues) {
-  const char* name = "Invalid FilterExpression: An expression attribute name used in the document "
-                     "path is not defined; attribute name: ";
+  const char* name =
+      "Invalid FilterExpression: An expression attribute name used in the document "
+      "path is not defined; attribute name: ";
   EXPECT_EQ(FilterError("attribute_exists(#Pictures.RearView, :a) and a=a"),
             V(std::string(name) + "#Pictures"));
   EXPECT_EQ(FilterError("begins_with(Pictures.#RearView)"), V(std::string(name) + "#RearView"));
@@ -129,29 +131,34 @@ TEST(ConditionErrorsTest, UndefinedNamesAndValues) {
             V(std::string(name) + "#P"));
   EXPECT_EQ(FilterError("#4g > a"), V(std::string(name) + "#4g"));
   EXPECT_EQ(FilterError("(a)between(b.c[45].#d)and(:a)"), V(std::string(name) + "#d"));
-  const char* value = "Invalid FilterExpression: An expression attribute value used in expression "
-                      "is not defined; attribute value: ";
+  const char* value =
+      "Invalid FilterExpression: An expression attribute value used in expression "
+      "is not defined; attribute value: ";
   EXPECT_EQ(FilterError("begins_with(:hello, #a, #b)"), V(std::string(value) + ":hello"));
   EXPECT_EQ(FilterError(":a < :b"), V(std::string(value) + ":a"));
   EXPECT_EQ(FilterError(":_ > a"), V(std::string(value) + ":_"));
 }
 
 TEST(ConditionErrorsTest, OperandCounts) {
-  const char* msg = "Invalid FilterExpression: Incorrect number of operands for operator or "
-                    "function; operator or function: ";
+  const char* msg =
+      "Invalid FilterExpression: Incorrect number of operands for operator or "
+      "function; operator or function: ";
   EXPECT_EQ(FilterError("attribute_exists(things, a) and a=a"),
             V(std::string(msg) + "attribute_exists, number of operands: 2"));
   EXPECT_EQ(FilterError("attribute_type(things)"),
             V(std::string(msg) + "attribute_type, number of operands: 1"));
   EXPECT_EQ(FilterError("begins_with(things, size(a), b)"),
             V(std::string(msg) + "begins_with, number of operands: 3"));
-  EXPECT_EQ(FilterError("contains(things)"), V(std::string(msg) + "contains, number of operands: 1"));
-  EXPECT_EQ(FilterError("size(things, a) > b"), V(std::string(msg) + "size, number of operands: 2"));
+  EXPECT_EQ(FilterError("contains(things)"),
+            V(std::string(msg) + "contains, number of operands: 1"));
+  EXPECT_EQ(FilterError("size(things, a) > b"),
+            V(std::string(msg) + "size, number of operands: 2"));
 }
 
 TEST(ConditionErrorsTest, OperandTypes) {
-  const char* msg = "Invalid FilterExpression: Incorrect operand type for operator or function; "
-                    "operator or function: ";
+  const char* msg =
+      "Invalid FilterExpression: Incorrect operand type for operator or function; "
+      "operator or function: ";
   EXPECT_EQ(FilterError("attribute_type(a, :a)", R"({":a":{"N":"1"}})"),
             V(std::string(msg) + "attribute_type, operand type: N"));
   EXPECT_EQ(FilterError("attribute_type(a, :a)", R"({":a":{"L":[]}})"),
@@ -194,8 +201,9 @@ TEST(ConditionErrorsTest, DocumentPathRequired) {
 }
 
 TEST(ConditionErrorsTest, OperandsMustBeDistinct) {
-  const char* msg = "Invalid FilterExpression: The first operand must be distinct from the "
-                    "remaining operands for this operator or function; operator: ";
+  const char* msg =
+      "Invalid FilterExpression: The first operand must be distinct from the "
+      "remaining operands for this operator or function; operator: ";
   const char* names = R"({"#a":"a"})";
   EXPECT_EQ(FilterError("a = a AND #a = b AND :views > a", R"({":views":{"N":"1"}})", names),
             V(std::string(msg) + "=, first operand: [a]"));
@@ -218,8 +226,7 @@ TEST(ConditionErrorsTest, BetweenBounds) {
             V("Invalid FilterExpression: The BETWEEN operator requires upper bound to be greater "
               "than or equal to lower bound; lower bound operand: AttributeValue: {S:b}, upper "
               "bound operand: AttributeValue: {S:a}"));
-  EXPECT_EQ(FilterError("a between :b and :a", R"({":a":{"N":"10"},":b":{"N":"9"}})"),
-            "no error");
+  EXPECT_EQ(FilterError("a between :b and :a", R"({":a":{"N":"10"},":b":{"N":"9"}})"), "no error");
   EXPECT_EQ(FilterError("a between :b and :a", R"({":a":{"L":[]},":b":{"L":[]}})"),
             V("Invalid FilterExpression: Incorrect operand type for operator or function; "
               "operator or function: BETWEEN, operand type: L"));
@@ -293,7 +300,8 @@ TEST(ConditionErrorsTest, DeepNestingFailsCleanly) {
   std::string calls = "a < ";
   for (int i = 0; i < 1355; ++i) calls += "f(";
   calls += "b" + std::string(1355, ')');
-  EXPECT_EQ(ConditionError(calls), V("Invalid ConditionExpression: Invalid function name; function: f"));
+  EXPECT_EQ(ConditionError(calls),
+            V("Invalid ConditionExpression: Invalid function name; function: f"));
   std::string sizes = "a < ";
   for (int i = 0; i < 680; ++i) sizes += "size(";
   sizes += "b" + std::string(680, ')');

@@ -182,11 +182,13 @@ TEST(EvaluateTest, Contains) {
 }
 
 TEST(EvaluateTest, Size) {
-  const char* item = R"({"a":{"S":"hello"},"b":{"NS":["2","4","7"]},"c":{"L":[{"N":"2"},{"S":"dog"},{"N":"7"}]},
+  const char* item =
+      R"({"a":{"S":"hello"},"b":{"NS":["2","4","7"]},"c":{"L":[{"N":"2"},{"S":"dog"},{"N":"7"}]},
       "d":{"B":"aGkgdGhlcmU="},"e":{"M":{"x":{"N":"2"},"y":{"M":{"m":{"N":"3"},"n":{"N":"4"}}}}},
       "f":{"N":"5"},"g":{"BOOL":true},"h":{"NULL":true},"u":{"S":"\u00e9t\u00e9"}})";
   auto size_is = [&](const char* attr, const char* n) {
-    return Eval(std::string("size(") + attr + ") = :n", item, std::string(R"({":n":{"N":")") + n + "\"}}");
+    return Eval(std::string("size(") + attr + ") = :n", item,
+                std::string(R"({":n":{"N":")") + n + "\"}}");
   };
   EXPECT_TRUE(size_is("a", "5"));
   EXPECT_TRUE(size_is("b", "3"));

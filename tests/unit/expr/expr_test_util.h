@@ -54,7 +54,9 @@ std::string ErrorOf(F&& f) {
   return "no error";
 }
 
-inline std::string V(std::string_view message) { return "ValidationException: " + std::string(message); }
+inline std::string V(std::string_view message) {
+  return "ValidationException: " + std::string(message);
+}
 
 // Parses `condition` as a ConditionExpression with the given values/names and evaluates it
 // against `item_json` ("" = no item).

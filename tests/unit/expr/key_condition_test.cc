@@ -47,10 +47,10 @@ TEST(KeyConditionTest, HashOnlyAndEveryRangeOperator) {
     const char* expr;
     RangeOp op;
   } cases[] = {
-      {"p=:p AND c=:c", RangeOp::kEq},  {"p=:p AND c<:c", RangeOp::kLt},
-      {"p=:p AND c<=:c", RangeOp::kLe}, {"p=:p AND c>:c", RangeOp::kGt},
-      {"p=:p AND c>=:c", RangeOp::kGe}, {":p=p AND :c<c", RangeOp::kGt},
-      {":c<=c AND :p=p", RangeOp::kGe}, {":c>c AND p=:p", RangeOp::kLt},
+      {"p=:p AND c=:c", RangeOp::kEq},     {"p=:p AND c<:c", RangeOp::kLt},
+      {"p=:p AND c<=:c", RangeOp::kLe},    {"p=:p AND c>:c", RangeOp::kGt},
+      {"p=:p AND c>=:c", RangeOp::kGe},    {":p=p AND :c<c", RangeOp::kGt},
+      {":c<=c AND :p=p", RangeOp::kGe},    {":c>c AND p=:p", RangeOp::kLt},
       {"c = :c and p = :p", RangeOp::kEq},
   };
   for (const Case& c : cases) {
@@ -108,12 +108,12 @@ TEST(KeyConditionTest, StructuralErrors) {
   EXPECT_EQ(Error("begins_with(:a, b) and a > :b", two),
             V("Invalid condition in KeyConditionExpression: begins_with operator must have the key "
               "attribute as its first operand"));
-  for (const char* e : {"size(b) > a AND a.b > b AND b > c", "a > size(b.d)",
-                        "a between size(b) and size(a)"}) {
+  for (const char* e :
+       {"size(b) > a AND a.b > b AND b > c", "a > size(b.d)", "a between size(b) and size(a)"}) {
     EXPECT_EQ(bad(e), V("KeyConditionExpressions cannot contain nested operations")) << e;
   }
-  for (const char* e : {"b > a.b", "b between c[1] and d", "a between b and size(a)",
-                        "begins_with(a, b)", "p=c"}) {
+  for (const char* e :
+       {"b > a.b", "b between c[1] and d", "a between b and size(a)", "begins_with(a, b)", "p=c"}) {
     EXPECT_EQ(bad(e), V("Invalid condition in KeyConditionExpression: Multiple attribute names "
                         "used in one condition"))
         << e;
@@ -163,7 +163,8 @@ std::string LegacyError(std::string_view json, const model::KeySchema& schema = 
 }
 
 TEST(KeyConditionTest, LegacyKeyConditions) {
-  auto doc = testing::Json(R"({"c":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"},{"N":"5"}]},
+  auto doc = testing::Json(
+      R"({"c":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"},{"N":"5"}]},
                                "p":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"x"}]}})");
   KeyCondition kc = KeyConditionFromLegacy(*doc, Schema());
   EXPECT_EQ(kc.hash_value, Av(R"({"S":"x"})"));
@@ -178,15 +179,19 @@ TEST(KeyConditionTest, LegacyKeyConditions) {
   EXPECT_EQ(LegacyError(R"({"p":{"ComparisonOperator":"EQ"}})"),
             V("One or more parameter values were invalid: Invalid number of argument(s) for the "
               "EQ ComparisonOperator"));
-  EXPECT_EQ(LegacyError(R"({"p":{"ComparisonOperator":"LT","AttributeValueList":[{"BOOL":true}]}})"),
-            V("One or more parameter values were invalid: ComparisonOperator LT is not valid for "
-              "BOOL AttributeValue type"));
-  EXPECT_EQ(LegacyError(R"({"p":{"ComparisonOperator":"IN","AttributeValueList":[{"S":"b"},{"N":"1"}]}})"),
+  EXPECT_EQ(
+      LegacyError(R"({"p":{"ComparisonOperator":"LT","AttributeValueList":[{"BOOL":true}]}})"),
+      V("One or more parameter values were invalid: ComparisonOperator LT is not valid for "
+        "BOOL AttributeValue type"));
+  EXPECT_EQ(LegacyError(
+                R"({"p":{"ComparisonOperator":"IN","AttributeValueList":[{"S":"b"},{"N":"1"}]}})"),
             V("One or more parameter values were invalid: AttributeValues inside "
               "AttributeValueList must be of same type"));
-  EXPECT_EQ(LegacyError(R"({"p":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"S":"b"},{"S":"a"}]}})"),
-            V("The BETWEEN condition was provided a range where the lower bound is greater than "
-              "the upper bound"));
+  EXPECT_EQ(
+      LegacyError(
+          R"({"p":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"S":"b"},{"S":"a"}]}})"),
+      V("The BETWEEN condition was provided a range where the lower bound is greater than "
+        "the upper bound"));
   EXPECT_EQ(LegacyError(R"({"p":{"ComparisonOperator":"NOT_NULL"}})"),
             V("Attempted conditional constraint is not an indexable operation"));
   EXPECT_EQ(LegacyError(R"({"c":{"ComparisonOperator":"EQ","AttributeValueList":[{"N":"1"}]}})"),

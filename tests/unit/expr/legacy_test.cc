@@ -35,7 +35,8 @@ std::string ExpectedError(std::string_view expected_json, std::string_view op = 
 }
 
 std::string Cond(const char* op, const char* values) {
-  return std::string(R"({"ComparisonOperator":")") + op + R"(","AttributeValueList":)" + values + "}";
+  return std::string(R"({"ComparisonOperator":")") + op + R"(","AttributeValueList":)" + values +
+         "}";
 }
 
 TEST(LegacyConditionTest, ComparisonOperators) {
@@ -109,37 +110,64 @@ TEST(LegacyConditionTest, ConditionalOperator) {
 
 TEST(LegacyConditionTest, ExpectedValidation) {
   const char* invalid = "One or more parameter values were invalid: ";
-  EXPECT_EQ(ExpectedError(R"({"a":{"Value":{"N":"1"},"AttributeValueList":[{"N":"1"}],"ComparisonOperator":"EQ"}})"),
-            V(std::string(invalid) + "Value and AttributeValueList cannot be used together for Attribute: a"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"Exists":false,"ComparisonOperator":"EQ","AttributeValueList":[{"N":"3"}]}})"),
-            V(std::string(invalid) + "Exists and ComparisonOperator cannot be used together for Attribute: a"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"GT"}})"),
-            V(std::string(invalid) + "Value or AttributeValueList must be used with ComparisonOperator: GT for Attribute: a"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"Value":{"N":"1"},"AttributeValueList":[{"N":"1"}],"ComparisonOperator":"EQ"}})"),
+      V(std::string(invalid) +
+        "Value and AttributeValueList cannot be used together for Attribute: a"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"Exists":false,"ComparisonOperator":"EQ","AttributeValueList":[{"N":"3"}]}})"),
+      V(std::string(invalid) +
+        "Exists and ComparisonOperator cannot be used together for Attribute: a"));
+  EXPECT_EQ(
+      ExpectedError(R"({"a":{"ComparisonOperator":"GT"}})"),
+      V(std::string(invalid) +
+        "Value or AttributeValueList must be used with ComparisonOperator: GT for Attribute: a"));
   EXPECT_EQ(ExpectedError(R"({"a":{"AttributeValueList":[{"N":"3"}]}})"),
-            V(std::string(invalid) + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"Exists":true}})"),
-            V(std::string(invalid) + "Value must be provided when Exists is true for Attribute: a"));
-  EXPECT_EQ(ExpectedError(R"({"a":{}})"),
-            V(std::string(invalid) + "Value must be provided when Exists is null for Attribute: a"));
+            V(std::string(invalid) +
+              "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"));
+  EXPECT_EQ(
+      ExpectedError(R"({"a":{"Exists":true}})"),
+      V(std::string(invalid) + "Value must be provided when Exists is true for Attribute: a"));
+  EXPECT_EQ(
+      ExpectedError(R"({"a":{}})"),
+      V(std::string(invalid) + "Value must be provided when Exists is null for Attribute: a"));
   EXPECT_EQ(ExpectedError(R"({"a":{"Exists":false,"Value":{"N":"1"}}})"),
             V(std::string(invalid) + "Value cannot be used when Exists is false for Attribute: a"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"N":"2"},{"N":"3"}]}})"),
-            V(std::string(invalid) + "Invalid number of argument(s) for the EQ ComparisonOperator"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"NULL","AttributeValueList":[{"N":"2"}]}})"),
-            V(std::string(invalid) + "Invalid number of argument(s) for the NULL ComparisonOperator"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"IN","AttributeValueList":[]}})"),
-            V(std::string(invalid) + "Invalid number of argument(s) for the IN ComparisonOperator"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"3"},{"S":"dog"}]}})"),
-            V(std::string(invalid) + "AttributeValues inside AttributeValueList must be of same type"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"CONTAINS","AttributeValueList":[{"L":[{"N":"1"}]}]}})"),
-            V(std::string(invalid) + "ComparisonOperator CONTAINS is not valid for L AttributeValue type"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"N":"3"}]}})"),
-            V(std::string(invalid) + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"SS":["1"]},{"SS":["2"]}]}})"),
-            V(std::string(invalid) + "ComparisonOperator BETWEEN is not valid for SS AttributeValue type"));
-  EXPECT_EQ(ExpectedError(R"({"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"4"},{"N":"3"}]}})"),
-            V("The BETWEEN condition was provided a range where the lower bound is greater than "
-              "the upper bound"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"N":"2"},{"N":"3"}]}})"),
+      V(std::string(invalid) + "Invalid number of argument(s) for the EQ ComparisonOperator"));
+  EXPECT_EQ(
+      ExpectedError(R"({"a":{"ComparisonOperator":"NULL","AttributeValueList":[{"N":"2"}]}})"),
+      V(std::string(invalid) + "Invalid number of argument(s) for the NULL ComparisonOperator"));
+  EXPECT_EQ(
+      ExpectedError(R"({"a":{"ComparisonOperator":"IN","AttributeValueList":[]}})"),
+      V(std::string(invalid) + "Invalid number of argument(s) for the IN ComparisonOperator"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"3"},{"S":"dog"}]}})"),
+      V(std::string(invalid) + "AttributeValues inside AttributeValueList must be of same type"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"ComparisonOperator":"CONTAINS","AttributeValueList":[{"L":[{"N":"1"}]}]}})"),
+      V(std::string(invalid) +
+        "ComparisonOperator CONTAINS is not valid for L AttributeValue type"));
+  EXPECT_EQ(ExpectedError(
+                R"({"a":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"N":"3"}]}})"),
+            V(std::string(invalid) +
+              "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"SS":["1"]},{"SS":["2"]}]}})"),
+      V(std::string(invalid) +
+        "ComparisonOperator BETWEEN is not valid for SS AttributeValue type"));
+  EXPECT_EQ(
+      ExpectedError(
+          R"({"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"4"},{"N":"3"}]}})"),
+      V("The BETWEEN condition was provided a range where the lower bound is greater than "
+        "the upper bound"));
 }
 
 TEST(LegacyConditionTest, Filters) {
@@ -152,13 +180,18 @@ TEST(LegacyConditionTest, Filters) {
   model::Item item = ItemOf(kItem);
   EXPECT_TRUE(EvaluateCondition(*c, &item));
   EXPECT_EQ(filter("{}"), nullptr);
-  EXPECT_EQ(ErrorOf([&] { filter(R"({"a":{"AttributeValueList":[]}})", "QueryFilter"); }),
-            V("1 validation error detected: Value null at 'queryFilter.a.member.comparisonOperator' "
-              "failed to satisfy constraint: Member must not be null"));
-  EXPECT_EQ(ErrorOf([&] { filter(R"({"a":{"ComparisonOperator":"LT","AttributeValueList":[{"NULL":true}]}})"); }),
+  EXPECT_EQ(
+      ErrorOf([&] { filter(R"({"a":{"AttributeValueList":[]}})", "QueryFilter"); }),
+      V("1 validation error detected: Value null at 'queryFilter.a.member.comparisonOperator' "
+        "failed to satisfy constraint: Member must not be null"));
+  EXPECT_EQ(ErrorOf([&] {
+              filter(R"({"a":{"ComparisonOperator":"LT","AttributeValueList":[{"NULL":true}]}})");
+            }),
             V("One or more parameter values were invalid: ComparisonOperator LT is not valid for "
               "NULL AttributeValue type"));
-  EXPECT_EQ(ErrorOf([&] { filter(R"({"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":""}]}})"); }),
+  EXPECT_EQ(ErrorOf([&] {
+              filter(R"({"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":""}]}})");
+            }),
             "no error");
 
   // Query filters may not read key attributes.
@@ -194,16 +227,23 @@ std::string ApplyLegacy(std::string_view updates, std::string_view item_json,
 std::string Canon(std::string_view item) { return model::ItemToJson(ItemOf(item)); }
 
 TEST(LegacyUpdateTest, Actions) {
-  const char* item = R"({"p":{"S":"k"},"a":{"N":"3"},"l":{"L":[{"N":"1"}]},"s":{"SS":["x","y"]},"t":{"S":"hi"}})";
+  const char* item =
+      R"({"p":{"S":"k"},"a":{"N":"3"},"l":{"L":[{"N":"1"}]},"s":{"SS":["x","y"]},"t":{"S":"hi"}})";
   std::vector<std::string> updated;
-  EXPECT_EQ(ApplyLegacy(R"({"b":{"Value":{"S":"new"}},"a":{"Action":"ADD","Value":{"N":"-1"}},
+  EXPECT_EQ(
+      ApplyLegacy(R"({"b":{"Value":{"S":"new"}},"a":{"Action":"ADD","Value":{"N":"-1"}},
                             "l":{"Action":"ADD","Value":{"L":[{"N":"2"}]}},
                             "s":{"Action":"DELETE","Value":{"SS":["x"]}},"t":{"Action":"DELETE"}})",
-                        item, &updated),
-            Canon(R"({"p":{"S":"k"},"a":{"N":"2"},"b":{"S":"new"},"l":{"L":[{"N":"1"},{"N":"2"}]},"s":{"SS":["y"]}})"));
+                  item, &updated),
+      Canon(
+          R"({"p":{"S":"k"},"a":{"N":"2"},"b":{"S":"new"},"l":{"L":[{"N":"1"},{"N":"2"}]},"s":{"SS":["y"]}})"));
   EXPECT_EQ(updated, (std::vector<std::string>{"b", "a", "l", "s", "t"}));
-  EXPECT_EQ(ApplyLegacy(R"({"s":{"Action":"DELETE","Value":{"SS":["x","y"]}},"n":{"Action":"ADD","Value":{"NS":["5"]}}})", item),
-            Canon(R"({"p":{"S":"k"},"a":{"N":"3"},"l":{"L":[{"N":"1"}]},"n":{"NS":["5"]},"t":{"S":"hi"}})"));
+  EXPECT_EQ(
+      ApplyLegacy(
+          R"({"s":{"Action":"DELETE","Value":{"SS":["x","y"]}},"n":{"Action":"ADD","Value":{"NS":["5"]}}})",
+          item),
+      Canon(
+          R"({"p":{"S":"k"},"a":{"N":"3"},"l":{"L":[{"N":"1"}]},"n":{"NS":["5"]},"t":{"S":"hi"}})"));
   EXPECT_EQ(ApplyLegacy("{}", item), Canon(item));
   EXPECT_EQ(ApplyLegacy(R"({"t":{"Action":"ADD","Value":{"N":"1"}}})", item),
             V("Type mismatch for attribute to update"));
@@ -217,7 +257,9 @@ TEST(LegacyUpdateTest, Actions) {
 }
 
 TEST(LegacyUpdateTest, Validation) {
-  auto error = [](const char* json) { return ErrorOf([&] { UpdateFromAttributeUpdates(*Json(json)); }); };
+  auto error = [](const char* json) {
+    return ErrorOf([&] { UpdateFromAttributeUpdates(*Json(json)); });
+  };
   EXPECT_EQ(error(R"({"a":{"Action":"PUT"}})"),
             V("One or more parameter values were invalid: Only DELETE action is allowed when no "
               "attribute value is specified"));
@@ -241,10 +283,11 @@ std::string ParamsError(std::string_view request, ParamSet set) {
 }
 
 TEST(ExpressionParamsTest, MixingIsRejected) {
-  EXPECT_EQ(ParamsError(R"({"TableName":"t","ConditionExpression":"a = :v","Expected":{}})",
-                        ParamSet::kPutItem),
-            V("Can not use both expression and non-expression parameters in the same request: "
-              "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"));
+  EXPECT_EQ(
+      ParamsError(R"({"TableName":"t","ConditionExpression":"a = :v","Expected":{}})",
+                  ParamSet::kPutItem),
+      V("Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"));
   EXPECT_EQ(ParamsError(R"({"ScanFilter":{},"AttributesToGet":["a"],"ConditionalOperator":"OR",
                            "FilterExpression":"","ProjectionExpression":""})",
                         ParamSet::kScan),
@@ -256,11 +299,11 @@ TEST(ExpressionParamsTest, MixingIsRejected) {
             V("Can not use both expression and non-expression parameters in the same request: "
               "Non-expression parameters: {AttributeUpdates} Expression parameters: "
               "{UpdateExpression}"));
-  EXPECT_EQ(ParamsError(R"({"KeyConditionExpression":"p = :p","KeyConditions":{}})",
-                        ParamSet::kQuery),
-            V("Can not use both expression and non-expression parameters in the same request: "
-              "Non-expression parameters: {KeyConditions} Expression parameters: "
-              "{KeyConditionExpression}"));
+  EXPECT_EQ(
+      ParamsError(R"({"KeyConditionExpression":"p = :p","KeyConditions":{}})", ParamSet::kQuery),
+      V("Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {KeyConditions} Expression parameters: "
+        "{KeyConditionExpression}"));
   // KeyConditions combine with a FilterExpression.
   EXPECT_EQ(ParamsError(R"({"KeyConditions":{},"FilterExpression":"a = :v",
                            "ExpressionAttributeValues":{":v":{"N":"1"}}})",
@@ -274,15 +317,17 @@ TEST(ExpressionParamsTest, PlaceholdersNeedExpressions) {
   EXPECT_EQ(ParamsError(R"({"ExpressionAttributeValues":{":a":{"N":"1"}}})", ParamSet::kScan),
             V("ExpressionAttributeValues can only be specified when using expressions: "
               "FilterExpression is null"));
-  EXPECT_EQ(ParamsError(R"({"ExpressionAttributeValues":{":a":{"N":"1"}},"ProjectionExpression":"a"})",
-                        ParamSet::kQuery),
-            V("ExpressionAttributeValues can only be specified when using expressions: "
-              "FilterExpression and KeyConditionExpression are null"));
+  EXPECT_EQ(
+      ParamsError(R"({"ExpressionAttributeValues":{":a":{"N":"1"}},"ProjectionExpression":"a"})",
+                  ParamSet::kQuery),
+      V("ExpressionAttributeValues can only be specified when using expressions: "
+        "FilterExpression and KeyConditionExpression are null"));
   EXPECT_EQ(ParamsError(R"({"ExpressionAttributeNames":{"#a":"a"},"ProjectionExpression":"#a"})",
                         ParamSet::kGetItem),
             "no error");
-  EXPECT_EQ(ParamsError(R"({"ExpressionAttributeValues":{":a":{"N":"1"}},"UpdateExpression":"SET a = :a"})",
-                        ParamSet::kUpdateItem),
+  EXPECT_EQ(ParamsError(
+                R"({"ExpressionAttributeValues":{":a":{"N":"1"}},"UpdateExpression":"SET a = :a"})",
+                ParamSet::kUpdateItem),
             "no error");
 }
 

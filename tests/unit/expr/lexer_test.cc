@@ -11,8 +11,8 @@ namespace tideline::expr {
 namespace {
 
 std::string Kinds(std::string_view text) {
-  static const char* kNames[] = {"EOF", "id", "#", ":", "num", "(", ")", "[", "]", ",",
-                                 ".",   "=",  "<>", "<", "<=", ">", ">=", "+", "-", "?"};
+  static const char* kNames[] = {"EOF", "id", "#",  ":", "num", "(", ")",  "[", "]", ",",
+                                 ".",   "=",  "<>", "<", "<=",  ">", ">=", "+", "-", "?"};
   std::string out;
   for (const Token& t : Tokenize(text)) {
     if (!out.empty()) out += ' ';

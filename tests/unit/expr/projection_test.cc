@@ -28,7 +28,8 @@ std::string ProjectJson(std::string_view expr, std::string_view item, std::strin
 
 std::string Json(std::string_view item) { return model::ItemToJson(ItemOf(item)); }
 
-const char* kItem = R"({"p":{"S":"k"},"a":{"M":{"b":{"N":"1"},"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}},
+const char* kItem =
+    R"({"p":{"S":"k"},"a":{"M":{"b":{"N":"1"},"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}},
                        "d":{"S":"dog"},"e":{"L":[{"N":"0"},{"N":"1"},{"N":"2"}]},"status":{"S":"on"}})";
 
 TEST(ProjectionTest, TopLevelAttributes) {
@@ -50,8 +51,10 @@ TEST(ProjectionTest, NestedPathsKeepTheirEnclosingValues) {
   for (const char* e : {"a.zz", "d.x", "e.x", "a[0]", "e[9]", "a.c[1].z", "a.b.c"}) {
     EXPECT_EQ(ProjectJson(e, kItem), "{}") << e;
   }
-  EXPECT_EQ(ProjectJson("a.#x", kItem, R"({"#x":"c"})"),
-            Json(R"({"a":{"M":{"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}}})"));
+  EXPECT_EQ(
+      ProjectJson("a.#x", kItem, R"({"#x":"c"})"),
+      Json(
+          R"({"a":{"M":{"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}}})"));
 }
 
 TEST(ProjectionTest, TopLevelNames) {
@@ -61,7 +64,8 @@ TEST(ProjectionTest, TopLevelNames) {
 }
 
 TEST(ProjectionTest, Errors) {
-  EXPECT_EQ(ProjectionError(""), V("Invalid ProjectionExpression: The expression can not be empty;"));
+  EXPECT_EQ(ProjectionError(""),
+            V("Invalid ProjectionExpression: The expression can not be empty;"));
   EXPECT_EQ(ProjectionError("a, status"),
             V("Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved "
               "keyword: status"));
@@ -77,9 +81,10 @@ TEST(ProjectionTest, Errors) {
   EXPECT_EQ(ProjectionError("a.b, a[1]"),
             V("Invalid ProjectionExpression: Two document paths conflict with each other; must "
               "remove or rewrite one of these paths; path one: [a, b], path two: [a, [1]]"));
-  EXPECT_EQ(ProjectionError("a[1], a[2], a.b[1], a.c"), V("Invalid ProjectionExpression: Two "
-            "document paths conflict with each other; must remove or rewrite one of these paths; "
-            "path one: [a, [1]], path two: [a, b, [1]]"));
+  EXPECT_EQ(ProjectionError("a[1], a[2], a.b[1], a.c"),
+            V("Invalid ProjectionExpression: Two "
+              "document paths conflict with each other; must remove or rewrite one of these paths; "
+              "path one: [a, [1]], path two: [a, b, [1]]"));
   EXPECT_EQ(ProjectionError("a,"),
             V("Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\""));
   EXPECT_EQ(ProjectionError("l[a]"),
@@ -107,8 +112,10 @@ TEST(ProjectionTest, SizeIsMeasuredAfterNameSubstitution) {
 TEST(ProjectionTest, AttributesToGet) {
   auto list = testing::Json(R"(["d", "a", "zz"])");
   auto proj = ProjectionFromAttributesToGet(*list);
-  EXPECT_EQ(model::ItemToJson(Project(*proj, ItemOf(kItem))),
-            Json(R"({"d":{"S":"dog"},"a":{"M":{"b":{"N":"1"},"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}}})"));
+  EXPECT_EQ(
+      model::ItemToJson(Project(*proj, ItemOf(kItem))),
+      Json(
+          R"({"d":{"S":"dog"},"a":{"M":{"b":{"N":"1"},"c":{"L":[{"N":"10"},{"M":{"x":{"S":"X"},"y":{"S":"Y"}}},{"N":"12"},{"N":"13"}]}}}})"));
   auto dup = testing::Json(R"(["a", "b", "a"])");
   EXPECT_EQ(ErrorOf([&] { ProjectionFromAttributesToGet(*dup); }),
             V("One or more parameter values were invalid: Duplicate value in attribute name: a"));

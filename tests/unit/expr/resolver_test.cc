@@ -24,17 +24,19 @@ TEST(ResolverTest, ValidatesNames) {
             V("ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\""));
   EXPECT_EQ(ResolverError("", R"({"#DE":""})"),
             V("ExpressionAttributeNames contains invalid value: Empty attribute name for key #DE"));
-  EXPECT_EQ(ResolverError("", R"({"#123":"x","#_":"y","#Alpha_1":"3can include any character!.#="})"),
-            "no error");
+  EXPECT_EQ(
+      ResolverError("", R"({"#123":"x","#_":"y","#Alpha_1":"3can include any character!.#="})"),
+      "no error");
 }
 
 TEST(ResolverTest, ValidatesValues) {
   EXPECT_EQ(ResolverError("{}", ""), V("ExpressionAttributeValues must not be empty"));
   EXPECT_EQ(ResolverError(R"({"a":{"S":"b"}})", ""),
             V("ExpressionAttributeValues contains invalid key: Syntax error; key: \"a\""));
-  EXPECT_EQ(ResolverError(R"({":a":{"SS":[]}})", "").rfind(
-                "ValidationException: ExpressionAttributeValues contains invalid value: ", 0),
-            0u);
+  EXPECT_EQ(
+      ResolverError(R"({":a":{"SS":[]}})", "")
+          .rfind("ValidationException: ExpressionAttributeValues contains invalid value: ", 0),
+      0u);
   EXPECT_NE(ResolverError(R"({":a":{"SS":[]}})", "").find(" for key :a"), std::string::npos);
   // Keys are all checked before any value.
   EXPECT_EQ(ResolverError(R"({":a":{"SS":[]},"b":{"S":"x"}})", ""),

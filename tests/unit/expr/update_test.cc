@@ -78,7 +78,8 @@ TEST(UpdateParseTest, SyntaxErrors) {
   };
   const char* three = R"({":val1":{"N":"1"},":val2":{"N":"2"},":val3":{"N":"3"}})";
   EXPECT_EQ(UpdateError("SET b = :val1 + :val2 + :val3", three), syntax("+", ":val2 + :val3"));
-  EXPECT_EQ(UpdateError("SET c = if_not_exists(c, :val1+:val2)", three), syntax("+", ":val1+:val2"));
+  EXPECT_EQ(UpdateError("SET c = if_not_exists(c, :val1+:val2)", three),
+            syntax("+", ":val1+:val2"));
   EXPECT_EQ(UpdateError("SET numx = numx / :v"), syntax("/", "numx / :v"));
   EXPECT_EQ(UpdateError("SET a = a +"), syntax("<EOF>", "+"));
   EXPECT_EQ(UpdateError("SET"), syntax("<EOF>", "SET"));
@@ -149,17 +150,17 @@ TEST(UpdateParseTest, AddAndDeleteOperandTypes) {
   EXPECT_EQ(UpdateError("DELETE a :v", R"({":v":{"M":{}}})"),
             V("Invalid UpdateExpression: Incorrect operand type for operator or function; "
               "operator: DELETE, operand type: MAP"));
-  EXPECT_EQ(UpdateError("ADD a :v, b :s DELETE c :s",
-                        R"({":v":{"N":"1"},":s":{"BS":["aGk="]}})"),
+  EXPECT_EQ(UpdateError("ADD a :v, b :s DELETE c :s", R"({":v":{"N":"1"},":s":{"BS":["aGk="]}})"),
             "no error");
 }
 
 TEST(UpdateParseTest, OverlappingAndConflictingPaths) {
   const char* v = R"({":v1":{"N":"2"},":v2":{"S":"there"}})";
   auto overlap = [](std::string_view one, std::string_view two) {
-    return V("Invalid UpdateExpression: Two document paths overlap with each other; must remove "
-             "or rewrite one of these paths; path one: " +
-             std::string(one) + ", path two: " + std::string(two));
+    return V(
+        "Invalid UpdateExpression: Two document paths overlap with each other; must remove "
+        "or rewrite one of these paths; path one: " +
+        std::string(one) + ", path two: " + std::string(two));
   };
   EXPECT_EQ(UpdateError("SET a = :v1, a.b = :v2", v), overlap("[a]", "[a, b]"));
   EXPECT_EQ(UpdateError("SET a.b = :v1, a = :v2", v), overlap("[a, b]", "[a]"));
@@ -209,7 +210,8 @@ TEST(UpdateParseTest, SizeLimit) {
 
 TEST(UpdateApplyTest, SetReadsTheOldItem) {
   const char* item = R"({"p":{"S":"k"},"a":{"S":"hello"}})";
-  EXPECT_EQ(Apply("SET b = a", item), Json(R"({"p":{"S":"k"},"a":{"S":"hello"},"b":{"S":"hello"}})"));
+  EXPECT_EQ(Apply("SET b = a", item),
+            Json(R"({"p":{"S":"k"},"a":{"S":"hello"},"b":{"S":"hello"}})"));
   EXPECT_EQ(Apply("SET c = z", item),
             V("The provided expression refers to an attribute that does not exist in the item"));
   EXPECT_EQ(Apply("SET x = :v, y = x", item, R"({":v":{"N":"4"}})"),
@@ -247,26 +249,33 @@ TEST(UpdateApplyTest, ListAppendAndIfNotExists) {
   const char* item = R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"n":{"N":"7"}})";
   EXPECT_EQ(Apply("SET a = list_append(a, :v)", item, R"({":v":{"L":[{"N":"4"}]}})"),
             Json(R"({"a":{"L":[{"S":"hi"},{"N":"2"},{"N":"4"}]},"n":{"N":"7"}})"));
-  EXPECT_EQ(Apply("SET b = list_append(:v, a)", item, R"({":v":{"L":[{"S":"dog"}]}})"),
-            Json(R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"b":{"L":[{"S":"dog"},{"S":"hi"},{"N":"2"}]},"n":{"N":"7"}})"));
+  EXPECT_EQ(
+      Apply("SET b = list_append(:v, a)", item, R"({":v":{"L":[{"S":"dog"}]}})"),
+      Json(
+          R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"b":{"L":[{"S":"dog"},{"S":"hi"},{"N":"2"}]},"n":{"N":"7"}})"));
   EXPECT_EQ(Apply("SET b = list_append(q, :v)", item, R"({":v":{"L":[]}})"),
             V("The provided expression refers to an attribute that does not exist in the item"));
   EXPECT_EQ(Apply("SET b = list_append(:v, n)", item, R"({":v":{"L":[]}})"),
             V("An operand in the update expression has an incorrect data type"));
-  EXPECT_EQ(Apply("SET n = if_not_exists(n, :v), m = if_not_exists(m, :v)", item,
-                  R"({":v":{"N":"1"}})"),
-            Json(R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"m":{"N":"1"},"n":{"N":"7"}})"));
+  EXPECT_EQ(
+      Apply("SET n = if_not_exists(n, :v), m = if_not_exists(m, :v)", item, R"({":v":{"N":"1"}})"),
+      Json(R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"m":{"N":"1"},"n":{"N":"7"}})"));
   EXPECT_EQ(Apply("SET z = list_append(if_not_exists(z, :e), :v)", item,
                   R"({":e":{"L":[]},":v":{"L":[{"N":"1"}]}})"),
             Json(R"({"a":{"L":[{"S":"hi"},{"N":"2"}]},"n":{"N":"7"},"z":{"L":[{"N":"1"}]}})"));
 }
 
 TEST(UpdateApplyTest, NestedSet) {
-  const char* item = R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}}}}]}}}})";
-  EXPECT_EQ(Apply("SET a.c[1].#name.y[1] = :v", item, R"({":v":{"N":"9"}})", R"({"#name":"x"})"),
-            Json(R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"9"},{"N":"7"}]}}}}}]}}}})"));
-  EXPECT_EQ(Apply("SET a.d = a.c[1].x.y[2], a.b = :v", item, R"({":v":{"S":"new"}})"),
-            Json(R"({"a":{"M":{"b":{"S":"new"},"d":{"N":"7"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}}}}]}}}})"));
+  const char* item =
+      R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}}}}]}}}})";
+  EXPECT_EQ(
+      Apply("SET a.c[1].#name.y[1] = :v", item, R"({":v":{"N":"9"}})", R"({"#name":"x"})"),
+      Json(
+          R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"9"},{"N":"7"}]}}}}}]}}}})"));
+  EXPECT_EQ(
+      Apply("SET a.d = a.c[1].x.y[2], a.b = :v", item, R"({":v":{"S":"new"}})"),
+      Json(
+          R"({"a":{"M":{"b":{"S":"new"},"d":{"N":"7"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}}}}]}}}})"));
   const char* bad = "The document path provided in the update expression is invalid for update";
   const char* flat = R"({"a":{"S":"hello"},"b":{"L":[{"S":"hi"}]}})";
   EXPECT_EQ(Apply("SET a.c = :v", flat, R"({":v":{"N":"7"}})"), V(bad));
@@ -281,15 +290,21 @@ TEST(UpdateApplyTest, ListIndexesPastTheEndAppendInIndexOrder) {
   const char* item = R"({"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"}]}})";
   EXPECT_EQ(Apply("SET a[7] = :v", item, R"({":v":{"S":"hello"}})"),
             Json(R"({"a":{"L":[{"S":"one"},{"S":"two"},{"S":"three"},{"S":"hello"}]}})"));
-  EXPECT_EQ(Apply("SET a[84] = :a1, a[37] = :a2, a[17] = :a3, a[50] = :a4, a[1] = :a5", item,
-                  R"({":a1":{"S":"a1"},":a2":{"S":"a2"},":a3":{"S":"a3"},":a4":{"S":"a4"},":a5":{"S":"a5"}})"),
-            Json(R"({"a":{"L":[{"S":"one"},{"S":"a5"},{"S":"three"},{"S":"a3"},{"S":"a2"},{"S":"a4"},{"S":"a1"}]}})"));
+  EXPECT_EQ(
+      Apply(
+          "SET a[84] = :a1, a[37] = :a2, a[17] = :a3, a[50] = :a4, a[1] = :a5", item,
+          R"({":a1":{"S":"a1"},":a2":{"S":"a2"},":a3":{"S":"a3"},":a4":{"S":"a4"},":a5":{"S":"a5"}})"),
+      Json(
+          R"({"a":{"L":[{"S":"one"},{"S":"a5"},{"S":"three"},{"S":"a3"},{"S":"a2"},{"S":"a4"},{"S":"a1"}]}})"));
 }
 
 TEST(UpdateApplyTest, Remove) {
-  const char* item = R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}},"q":{"N":"2"}}}]}}}})";
-  EXPECT_EQ(Apply("REMOVE a.c[1].x.y[1], a.c[1].q", item),
-            Json(R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"7"}]}}}}}]}}}})"));
+  const char* item =
+      R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}},"q":{"N":"2"}}}]}}}})";
+  EXPECT_EQ(
+      Apply("REMOVE a.c[1].x.y[1], a.c[1].q", item),
+      Json(
+          R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"7"}]}}}}}]}}}})"));
   const char* list = R"({"a":{"L":[{"N":"2"},{"N":"3"},{"N":"4"},{"N":"5"},{"N":"6"},{"N":"7"}]}})";
   const char* expected = R"({"a":{"L":[{"N":"2"},{"N":"4"},{"N":"17"},{"N":"6"},{"N":"7"}]}})";
   EXPECT_EQ(Apply("REMOVE a[1] SET a[3] = :v", list, R"({":v":{"N":"17"}})"), Json(expected));
@@ -311,7 +326,8 @@ TEST(UpdateApplyTest, Remove) {
 }
 
 TEST(UpdateApplyTest, AddNumbersAndSets) {
-  const char* item = R"({"a":{"N":"3"},"b":{"S":"hi"},"s":{"SS":["dog","cat"]},"l":{"L":[]},"ns":{"NS":["1"]}})";
+  const char* item =
+      R"({"a":{"N":"3"},"b":{"S":"hi"},"s":{"SS":["dog","cat"]},"l":{"L":[]},"ns":{"NS":["1"]}})";
   auto applied = [&](std::string_view expr, std::string_view values) {
     Params p(values);
     auto plan = ParseUpdate(expr, p.r());
@@ -339,7 +355,8 @@ TEST(UpdateApplyTest, DeleteFromSets) {
   const char* item = R"({"a":{"SS":["dog","cat","mouse"]},"b":{"S":"hi"},"n":{"NS":["1","2"]}})";
   EXPECT_EQ(Apply("DELETE a :v", item, R"({":v":{"SS":["cat","mouse","pig"]}})"),
             Json(R"({"a":{"SS":["dog"]},"b":{"S":"hi"},"n":{"NS":["1","2"]}})"));
-  EXPECT_EQ(Apply("DELETE a :v, n :w", item, R"({":v":{"SS":["cat","mouse","dog"]},":w":{"NS":["2.0"]}})"),
+  EXPECT_EQ(Apply("DELETE a :v, n :w", item,
+                  R"({":v":{"SS":["cat","mouse","dog"]},":w":{"NS":["2.0"]}})"),
             Json(R"({"b":{"S":"hi"},"n":{"NS":["1"]}})"));
   EXPECT_EQ(Apply("DELETE zz :v", item, R"({":v":{"SS":["x"]}})"), Json(item));
   EXPECT_EQ(Apply("DELETE a :v", item, R"({":v":{"NS":["1"]}})"),
@@ -356,10 +373,10 @@ TEST(UpdateApplyTest, KeyAttributesCannotBeUpdated) {
                 (e[4] == 'p' ? "p" : "c") + ". This attribute is part of the key"))
         << e;
   }
-  EXPECT_EQ(Apply("REMOVE c", R"({"p":{"S":"k"},"c":{"S":"r"}})", "", "", nullptr, true,
-                  HashRange()),
-            V("One or more parameter values were invalid: Cannot update attribute c. This "
-              "attribute is part of the key"));
+  EXPECT_EQ(
+      Apply("REMOVE c", R"({"p":{"S":"k"},"c":{"S":"r"}})", "", "", nullptr, true, HashRange()),
+      V("One or more parameter values were invalid: Cannot update attribute c. This "
+        "attribute is part of the key"));
   EXPECT_EQ(Apply("DELETE p :s", R"({"p":{"S":"k"}})", R"({":s":{"SS":["x"]}})"),
             V("One or more parameter values were invalid: Cannot update attribute p. This "
               "attribute is part of the key"));
@@ -367,7 +384,8 @@ TEST(UpdateApplyTest, KeyAttributesCannotBeUpdated) {
 
 TEST(UpdateApplyTest, UpdatedNamesAndPaths) {
   std::vector<std::string> updated;
-  const char* item = R"({"p":{"S":"k"},"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"1"},{"N":"2"},{"N":"3"}]}}},"d":{"S":"cat"}})";
+  const char* item =
+      R"({"p":{"S":"k"},"a":{"M":{"b":{"S":"dog"},"c":{"L":[{"N":"1"},{"N":"2"},{"N":"3"}]}}},"d":{"S":"cat"}})";
   Apply("SET a.c[1] = :v, a.b = :w REMOVE z, d", item, R"({":v":{"N":"8"},":w":{"S":"x"}})", "",
         &updated);
   EXPECT_EQ(updated, (std::vector<std::string>{"a", "z", "d"}));
