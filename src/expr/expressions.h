@@ -8,7 +8,7 @@
 // Parse* for every expression of the request (lex -> recursive-descent parse -> resolve #names
 // and :values -> DynamoDB's semantic checks) -> AttributeResolver::CheckAllUsed() -> evaluate.
 // Every client error is thrown as ApiError (ValidationException) with DynamoDB's exact message,
-// e.g. "Invalid UpdateExpression: Syntax error; token: \"=\", near: \"a == b\"".
+// e.g. "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== b\"" for "a == b".
 //
 // The parsed objects are immutable, share nothing mutable with the resolver and may outlive it
 // and be used from several threads.
@@ -28,12 +28,14 @@ struct ValueTable;  // the parsed ExpressionAttributeValues, shared with the par
 
 // The ExpressionAttributeNames / ExpressionAttributeValues of one request (either may be null).
 // The constructor validates their shapes, throwing ValidationException with DynamoDB's messages:
-//   "ExpressionAttributeNames must not be empty",
-//   "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a\"" (keys are
-//   #[A-Za-z0-9_]+), "ExpressionAttributeNames contains invalid value: Empty attribute name for key
-//   #a", "ExpressionAttributeValues must not be empty", "ExpressionAttributeValues contains invalid
-//   key: Syntax error; key: \"v\"" (keys are :[A-Za-z0-9_]+), "ExpressionAttributeValues contains
-//   invalid value: <reason> for key :v".
+//  - "ExpressionAttributeNames must not be empty"
+//  - "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a\"" (keys are
+//    #[A-Za-z0-9_]+)
+//  - "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"
+//  - "ExpressionAttributeValues must not be empty"
+//  - "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\"" (keys are
+//    :[A-Za-z0-9_]+)
+//  - "ExpressionAttributeValues contains invalid value: <reason> for key :v"
 // It then records which entries the parsed expressions used.
 class AttributeResolver {
  public:
@@ -124,13 +126,14 @@ std::shared_ptr<const UpdatePlan> ParseUpdate(std::string_view text, AttributeRe
 // nothing or only its key attributes). All right-hand sides are read from the old item before
 // anything is written, and list indexes refer to positions in the old item, as in DynamoDB.
 // Throws ValidationException for DynamoDB's runtime errors:
-//   "One or more parameter values were invalid: Cannot update attribute <n>. This attribute is part
-//   of the key" "The provided expression refers to an attribute that does not exist in the item"
-//   "An operand in the update expression has an incorrect data type"
-//   "The document path provided in the update expression is invalid for update"
-//   number overflow/underflow/precision messages of model::Decimal;
-// for AttributeUpdates: "Type mismatch for attribute to update". On error *item is left
-// partially updated: callers must discard it.
+//  - "One or more parameter values were invalid: Cannot update attribute <n>. This attribute
+//    is part of the key"
+//  - "The provided expression refers to an attribute that does not exist in the item"
+//  - "An operand in the update expression has an incorrect data type"
+//  - "The document path provided in the update expression is invalid for update"
+//  - number overflow/underflow/precision messages of model::Decimal;
+//  - for AttributeUpdates: "Type mismatch for attribute to update".
+// On error *item is left partially updated: callers must discard it.
 // `updated` (may be null) receives the distinct top-level names the plan writes, in plan order.
 // `item_existed` = false makes REMOVE of a nested path of a missing item a no-op (DynamoDB does
 // not complain there, while it does for an existing item); an empty *item counts as missing.

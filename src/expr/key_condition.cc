@@ -187,6 +187,13 @@ KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
   };
   check_types(*hash, schema.hash_type);
   if (hash->op != Op::kEq) Invalid("Query key condition not supported");
+  if (hash->values[0].type == model::AvType::kS && hash->values[0].scalar.empty()) {
+    // As for any key value (moto's KeyIsEmptyStringException carries DynamoDB's text).
+    Invalid(
+        "One or more parameter values are not valid. The AttributeValue for a key attribute "
+        "cannot contain an empty string value. Key: " +
+        schema.hash_name);
+  }
   if (range) check_types(*range, schema.range_type);
   if (!schema.has_range() && parts.size() > 1) Invalid("Query key condition not supported");
 

@@ -11,26 +11,11 @@ namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 
-// The namespace real DynamoDB puts before '#' in __type. Coral (the AWS service framework)
-// raises the protocol-level errors itself, so they carry its namespace, not DynamoDB's.
-std::string_view TypeNamespace(std::string_view type) {
-  if (type == "ValidationException") return "com.amazon.coral.validate#";
-  if (type == "SerializationException" || type == "UnknownOperationException" ||
-      type == "AccessDeniedException" || type == "MissingAuthenticationTokenException" ||
-      type == "IncompleteSignatureException" || type == "InvalidSignatureException" ||
-      type == "UnrecognizedClientException") {
-    return "com.amazon.coral.service#";
-  }
-  return ApiError::kTypePrefix;
-}
-
-// DynamoDB capitalizes the member for these two (dynalite's tests and boto3 issue #2657 show
-// the real bodies); every other error uses "message".
-std::string_view MessageKey(std::string_view type) {
-  return type == "SerializationException" || type == "TransactionCanceledException" ? "Message"
-                                                                                    : "message";
-}
-
+// Every error carries DynamoDB's own namespace and a "message", as the project's wire contract
+// prescribes (docs/wire-protocol.md). Real DynamoDB sends ValidationException,
+// SerializationException and UnknownOperationException under Coral's namespaces
+// (com.amazon.coral.validate# / com.amazon.coral.service#), some without a message; SDKs read
+// the name after '#', so both parse the same.
 void AppendJsonString(std::string* out, std::string_view s) {
   json::Buffer buf;
   json::Writer writer(buf);
@@ -40,7 +25,9 @@ void AppendJsonString(std::string* out, std::string_view s) {
 
 DispatchResult Error(const ApiError& e) { return {e.http_status(), ErrorBody(e)}; }
 
-DispatchResult BareError(const char* type) { return Error(ApiError(400, type, std::string())); }
+DispatchResult BareError(const char* type, std::string message) {
+  return Error(ApiError(400, type, std::move(message)));
+}
 
 // Parsing reuses one arena per thread: a request's JSON then costs no malloc in the common case.
 // Safe because Dispatch never suspends and operations return their response by value (they keep
@@ -74,19 +61,15 @@ std::string ErrorBody(const ApiError& error) {
   std::string out;
   out.reserve(64 + type.size() + error.message().size() + error.extra_json().size());
   out.append("{\"__type\":");
-  std::string full_type(TypeNamespace(type));
+  std::string full_type(ApiError::kTypePrefix);
   full_type.append(type);
   AppendJsonString(&out, full_type);
   if (!error.extra_json().empty()) {
     out.push_back(',');
     out.append(error.extra_json());
   }
-  if (!error.message().empty()) {
-    out.append(",\"");
-    out.append(MessageKey(type));
-    out.append("\":");
-    AppendJsonString(&out, error.message());
-  }
+  out.append(",\"message\":");
+  AppendJsonString(&out, error.message());
   out.push_back('}');
   return out;
 }
@@ -102,8 +85,11 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
   std::string_view op_name;  // for the log line of an internal error
   try {
     json::Document doc(&arena.allocator());
-    if (!body.empty() && !json::Parse(body, &doc, nullptr)) {
-      return BareError("SerializationException");
+    std::string parse_error;
+    if (!body.empty() && !json::Parse(body, &doc, &parse_error)) {
+      return BareError("SerializationException",
+                       "The request body is not valid JSON: " + parse_error + " (at byte " +
+                           std::to_string(doc.GetErrorOffset()) + ")");
     }
     api::Operation op = nullptr;
     if (target_header.size() > kTargetPrefix.size() && target_header.starts_with(kTargetPrefix)) {
@@ -111,8 +97,15 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
       if (name.find('.') == std::string_view::npos) op = lookup(name);
       if (op) op_name = name;
     }
-    if (!op) return BareError("UnknownOperationException");
-    if (body.empty() || !doc.IsObject()) return BareError("SerializationException");
+    if (!op) {
+      return BareError("UnknownOperationException",
+                       target_header.empty()
+                           ? std::string("Missing X-Amz-Target header")
+                           : "Unknown operation: " + std::string(target_header.substr(0, 256)));
+    }
+    if (body.empty() || !doc.IsObject()) {
+      return BareError("SerializationException", "The request body must be a JSON object");
+    }
     return {200, op(ctx, doc)};
   } catch (const ApiError& e) {
     return Error(e);

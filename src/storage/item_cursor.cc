@@ -156,11 +156,17 @@ class MvccCursor : public ItemCursor {
 
 }  // namespace
 
+std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
+                                          std::string lower, std::string upper, bool reverse) {
+  return std::make_unique<MvccCursor>(db, table_id, as_of, std::move(lower), std::move(upper),
+                                      reverse);
+}
+
 std::unique_ptr<ItemCursor> Storage::NewCursor(uint64_t table_id, uint64_t as_of_us,
                                                std::string lower, std::string upper,
                                                bool reverse) const {
-  return std::make_unique<MvccCursor>(impl_->db.get(), table_id, as_of_us, std::move(lower),
-                                      std::move(upper), reverse);
+  return NewMvccCursor(impl_->db.get(), table_id, as_of_us, std::move(lower), std::move(upper),
+                       reverse);
 }
 
 }  // namespace tideline::storage

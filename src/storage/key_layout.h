@@ -6,6 +6,7 @@
 //   'i' table_id:u64be user_key ~ts:u64be  -> item version               (see below)
 //   'm' key                                -> opaque value of another module (PutMeta)
 //   'k'                                    -> u64be newest commit ts at clean shutdown
+//   'x'                                    -> present only after a clean shutdown
 // item version := 'P' varint32(item_size) item_json   |   'D'   (a deletion)
 // ~ts is the bitwise complement of the commit timestamp, so the versions of one user key sort
 // newest first and "the newest version <= T" is one Seek to user_key + ~T.
@@ -22,6 +23,7 @@ constexpr char kStats = 's';
 constexpr char kItem = 'i';
 constexpr char kMeta = 'm';
 constexpr char kClock = 'k';
+constexpr char kCleanShutdown = 'x';
 constexpr size_t kTsSize = 8;
 constexpr size_t kTablePrefixSize = 9;
 

@@ -116,8 +116,49 @@ Storage::HistoryPin::~HistoryPin() {
 
 Storage::Storage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+Status Storage::Impl::PersistStats() {
+  rocksdb::WriteBatch batch;
+  {
+    std::shared_lock lock(catalog_mu);
+    stats_dirty.store(false);
+    for (const auto& [id, st] : stats) {
+      std::string v;
+      layout::PutU64BE(&v, static_cast<uint64_t>(st->item_count.load()));
+      layout::PutU64BE(&v, static_cast<uint64_t>(st->size_bytes.load()));
+      batch.Put(layout::StatsKey(id), v);
+    }
+  }
+  return FromRocks(db->Write(write_options, &batch));
+}
+
+Status Storage::Impl::RecountStats() {
+  for (const auto& [name, table] : tables) {
+    auto st = stats[table->id];
+    int64_t count = 0, bytes = 0;
+    auto cursor = NewMvccCursor(db.get(), table->id, ~0ull, "", "", false);
+    for (; cursor->Valid(); cursor->Next()) {
+      ++count;
+      bytes += static_cast<int64_t>(cursor->item_size());
+    }
+    Status s = cursor->status();
+    if (!s.ok()) return s;
+    st->item_count = count;
+    st->size_bytes = bytes;
+  }
+  return PersistStats();
+}
+
 Storage::~Storage() {
   if (impl_ && impl_->db) {
+    {
+      std::lock_guard lock(impl_->flusher_mu);
+      impl_->stopping = true;
+    }
+    impl_->flusher_cv.notify_all();
+    if (impl_->stats_flusher.joinable()) impl_->stats_flusher.join();
+    (void)impl_->PersistStats();
+    impl_->db->Put(impl_->write_options, std::string(1, layout::kCleanShutdown), "")
+        .PermitUncheckedError();
     std::string v;
     layout::PutU64BE(&v, impl_->last_commit_ts.load());
     impl_->db->Put(impl_->write_options, std::string(1, layout::kClock), v).PermitUncheckedError();
@@ -192,6 +233,23 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kClock), &v).ok() && v.size() == 8) {
     impl->last_commit_ts = layout::GetU64BE(v.data());
   }
+  // After a crash the persisted statistics may lag the items: count them again.
+  const bool clean = db->Get(rocksdb::ReadOptions(), std::string(1, layout::kCleanShutdown), &v).ok();
+  if (!clean && !impl->tables.empty()) {
+    Status rs = impl->RecountStats();
+    if (!rs.ok()) return rs;
+  }
+  rocksdb::WriteOptions sync_options;
+  sync_options.sync = true;
+  s = db->Delete(sync_options, std::string(1, layout::kCleanShutdown));
+  if (!s.ok()) return FromRocks(s);
+  impl->stats_flusher = std::thread([raw] {
+    std::unique_lock lock(raw->flusher_mu);
+    while (!raw->stopping) {
+      raw->flusher_cv.wait_for(lock, std::chrono::seconds(1));
+      if (raw->stats_dirty.load()) (void)raw->PersistStats();
+    }
+  });
   out->reset(new Storage(std::move(impl)));
   return Status::OK();
 }

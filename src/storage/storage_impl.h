@@ -4,6 +4,8 @@
 #include <rocksdb/db.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -48,6 +50,17 @@ struct Storage::Impl {
   std::unordered_map<uint64_t, std::shared_ptr<LiveStats>> stats;
   uint64_t next_table_id = 1;
 
+  // Table statistics live in memory; a background thread persists them when dirty, and a
+  // clean close persists them and leaves the clean-shutdown marker. Without the marker, Open
+  // recounts them from the items (a crash may have lost the latest persisted values).
+  std::atomic<bool> stats_dirty{false};
+  std::thread stats_flusher;
+  std::mutex flusher_mu;
+  std::condition_variable flusher_cv;
+  bool stopping = false;
+  Status PersistStats();
+  Status RecountStats();
+
   std::mutex pins_mu;
   std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts
 
@@ -61,6 +74,8 @@ struct Storage::Impl {
 };
 
 uint64_t WallClockMicros();
+std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
+                                          std::string lower, std::string upper, bool reverse);
 // Read options for iterators that cross items (scans): they must ignore the prefix blooms.
 rocksdb::ReadOptions TotalOrderReadOptions();
 

@@ -1,6 +1,6 @@
 // WriteTxn and Storage::Write: stage item writes, then commit them in one RocksDB batch under one
-// commit timestamp, together with the updated table statistics (so ItemCount/TableSizeBytes
-// stay exact across kill -9: they live in the same atomic batch as the items).
+// commit timestamp, and update the table statistics in memory (storage.cc persists them in the
+// background and recounts them after an unclean shutdown).
 
 #include <rocksdb/write_batch.h>
 
@@ -98,18 +98,13 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     }
     txn.ops_.push_back(std::move(op));
   }
-  for (auto& [table_id, d] : deltas) {
-    std::string v;
-    layout::PutU64BE(&v, static_cast<uint64_t>(d.stats->item_count.load() + d.count));
-    layout::PutU64BE(&v, static_cast<uint64_t>(d.stats->size_bytes.load() + d.bytes));
-    batch.Put(layout::StatsKey(table_id), v);
-  }
   rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
   if (!s.ok()) return FromRocks(s);
   for (auto& [table_id, d] : deltas) {
     d.stats->item_count += d.count;
     d.stats->size_bytes += d.bytes;
   }
+  impl_->stats_dirty.store(true, std::memory_order_relaxed);
   if (commit_ts) *commit_ts = ts;
   return Status::OK();
 }
