@@ -34,11 +34,38 @@ using Allocator = rapidjson::Document::AllocatorType;
 using Buffer = rapidjson::StringBuffer;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Parses `text` into `doc` (iteratively, validating UTF-8). Returns false and sets *error to a
-// human-readable reason on malformed input.
+// True when `text` nests arrays/objects no deeper than `limit` (strings are skipped; malformed
+// text is left for the parser to reject).
+inline bool NestingAtMost(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// Parses `text` into `doc`, validating UTF-8. Returns false and sets *error to a human-readable
+// reason on malformed input. Shallow documents (all real requests) use RapidJSON's fast
+// recursive parser; deeper ones its iterative parser, so no input can exhaust the stack.
 inline bool Parse(std::string_view text, Document* doc, std::string* error) {
-  doc->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-      text.data(), text.size());
+  constexpr int kRecursiveParseDepth = 256;
+  if (NestingAtMost(text, kRecursiveParseDepth)) {
+    doc->Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  } else {
+    doc->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+        text.data(), text.size());
+  }
   if (doc->HasParseError()) {
     if (error) *error = rapidjson::GetParseError_En(doc->GetParseError());
     return false;

@@ -26,6 +26,8 @@ std::string Syntax(std::string_view token, std::string_view near) {
 TEST(ConditionErrorsTest, SyntaxErrorsNameTheTokenAndItsNeighbours) {
   EXPECT_EQ(ConditionError("foo"),
             V("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"foo\""));
+  EXPECT_EQ(ConditionError("a == b"),
+            V("Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== b\""));
   EXPECT_EQ(FilterError("a ="), Syntax("<EOF>", "="));
   EXPECT_EQ(FilterError("a in b"), Syntax("b", "in b"));
   EXPECT_EQ(FilterError("a IN ()"), Syntax(")", "()"));

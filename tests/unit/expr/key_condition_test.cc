@@ -84,6 +84,9 @@ TEST(KeyConditionTest, SchemaErrors) {
   EXPECT_EQ(Error("p=:p AND c=:str", R"({":p":{"S":"x"},":str":{"S":"hello"}})"),
             V("One or more parameter values were invalid: Condition parameter type does not match "
               "schema type"));
+  EXPECT_EQ(Error("p=:p", R"({":p":{"S":""}})"),
+            V("One or more parameter values are not valid. The AttributeValue for a key attribute "
+              "cannot contain an empty string value. Key: p"));
   EXPECT_EQ(Error("p=:p AND begins_with(c, :c)", R"({":p":{"S":"x"},":c":{"N":"3"}})"),
             V("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
               "operator or function: begins_with, operand type: N"));
