@@ -83,6 +83,14 @@ class WriteTxn {
                  OldVersion* old);
   Storage* storage_;
   std::vector<Op> ops_;
+  // Stored versions already read by this transaction (the commit needs each op's old version
+  // for the statistics; a read-modify-write would otherwise read it twice).
+  struct Cached {
+    uint64_t table_id;
+    std::string user_key;
+    OldVersion old;
+  };
+  std::vector<Cached> read_cache_;
 };
 
 class Storage {

@@ -23,6 +23,14 @@ Status WriteTxn::LoadOld(const TableMeta& table, std::string_view user_key,
       return Status::OK();
     }
   }
+  if (!item_json) {
+    for (const auto& c : read_cache_) {
+      if (c.table_id == table.id && c.user_key == user_key) {
+        *old = c.old;
+        return Status::OK();
+      }
+    }
+  }
   std::string raw;
   bool found = false;
   Status s = storage_->impl_->ReadLatest(table.id, user_key, ~0ull, &raw, &found);
@@ -32,6 +40,7 @@ Status WriteTxn::LoadOld(const TableMeta& table, std::string_view user_key,
   old->found = found && layout::ParseVersion(raw, &json, &size);
   old->size = old->found ? size : 0;
   if (item_json && old->found) item_json->assign(json);
+  read_cache_.push_back({table.id, std::string(user_key), *old});
   return Status::OK();
 }
 
