@@ -110,9 +110,9 @@ class Comparisons(ConditionTestCase):
     # A missing attribute equals nothing and differs from everything.
     def test_missing_attribute(self):
         v = {":v": {"N": "5"}}
-        self.assertFails("missing = :v", v)
-        self.assertHolds("missing <> :v", v)
-        self.assertFails("missing < :v", v)
+        self.assertFails("absent = :v", v)
+        self.assertHolds("absent <> :v", v)
+        self.assertFails("absent < :v", v)
 
     # Sets are equal regardless of order; lists and maps compare deeply.
     def test_equality_of_documents_and_sets(self):
@@ -192,8 +192,8 @@ class Functions(ConditionTestCase):
     def test_attribute_exists_and_not_exists(self):
         self.assertHolds("attribute_exists(n)")
         self.assertHolds("attribute_exists(z)")
-        self.assertFails("attribute_exists(missing)")
-        self.assertHolds("attribute_not_exists(missing)")
+        self.assertFails("attribute_exists(absent)")
+        self.assertHolds("attribute_not_exists(absent)")
         self.assertFails("attribute_not_exists(pk)")
         self.assertHolds("attribute_exists(m.a.b[3].c)")
         self.assertFails("attribute_exists(m.a.b[4])")
@@ -204,7 +204,7 @@ class Functions(ConditionTestCase):
                            ("ss", "SS"), ("ns", "NS"), ("bs", "BS"), ("l", "L"), ("m", "M")]:
             self.assertHolds(f"attribute_type({attr}, :t)", {":t": {"S": kind}})
         self.assertFails("attribute_type(n, :t)", {":t": {"S": "S"}})
-        self.assertFails("attribute_type(missing, :t)", {":t": {"S": "S"}})
+        self.assertFails("attribute_type(absent, :t)", {":t": {"S": "S"}})
         self.assertHolds("attribute_type(l[2], :t)", {":t": {"S": "M"}})
 
     def test_attribute_type_with_an_unknown_type(self):
@@ -240,7 +240,7 @@ class Functions(ConditionTestCase):
         self.assertHolds("size(m) = :v", {":v": {"N": "2"}})
         self.assertHolds("size(m.a.b) > :v", {":v": {"N": "3"}})
         self.assertHolds("size(s) BETWEEN :a AND :b", {":a": {"N": "10"}, ":b": {"N": "12"}})
-        self.assertFails("size(missing) >= :v", {":v": {"N": "0"}})
+        self.assertFails("size(absent) >= :v", {":v": {"N": "0"}})
 
     def test_unknown_function(self):
         with self.assertValidation("Invalid ConditionExpression: Invalid function name; "
@@ -357,7 +357,7 @@ class Outcomes(ConditionTestCase):
         pk = self.key["pk"]["S"]
         table.update_item(Key={"pk": pk}, UpdateExpression="SET n = :v",
                           ConditionExpression=Attr("n").eq(5) & Attr("s").begins_with("hello")
-                          & Attr("missing").not_exists() & Attr("ss").contains("b"),
+                          & Attr("absent").not_exists() & Attr("ss").contains("b"),
                           ExpressionAttributeValues={":v": 6})
         self.assertEqual(table.get_item(Key={"pk": pk})["Item"]["n"], 6)
         with self.assertConditionalFailed():

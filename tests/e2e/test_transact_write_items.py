@@ -11,6 +11,7 @@ and CancellationReason shapes of botocore's service model, and ScyllaDB's AWS-ve
 test/alternator/test_transact.py.
 """
 
+import contextlib
 import uuid
 
 from harness import ServerTestCase, random_name
@@ -34,20 +35,14 @@ class TransactTestCase(ServerTestCase):
         self.client.put_item(TableName=table or self.table, Item=item)
         return item
 
+    @contextlib.contextmanager
     def assertCancelled(self, reasons):
         """Expects TransactionCanceledException whose reasons match `reasons` (codes, messages
-        and items, in order); returns the exception."""
+        and items, in order)."""
         codes = ", ".join(r["Code"] for r in reasons)
         with self.assertApiError("TransactionCanceledException", CANCELLED + f"[{codes}]") as cm:
-            yield_cm = cm
             yield cm
-        self.assertEqual(yield_cm.exception.response.get("CancellationReasons"), reasons)
-
-
-# assertCancelled is a generator-based context manager.
-import contextlib  # noqa: E402
-
-TransactTestCase.assertCancelled = contextlib.contextmanager(TransactTestCase.assertCancelled)
+        self.assertEqual(cm.exception.response.get("CancellationReasons"), reasons)
 
 
 class Writes(TransactTestCase):

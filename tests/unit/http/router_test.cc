@@ -57,7 +57,8 @@ TEST_F(RouterTest, ABodyOfAnotherMediaTypeIsNotFound) {
 TEST_F(RouterTest, AnEmptyBodyNeedsNoMediaType) {
   Reply r = Handle(bhttp::verb::post, "", "", "nothing");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body, R"({"__type":"com.amazon.coral.service#UnknownOperationException"})");
+  EXPECT_EQ(r.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException",)"
+                    R"("message":"Unknown operation: nothing"})");
   EXPECT_EQ(r.content_type, kJson);
 }
 
@@ -69,7 +70,8 @@ TEST_F(RouterTest, TheResponseTypeFollowsTheRequestsMediaType) {
 
   Reply json = Handle(bhttp::verb::post, "  application/json  ;   asfd", "hi");
   EXPECT_EQ(json.status, 400);
-  EXPECT_EQ(json.body, R"({"__type":"com.amazon.coral.service#SerializationException"})");
+  EXPECT_EQ(json.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#SerializationException",)"
+                       R"("message":"The request body is not valid JSON: Invalid value. (at byte 0)"})");
   EXPECT_EQ(json.content_type, kJson);
 }
 
