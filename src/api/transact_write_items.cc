@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "api/item_support.h"
@@ -159,11 +160,13 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   }
 
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    // Every condition is checked against the state before the transaction; any failure
-    // cancels all actions.
+    // Every action is checked and computed against the state before the transaction; any
+    // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
+    // cancels all of them.
     std::vector<std::string> reasons(actions.size());
-    std::vector<model::Item> olds(actions.size());
+    std::vector<std::string> codes(actions.size(), "None");
     std::vector<bool> found(actions.size());
+    std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
     bool cancelled = false;
     for (size_t i = 0; i < actions.size(); ++i) {
       Action& a = actions[i];
@@ -172,49 +175,54 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       Status gs = txn.Get(*a.table, a.key, &old_json, &f);
       if (!gs.ok()) throw ApiError::Internal(gs.ToString());
       found[i] = f;
-      if (f) olds[i] = ParseStoredItem(old_json);
-      if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &olds[i] : nullptr)) {
+      model::Item old;
+      if (f) old = ParseStoredItem(old_json);
+      if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
         cancelled = true;
-        std::string reason = "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
-        if (a.return_old_on_failure && f) reason += ",\"Item\":" + old_json;
-        reasons[i] = reason + "}";
+        codes[i] = "ConditionalCheckFailed";
+        reasons[i] = "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
+        if (a.return_old_on_failure && f) reasons[i] += ",\"Item\":" + old_json;
+        reasons[i] += "}";
+        continue;
       }
-    }
-    if (cancelled) {
-      std::string codes, list;
-      for (size_t i = 0; i < reasons.size(); ++i) {
-        const bool failed = !reasons[i].empty();
-        codes += (i ? ", " : "") + std::string(failed ? "ConditionalCheckFailed" : "None");
-        list += (i ? "," : "") + (failed ? reasons[i] : std::string("{\"Code\":\"None\"}"));
-      }
-      throw ApiError::TransactionCanceled(
-          "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
-              codes + "]",
-          "\"CancellationReasons\":[" + list + "]");
-    }
-    for (size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      switch (a.kind) {
-        case ActionKind::kConditionCheck:
-          break;
-        case ActionKind::kDelete:
-          if (found[i]) txn.Delete(*a.table, a.key);
-          break;
-        case ActionKind::kPut:
-          txn.Put(*a.table, a.key, model::ItemToJson(a.item), model::ItemSize(a.item));
-          break;
-        case ActionKind::kUpdate: {
-          if (!found[i] && expr::UpdateOnlyRemoves(*a.update)) break;
-          model::Item updated = found[i] ? olds[i] : a.item;
-          expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, found[i]);
+      if (a.kind == ActionKind::kPut) {
+        puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
+      } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
+        try {
+          model::Item updated = f ? old : a.item;
+          expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
           const size_t size = model::ItemSize(updated);
           if (size > model::kMaxItemSize) {
             throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
           }
-          txn.Put(*a.table, a.key, model::ItemToJson(updated), size);
-          break;
+          puts[i].emplace(model::ItemToJson(updated), size);
+        } catch (const ApiError& e) {
+          if (e.type() != "ValidationException") throw;
+          cancelled = true;
+          codes[i] = "ValidationError";
+          json::Buffer buf;
+          json::Writer w(buf);
+          json::WriteString(w, e.message());
+          reasons[i] = "{\"Code\":\"ValidationError\",\"Message\":" +
+                       std::string(buf.GetString(), buf.GetSize()) + "}";
         }
       }
+    }
+    if (cancelled) {
+      std::string summary, list;
+      for (size_t i = 0; i < actions.size(); ++i) {
+        summary += (i ? ", " : "") + codes[i];
+        list += (i ? "," : "") + (reasons[i].empty() ? std::string("{\"Code\":\"None\"}") : reasons[i]);
+      }
+      throw ApiError::TransactionCanceled(
+          "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
+              summary + "]",
+          "\"CancellationReasons\":[" + list + "]");
+    }
+    for (size_t i = 0; i < actions.size(); ++i) {
+      Action& a = actions[i];
+      if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
+      if (puts[i]) txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
     }
   });
   if (!s.ok()) throw ApiError::Internal(s.ToString());
