@@ -133,17 +133,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   }
   w.EndObject();
   if (capacity) {
-    w.Key("ConsumedCapacity");
-    w.StartArray();
-    for (const auto& [name, u] : units) {
-      w.StartObject();
-      w.Key("TableName");
-      json::WriteString(w, name);
-      w.Key("CapacityUnits");
-      w.Double(u);
-      w.EndObject();
-    }
-    w.EndArray();
+    WriteConsumedCapacityList(w, units);
   }
   w.EndObject();
   return Finish(buf);

@@ -108,17 +108,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   w.Key("UnprocessedItems");
   w.StartObject();
   w.EndObject();
-  w.Key("ConsumedCapacity");
-  w.StartArray();
-  for (const auto& [name, u] : units) {
-    w.StartObject();
-    w.Key("TableName");
-    json::WriteString(w, name);
-    w.Key("CapacityUnits");
-    w.Double(u);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteConsumedCapacityList(w, units);
   w.EndObject();
   return Finish(buf);
 }

@@ -70,6 +70,21 @@ void WriteConsumedCapacity(json::Writer& w, const std::string& table, double uni
   w.EndObject();
 }
 
+void WriteConsumedCapacityList(json::Writer& w,
+                               const std::vector<std::pair<std::string, double>>& units) {
+  w.Key("ConsumedCapacity");
+  w.StartArray();
+  for (const auto& [table, u] : units) {
+    w.StartObject();
+    w.Key("TableName");
+    json::WriteString(w, table);
+    w.Key("CapacityUnits");
+    w.Double(u);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void ThrowConditionalCheckFailed(const model::Item* old_item, bool return_old) {
   std::string extra;
   if (return_old && old_item) extra = "\"Item\":" + model::ItemToJson(*old_item);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/request.h"
 #include "model/attribute_value.h"
@@ -29,6 +31,10 @@ model::Item ParseStoredItem(std::string_view item_json);
 // `"ConsumedCapacity":{"TableName":..,"CapacityUnits":..}` member for a write or read of
 // `bytes` (writes: 1 unit per KB, reads: 1 unit per 4 KB, halved for eventual consistency).
 void WriteConsumedCapacity(json::Writer& w, const std::string& table, double units);
+// `"ConsumedCapacity":[{"TableName":..,"CapacityUnits":..},...]` of the batch and transaction
+// operations, one entry per table (name, units).
+void WriteConsumedCapacityList(json::Writer& w,
+                               const std::vector<std::pair<std::string, double>>& units);
 double WriteUnits(size_t bytes);
 double ReadUnits(size_t bytes, bool consistent);
 

@@ -120,12 +120,7 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   std::string lower, upper;
   RangeOf(kc, table->key_schema, &lower, &upper);
   if (start_key) {
-    std::string start;
-    try {
-      start = model::KeyOfKeyMap(table->key_schema, model::ItemFromJson(*start_key));
-    } catch (const ApiError& e) {
-      throw ApiError::Validation("The provided starting key is invalid: " + e.message());
-    }
+    const std::string start = StartKeyOf(*start_key, *table);
     const std::string prefix = model::EncodePartitionPrefix(kc.hash_value);
     if (start.compare(0, prefix.size(), prefix) != 0) {
       throw ApiError::Validation("The provided starting key is invalid: The provided key "
@@ -135,13 +130,8 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
     else upper = std::min(upper, start);
   }
 
-  PageOptions options;
-  options.limit = limit.value_or(0);
-  options.filter = filter.get();
-  options.projection = projection.get();
-  options.count_only = count_only;
-  options.consistent = consistent;
-  options.return_capacity = capacity;
+  const PageOptions options{limit.value_or(0), filter.get(), projection.get(), count_only,
+                            consistent, capacity};
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();

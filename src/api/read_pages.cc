@@ -86,6 +86,14 @@ bool ReadSelectCount(const json::Value& req, bool has_projection) {
   return *select == "COUNT";
 }
 
+std::string StartKeyOf(const json::Value& start_key, const storage::TableMeta& table) {
+  try {
+    return model::KeyOfKeyMap(table.key_schema, model::ItemFromJson(start_key));
+  } catch (const ApiError& e) {
+    throw ApiError::Validation("The provided starting key is invalid: " + e.message());
+  }
+}
+
 std::string PrefixEnd(std::string prefix) {
   while (!prefix.empty()) {
     unsigned char last = static_cast<unsigned char>(prefix.back());

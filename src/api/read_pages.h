@@ -30,6 +30,10 @@ void WritePage(json::Writer& w, storage::ItemCursor& cursor, const storage::Tabl
 // The Select member with its checks against the projection: "COUNT" -> true.
 bool ReadSelectCount(const json::Value& req, bool has_projection);
 
+// The user key of an ExclusiveStartKey; ValidationException "The provided starting key is
+// invalid: ..." when it does not match the table's key schema.
+std::string StartKeyOf(const json::Value& start_key, const storage::TableMeta& table);
+
 // Upper bound for "every user key starting with prefix".
 std::string PrefixEnd(std::string prefix);
 

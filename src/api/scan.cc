@@ -11,16 +11,6 @@
 
 namespace tideline::api {
 
-namespace {
-
-std::string HashBound(uint64_t h) {
-  std::string s(4, '\0');
-  for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((h >> (24 - 8 * i)) & 0xff);
-  return s;
-}
-
-}  // namespace
-
 std::string ExecuteScan(Context& ctx, const json::Value& req) {
   auto table_name = OptString(req, "TableName");
   auto limit = OptInt(req, "Limit");
@@ -76,20 +66,11 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
 
   std::string lower, upper;
   if (total) {
-    const uint64_t space = 1ull << 32;
-    lower = HashBound(space * static_cast<uint64_t>(*segment) / static_cast<uint64_t>(*total));
-    if (*segment + 1 < *total) {
-      upper = HashBound(space * static_cast<uint64_t>(*segment + 1) /
-                        static_cast<uint64_t>(*total));
-    }
+    model::PartitionSliceBounds(static_cast<uint64_t>(*segment), static_cast<uint64_t>(*total),
+                                &lower, &upper);
   }
   if (start_key) {
-    std::string start;
-    try {
-      start = model::KeyOfKeyMap(table->key_schema, model::ItemFromJson(*start_key));
-    } catch (const ApiError& e) {
-      throw ApiError::Validation("The provided starting key is invalid: " + e.message());
-    }
+    const std::string start = StartKeyOf(*start_key, *table);
     if (start < lower || (!upper.empty() && start >= upper)) {
       throw ApiError::Validation(
           "The provided starting key is invalid: The provided key element does not match the "
@@ -98,13 +79,8 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
     lower = storage::KeyAfter(start);
   }
 
-  PageOptions options;
-  options.limit = limit.value_or(0);
-  options.filter = filter.get();
-  options.projection = projection.get();
-  options.count_only = count_only;
-  options.consistent = consistent;
-  options.return_capacity = capacity;
+  const PageOptions options{limit.value_or(0), filter.get(), projection.get(), count_only,
+                            consistent, capacity};
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();

@@ -14,7 +14,8 @@ namespace tideline::api {
 std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   const json::Value* items = OptArray(req, "TransactItems");
   ValidationErrors errors;
-  if (!items) errors.AddNull("transactItems");
+  if (!items)
+    errors.AddNull("transactItems");
   else if (items->Size() == 0)
     errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
   else if (items->Size() > 100)
@@ -72,24 +73,18 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
     w.StartObject();
     if (found) {
       w.Key("Item");
-      if (r.projection) model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(item_json)));
-      else w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+      if (r.projection)
+        model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(item_json)));
+      else
+        w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
     }
     w.EndObject();
   }
   w.EndArray();
   if (capacity) {
-    w.Key("ConsumedCapacity");
-    w.StartArray();
-    for (const auto& r : reads) {
-      w.StartObject();
-      w.Key("TableName");
-      json::WriteString(w, r.table->name);
-      w.Key("CapacityUnits");
-      w.Double(2.0);
-      w.EndObject();
-    }
-    w.EndArray();
+    std::vector<std::pair<std::string, double>> units;
+    for (const auto& r : reads) units.emplace_back(r.table->name, 2.0);
+    WriteConsumedCapacityList(w, units);
   }
   w.EndObject();
   return Finish(buf);

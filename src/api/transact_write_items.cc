@@ -97,7 +97,8 @@ Action ReadAction(Context& ctx, const json::Value& entry, int index) {
     }
     a.update = expr::ParseUpdate(*update_text, *a.resolver);
   }
-  if (condition_text) a.condition = expr::ParseCondition(*condition_text, *a.resolver, "ConditionExpression");
+  if (condition_text)
+    a.condition = expr::ParseCondition(*condition_text, *a.resolver, "ConditionExpression");
   a.resolver->CheckAllUsed();
   a.table = FindTableOrThrow(ctx, *table_name);
   if (kind == ActionKind::kPut) {
@@ -118,7 +119,8 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   const json::Value* items = OptArray(req, "TransactItems");
   auto token = OptString(req, "ClientRequestToken");
   ValidationErrors errors;
-  if (!items) errors.AddNull("transactItems");
+  if (!items)
+    errors.AddNull("transactItems");
   else if (items->Size() == 0)
     errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
   else if (items->Size() > 100)
@@ -180,7 +182,8 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
         cancelled = true;
         codes[i] = "ConditionalCheckFailed";
-        reasons[i] = "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
+        reasons[i] =
+            "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
         if (a.return_old_on_failure && f) reasons[i] += ",\"Item\":" + old_json;
         reasons[i] += "}";
         continue;
@@ -212,7 +215,8 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       std::string summary, list;
       for (size_t i = 0; i < actions.size(); ++i) {
         summary += (i ? ", " : "") + codes[i];
-        list += (i ? "," : "") + (reasons[i].empty() ? std::string("{\"Code\":\"None\"}") : reasons[i]);
+        list +=
+            (i ? "," : "") + (reasons[i].empty() ? std::string("{\"Code\":\"None\"}") : reasons[i]);
       }
       throw ApiError::TransactionCanceled(
           "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
@@ -234,17 +238,10 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
-  w.Key("ConsumedCapacity");
-  w.StartArray();
-  for (const auto& a : actions) {
-    w.StartObject();
-    w.Key("TableName");
-    json::WriteString(w, a.table->name);
-    w.Key("CapacityUnits");
-    w.Double(2 * WriteUnits(model::ItemSize(a.item)));
-    w.EndObject();
-  }
-  w.EndArray();
+  std::vector<std::pair<std::string, double>> units;
+  for (const auto& a : actions)
+    units.emplace_back(a.table->name, 2 * WriteUnits(model::ItemSize(a.item)));
+  WriteConsumedCapacityList(w, units);
   w.EndObject();
   return Finish(buf);
 }

@@ -12,6 +12,7 @@
 #include "export/item_format.h"
 #include "export/manifest.h"
 #include "export/names.h"
+#include "model/key_codec.h"
 
 namespace tideline::exporter {
 
@@ -24,12 +25,6 @@ struct FileResult {
   DataFileEntry entry;
   uint64_t billed_bytes = 0;
 };
-
-std::string HashBound(uint64_t h) {
-  std::string s(4, '\0');
-  for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((h >> (24 - 8 * i)) & 0xff);
-  return s;
-}
 
 Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportRecord& record,
                      const s3::ObjectOptions& object_options, const std::string& key,
@@ -136,9 +131,8 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   std::atomic<bool> failed{false};
   auto work = [&] {
     for (uint64_t i = next++; i < files && !failed; i = next++) {
-      const uint64_t space = 1ull << 32;
-      std::string lower = i == 0 ? "" : HashBound(space * i / files);
-      std::string upper = i + 1 == files ? "" : HashBound(space * (i + 1) / files);
+      std::string lower, upper;
+      model::PartitionSliceBounds(i, files, &lower, &upper);
       results[i].status = WriteDataFile(storage, sink, *record, object_options, keys[i],
                                         std::move(lower), std::move(upper), &results[i]);
       if (!results[i].status.ok()) failed = true;

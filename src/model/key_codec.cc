@@ -162,4 +162,19 @@ Item KeyAttributes(const KeySchema& schema, const Item& item) {
   return out;
 }
 
+namespace {
+std::string HashBound(uint64_t h) {
+  std::string s(4, '\0');
+  for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((h >> (24 - 8 * i)) & 0xff);
+  return s;
+}
+}  // namespace
+
+void PartitionSliceBounds(uint64_t index, uint64_t count, std::string* lower,
+                          std::string* upper) {
+  const uint64_t space = 1ull << 32;
+  *lower = index == 0 ? "" : HashBound(space * index / count);
+  *upper = index + 1 >= count ? "" : HashBound(space * (index + 1) / count);
+}
+
 }  // namespace tideline::model

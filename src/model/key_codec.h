@@ -33,6 +33,10 @@ void AppendKeyPart(const AttributeValue& v, std::string* out);
 // Stable 32-bit hash of an encoded hash-key part. On-disk format: never change it.
 uint32_t PartitionHash(std::string_view encoded_hash_part);
 
+// The user-key bounds of slice `index` of `count` equal slices of the partition-hash space
+// (parallel-scan segments, export data files): [*lower, *upper), "" meaning unbounded.
+void PartitionSliceBounds(uint64_t index, uint64_t count, std::string* lower, std::string* upper);
+
 // partition_hash + key_part(hash): the prefix shared by every item of one partition key.
 std::string EncodePartitionPrefix(const AttributeValue& hash_value);
 // The full user key of an item's primary key.
