@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   serve->add_option("--s3-endpoint", config.s3_endpoint,
                     "Send exports to this S3-compatible endpoint instead of --export-dir");
   serve->add_flag("--sync", config.sync_writes, "fsync the write-ahead log on every write");
-  serve->add_option("--threads", config.threads, "HTTP threads (0 = hardware concurrency)")
+  serve->add_option("--threads", config.threads, "HTTP threads (0 = half the hardware threads)")
       ->capture_default_str();
   serve
       ->add_option("--max-exports", config.max_exports_in_flight,

@@ -54,6 +54,38 @@ class ArenaScope {
   JsonArena& arena_;
 };
 
+// The target as it may be echoed in a message: at most 256 bytes cut on a character boundary,
+// invalid UTF-8 replaced by U+FFFD, so the error body stays valid JSON text for every SDK.
+std::string PrintableTarget(std::string_view target) {
+  std::string out;
+  size_t i = 0;
+  while (i < target.size() && out.size() < 256) {
+    const auto c = static_cast<unsigned char>(target[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool valid = len > 0 && i + len <= target.size();
+    for (size_t k = 1; valid && k < len; ++k) {
+      valid = (static_cast<unsigned char>(target[i + k]) & 0xc0) == 0x80;
+    }
+    if (valid && len > 1) {
+      // Reject overlong forms, surrogates and code points past U+10FFFF.
+      uint32_t cp = c & (0xff >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (target[i + k] & 0x3f);
+      valid = !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) &&
+              !(len == 4 && cp < 0x10000) && !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff;
+    }
+    if (!valid) {
+      if (out.size() + 3 > 256) break;
+      out += "\xef\xbf\xbd";
+      ++i;
+      continue;
+    }
+    if (out.size() + len > 256) break;
+    out.append(target.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ErrorBody(const ApiError& error) {
@@ -89,7 +121,9 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
     if (!body.empty() && !json::Parse(body, &doc, &parse_error)) {
       return BareError("SerializationException",
                        "The request body is not valid JSON: " + parse_error + " (at byte " +
-                           std::to_string(doc.GetErrorOffset()) + ")");
+                           std::to_string(doc.HasParseError() ? doc.GetErrorOffset()
+                                                              : body.find('\0')) +
+                           ")");
     }
     api::Operation op = nullptr;
     if (target_header.size() > kTargetPrefix.size() && target_header.starts_with(kTargetPrefix)) {
@@ -101,7 +135,7 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
       return BareError("UnknownOperationException",
                        target_header.empty()
                            ? std::string("Missing X-Amz-Target header")
-                           : "Unknown operation: " + std::string(target_header.substr(0, 256)));
+                           : "Unknown operation: " + PrintableTarget(target_header));
     }
     if (body.empty() || !doc.IsObject()) {
       return BareError("SerializationException", "The request body must be a JSON object");

@@ -3,20 +3,16 @@
 // No sockets, no headers beyond X-Amz-Target; unit-testable on its own.
 //
 // Order of checks, as DynamoDB (and dynalite, which pins it) answers them:
-//   1. a non-empty body that is not JSON            -> 400 SerializationException (no message)
+//   1. a non-empty body that is not JSON            -> 400 SerializationException
 //   2. X-Amz-Target not "DynamoDB_20120810.<Op>" for an operation Tideline knows
-//                                                    -> 400 UnknownOperationException (no message)
-//   3. an empty body, or JSON that is not an object   -> 400 SerializationException (no message)
+//                                                    -> 400 UnknownOperationException
+//   3. an empty body, or JSON that is not an object   -> 400 SerializationException
 //   4. the operation; an ApiError it throws becomes its status and DynamoDB error body; any other
 //      exception becomes 500 InternalServerError (and is logged).
 //
-// Error bodies: {"__type":"<namespace>#<Type>"[,<extra_json>][,"message":"..."]}. The namespace
-// is the one real DynamoDB uses for that error: com.amazon.coral.validate for ValidationException,
-// com.amazon.coral.service for the Coral framework's errors (SerializationException,
-// UnknownOperationException, AccessDeniedException, the signature errors), and
-// com.amazonaws.dynamodb.v20120810 for DynamoDB's own. SerializationException and
-// TransactionCanceledException spell the member "Message"; all others "message". The member is
-// omitted when the message is empty. The SDKs key on the part after '#' and accept either case.
+// Error bodies: {"__type":"com.amazonaws.dynamodb.v20120810#<Type>"[,<extra_json>],
+// "message":"..."}, for every error and always with a message (docs/wire-protocol.md says how
+// that differs from real DynamoDB's Coral namespaces, and why SDKs read both the same).
 
 #include <string>
 #include <string_view>

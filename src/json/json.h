@@ -59,6 +59,11 @@ inline bool NestingAtMost(std::string_view text, int limit) {
 // reason on malformed input. Shallow documents (all real requests) use RapidJSON's fast
 // recursive parser; deeper ones its iterative parser, so no input can exhaust the stack.
 inline bool Parse(std::string_view text, Document* doc, std::string* error) {
+  // A raw NUL byte is never valid JSON, and RapidJSON would take it for the end of the text.
+  if (text.find('\0') != std::string_view::npos) {
+    if (error) *error = "Invalid character (NUL byte) in the JSON text.";
+    return false;
+  }
   constexpr int kRecursiveParseDepth = 256;
   if (NestingAtMost(text, kRecursiveParseDepth)) {
     doc->Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());

@@ -37,12 +37,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get("TIDELINE_BIN") or os.path.join(REPO, "build", "tideline")
 REGION = "us-east-1"
 ACCOUNT = "000000000000"
+# Every Tideline error, the protocol-level ones included, carries DynamoDB's namespace and a
+# lowercase "message" (docs/wire-protocol.md). Real DynamoDB puts ValidationException,
+# SerializationException and UnknownOperationException under Coral's namespaces instead; SDKs
+# keep only the part after '#', so the difference shows only in raw bodies.
 TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#"
-# DynamoDB's own errors carry TYPE_PREFIX; the ones its service framework (Coral) raises carry
-# Coral's namespaces (dynalite's tests record the real bodies).
-CORAL_TYPES = {"ValidationException": "com.amazon.coral.validate#",
-               "SerializationException": "com.amazon.coral.service#",
-               "UnknownOperationException": "com.amazon.coral.service#"}
+# Where the harness's boto3 clients keep the raw body of an error answer (see keep_error_bodies).
+ERROR_BODY_KEY = "TidelineErrorBody"
 # DynamoDB refuses HTTP bodies larger than 16 MiB.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 # 400 KB, counted the way DynamoDB counts item sizes.
@@ -53,8 +54,42 @@ CREDS = {"AWS_ACCESS_KEY_ID": "AKIDTIDELINETEST", "AWS_SECRET_ACCESS_KEY": "tide
 
 
 def error_type(name):
-    """The exact __type DynamoDB sends for the error `name`."""
-    return CORAL_TYPES.get(name, TYPE_PREFIX) + name
+    """The exact __type Tideline sends for the error `name`."""
+    return TYPE_PREFIX + name
+
+
+def error_body_problems(body, name):
+    """What keeps `body` (bytes or str) from being exactly the error body the wire contract
+    prescribes for `name`: {"__type":"<TYPE_PREFIX><name>"[,<extra members>],"message":"<text>"},
+    with a non-empty message and no other spelling of it. An empty list when it is."""
+    try:
+        pairs = json.loads(body, object_pairs_hook=lambda p: p)
+    except ValueError as e:
+        return [f"not JSON ({e}): {body[:300]!r}"]
+    if not isinstance(pairs, list) or len(pairs) < 2:
+        return [f"not an object with __type and message: {body[:300]!r}"]
+    problems = []
+    keys = [k for k, _ in pairs]
+    if pairs[0] != ("__type", error_type(name)):
+        problems.append(f"first member is {pairs[0]!r}, not ('__type', {error_type(name)!r})")
+    if keys[-1] != "message":
+        problems.append(f"last member is {keys[-1]!r}, not 'message'")
+    elif not isinstance(pairs[-1][1], str) or not pairs[-1][1]:
+        problems.append(f"message is {pairs[-1][1]!r}, not a non-empty string")
+    if [k.lower() for k in keys].count("message") != 1 or keys.count("__type") != 1:
+        problems.append(f"members {keys}: __type and message must each appear once")
+    return problems
+
+
+def keep_error_bodies(client):
+    """Makes `client` keep the raw body of every error answer in the parsed response (under
+    ERROR_BODY_KEY, hence in ClientError.response): botocore reads "message" and "Message" alike
+    and drops the namespace, so only the bytes show whether the contract holds."""
+    def keep(response_dict, customized_response_dict, **_):
+        if response_dict.get("status_code", 200) >= 300:
+            customized_response_dict[ERROR_BODY_KEY] = response_dict.get("body")
+    client.meta.events.register("before-parse.dynamodb", keep)
+    return client
 
 
 def free_port():
@@ -208,16 +243,19 @@ class TidelineServer:
     def client(self, validate=True):
         """boto3 low-level client. validate=False turns off botocore's own parameter checks so
         that invalid requests reach the server."""
-        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
-                            config=self._config(parameter_validation=validate))
+        return keep_error_bodies(
+            boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                         aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                         aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                         config=self._config(parameter_validation=validate)))
 
     def resource(self):
-        return boto3.resource("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
-                              aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
-                              aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
-                              config=self._config())
+        resource = boto3.resource("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                                  aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                                  aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                                  config=self._config())
+        keep_error_bodies(resource.meta.client)
+        return resource
 
 
 class RawResponse:
@@ -405,7 +443,9 @@ class ServerTestCase(unittest.TestCase):
     @contextlib.contextmanager
     def assertApiError(self, code, message=None, contains=None, regex=None, status=400):
         """Expects the block to raise botocore's ClientError with this error code (the part of
-        __type after '#'), HTTP status and, if given, exact message / substring / regex."""
+        __type after '#'), HTTP status and, if given, exact message / substring / regex. The
+        raw body must be exactly the contract's (assertErrorBody), so the block must use a client
+        of the harness (self.client, self.raw_client, self.resource, self.server.client())."""
         with self.assertRaises(ClientError) as cm:
             yield cm
         err = cm.exception.response.get("Error", {})
@@ -413,6 +453,9 @@ class ServerTestCase(unittest.TestCase):
         self.assertEqual(err.get("Code"), code,
                          f"wrong error code; message: {err.get('Message')!r}")
         self.assertEqual(meta.get("HTTPStatusCode"), status)
+        self.assertIn(ERROR_BODY_KEY, cm.exception.response,
+                      "the error came from a client the harness did not make (keep_error_bodies)")
+        self.assertErrorBody(cm.exception.response[ERROR_BODY_KEY], code)
         msg = err.get("Message")
         if message is not None:
             self.assertEqual(msg, message)
@@ -432,14 +475,18 @@ class ServerTestCase(unittest.TestCase):
         return self.assertApiError("ConditionalCheckFailedException",
                                    "The conditional request failed")
 
+    def assertErrorBody(self, body, name):
+        """`body` is exactly the contract's error body for `name` (see error_body_problems)."""
+        problems = error_body_problems(body, name)
+        self.assertEqual(problems, [], body)
+
     def assertRawError(self, resp, name, message=None, status=400):
-        """A raw HTTP answer is exactly DynamoDB's error shape for `name`."""
+        """A raw HTTP answer is exactly the contract's error for `name`: status, body (with the
+        exact message if given), x-amz-crc32 and a request id."""
         self.assertEqual(resp.status, status, resp)
-        body = resp.json()
-        self.assertEqual(body.get("__type"), error_type(name), body)
+        self.assertErrorBody(resp.body, name)
         if message is not None:
-            # SerializationException spells the member "Message".
-            self.assertEqual(body.get("message", body.get("Message")), message)
+            self.assertEqual(resp.json()["message"], message)
         self.assertEqual(resp.headers.get("x-amz-crc32"), str(zlib.crc32(resp.body)))
         self.assertTrue(resp.headers.get("x-amzn-requestid"))
 

@@ -35,7 +35,8 @@ class Protocol(ServerTestCase):
         ids = {self.raw({}).headers["x-amzn-requestid"] for _ in range(20)}
         self.assertEqual(len(ids), 20)
 
-    # Error bodies carry exactly __type and message (and, like every response, a crc32).
+    # Error bodies carry exactly __type (in DynamoDB's namespace) and a lowercase message, and,
+    # like every response, a crc32 (docs/wire-protocol.md).
     def test_error_shape(self):
         name = random_name()
         resp = self.raw_op("DescribeTable", {"TableName": name})
@@ -44,36 +45,59 @@ class Protocol(ServerTestCase):
         self.assertEqual(sorted(resp.json()), ["__type", "message"])
         self.assertEqual(resp.headers["content-type"], "application/x-amz-json-1.0")
 
+    # An X-Amz-Target that names no operation is echoed in the message.
     def test_unknown_operation(self):
         self.assertRawError(self.raw({}, "DynamoDB_20120810.ListTable"),
-                            "UnknownOperationException")
+                            "UnknownOperationException",
+                            "Unknown operation: DynamoDB_20120810.ListTable")
 
     def test_unknown_api_version(self):
         self.assertRawError(self.raw({}, "DynamoDB_20111205.ListTables"),
-                            "UnknownOperationException")
+                            "UnknownOperationException",
+                            "Unknown operation: DynamoDB_20111205.ListTables")
 
     def test_missing_target(self):
-        self.assertRawError(self.raw({}, None), "UnknownOperationException")
+        self.assertRawError(self.raw({}, None), "UnknownOperationException",
+                            "Missing X-Amz-Target header")
 
     def test_target_without_operation(self):
-        self.assertRawError(self.raw({}, "DynamoDB_20120810"), "UnknownOperationException")
+        self.assertRawError(self.raw({}, "DynamoDB_20120810"), "UnknownOperationException",
+                            "Unknown operation: DynamoDB_20120810")
 
+    # The message gives the parser's reason and the byte offset where it gave up.
     def test_malformed_json(self):
-        for body in ["hi", "{", "{\"TableName\": }", "{\"a\":1,}", "}}}", "{'a': 1}", "\x00",
-                     "{\"TableName\": \"abc\"} trailing"]:
+        for body, reason, offset in [
+                ("hi", "Invalid value.", 0),
+                ("{", "Missing a name for object member.", 1),
+                ("{\"TableName\": }", "Invalid value.", 14),
+                ("{\"a\":1,}", "Missing a name for object member.", 7),
+                ("}}}", "Invalid value.", 0),
+                ("{'a': 1}", "Missing a name for object member.", 1),
+                ("\x00", "The document is empty.", 0),
+                ("{\"TableName\": \"abc\"} trailing",
+                 "The document root must not be followed by other values.", 21)]:
             with self.subTest(body=body):
-                self.assertRawError(self.raw_op("DescribeTable", body), "SerializationException")
+                self.assertRawError(
+                    self.raw_op("DescribeTable", body), "SerializationException",
+                    f"The request body is not valid JSON: {reason} (at byte {offset})")
+
+    # A malformed body is reported even when the target is bad too.
+    def test_malformed_json_with_an_unknown_target(self):
+        self.assertRawError(self.raw("{", "DynamoDB_20120810.Nope"), "SerializationException",
+                            "The request body is not valid JSON: Missing a name for object "
+                            "member. (at byte 1)")
 
     def test_request_that_is_not_an_object(self):
-        for body in ["[]", "7", "\"ListTables\"", "true"]:
+        for body in ["[]", "7", "\"ListTables\"", "true", ""]:
             with self.subTest(body=body):
-                self.assertRawError(self.raw_op("ListTables", body), "SerializationException")
+                self.assertRawError(self.raw_op("ListTables", body), "SerializationException",
+                                    "The request body must be a JSON object")
 
     def test_invalid_utf8(self):
         resp = self.raw_op("DescribeTable", b'{"TableName": "ab\xff\xfe"}')
-        self.assertEqual(resp.status, 400)
         self.assertIn(resp.json()["__type"], (error_type("SerializationException"),
                                               error_type("ValidationException")))
+        self.assertRawError(resp, resp.json()["__type"].rpartition("#")[2])
 
     # Whatever prefix of a valid request arrives, the answer is a client error, never a 500
     # and never a dead server.
@@ -87,6 +111,7 @@ class Protocol(ServerTestCase):
             self.assertIn(resp.json()["__type"], (error_type("SerializationException"),
                                                   error_type("ValidationException")),
                           body[:i])
+            self.assertErrorBody(resp.body, resp.json()["__type"].rpartition("#")[2])
         self.assertEqual(self.raw_op("PutItem", body).status, 200)
 
     # Deeply nested JSON must not overflow the server's stack.
@@ -127,7 +152,8 @@ class Protocol(ServerTestCase):
                              config=Config(retries={"total_max_attempts": 1}))
         self.assertIn("TableNames", other.list_tables())
 
-    # Bodies above 16 MB are refused from their Content-Length, before they are read.
+    # Bodies above 16 MB are refused from their Content-Length, before they are read, with an
+    # error body like any other.
     def test_oversize_body_is_refused_early(self):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=15) as s:
             head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -139,13 +165,24 @@ class Protocol(ServerTestCase):
             s.sendall(head.encode() + b"{" + b" " * 65536)
             start = time.monotonic()
             data = b""
-            while b"\r\n" not in data:
+            while b"\r\n\r\n" not in data:
                 chunk = s.recv(4096)
                 if not chunk:
                     break
                 data += chunk
             self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:200])
             self.assertLess(time.monotonic() - start, 10)
+            reply_head, _, body = data.partition(b"\r\n\r\n")
+            fields = (line.decode().split(":", 1) for line in reply_head.split(b"\r\n")[1:])
+            headers = {name.lower(): value.strip() for name, value in fields}
+            while len(body) < int(headers["content-length"]):
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                body += chunk
+            self.assertErrorBody(body, "RequestEntityTooLarge")
+            self.assertEqual(json.loads(body)["message"], "Request payload size exceeds the limit")
+            self.assertEqual(headers["x-amz-crc32"], str(zlib.crc32(body)))
         self.assertEqual(self.raw({}).status, 200)
 
     def test_body_just_under_the_limit_is_read(self):

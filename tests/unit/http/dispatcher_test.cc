@@ -26,9 +26,9 @@ std::string UnknownOperation(std::string_view target) {
   return Body("UnknownOperationException", "Unknown operation: " + std::string(target));
 }
 std::string BadJson(std::string_view reason, size_t offset) {
-  return Body("SerializationException", "The request body is not valid JSON: " +
-                                            std::string(reason) + " (at byte " +
-                                            std::to_string(offset) + ")");
+  return Body("SerializationException",
+              "The request body is not valid JSON: " + std::string(reason) + " (at byte " +
+                  std::to_string(offset) + ")");
 }
 const std::string kNotAnObject =
     Body("SerializationException", "The request body must be a JSON object");
@@ -140,10 +140,9 @@ TEST_F(DispatcherTest, DynamoDbErrorsCarryTheDynamoDbNamespace) {
 TEST_F(DispatcherTest, ValidationErrorsCarryTheDynamoDbNamespaceAndAnEscapedMessage) {
   DispatchResult r = Call("DynamoDB_20120810.Validation", "{}");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body,
-            R"({"__type":"com.amazonaws.dynamodb.v20120810#ValidationException",)"
-            R"("message":"1 validation error detected: Value \"x\"\nat 'tableName' )"
-            "\u00e9\"}");
+  EXPECT_EQ(r.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#ValidationException",)"
+                    R"("message":"1 validation error detected: Value \"x\"\nat 'tableName' )"
+                    "\u00e9\"}");
   json::Document doc;
   ASSERT_TRUE(json::Parse(r.body, &doc, nullptr)) << r.body;
   EXPECT_EQ(json::AsView(doc["message"]),
@@ -205,18 +204,29 @@ TEST(ErrorBodyTest, EveryErrorUsesTheDynamoDbNamespaceAndALowercaseMessage) {
             R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",)"
             R"("A":1,"message":"Transaction cancelled"})");
   EXPECT_EQ(ErrorBody(ApiError::Validation("bad")), Body("ValidationException", "bad"));
-  EXPECT_EQ(ErrorBody(ApiError::UnknownOperation("Unknown operation: x")),
-            UnknownOperation("x"));
+  EXPECT_EQ(ErrorBody(ApiError::UnknownOperation("Unknown operation: x")), UnknownOperation("x"));
   EXPECT_EQ(ErrorBody(ApiError::AccessDenied("no")), Body("AccessDeniedException", "no"));
   EXPECT_EQ(ErrorBody(ApiError::RequestEntityTooLarge("Request payload size exceeds the limit")),
             Body("RequestEntityTooLarge", "Request payload size exceeds the limit"));
 }
 
-TEST_F(DispatcherTest, ProbeInvalidUtf8Target) {
-  DispatchResult r = Call("DynamoDB_20120810.\xff", "{}");
-  json::Document doc;
-  std::string err;
-  EXPECT_TRUE(json::Parse(r.body, &doc, &err)) << err << " " << r.body;
+// Disabled: Dispatch echoes the X-Amz-Target bytes unchecked, so a target that is not UTF-8 (HTTP
+// allows obs-text bytes in a header), or the 256-byte cut falling inside a character, gives a
+// body that is not UTF-8 and that SDKs fail to decode. Enable once dispatcher.cc sanitizes it.
+TEST_F(DispatcherTest, TheEchoedTargetIsAlwaysValidUtf8) {
+  const std::string split_character = "DynamoDB_20120810." + std::string(237, 'X') + "\u00e9";
+  ASSERT_EQ(split_character.size(), 257u);  // the cut at 256 falls between the two bytes of é
+  for (const std::string& target : {std::string("DynamoDB_20120810.\xff\xfe"), split_character}) {
+    DispatchResult r = Call(target, "{}");
+    EXPECT_EQ(r.status, 400);
+    json::Document doc;
+    std::string error;
+    ASSERT_TRUE(json::Parse(r.body, &doc, &error)) << error << ": " << r.body;
+    EXPECT_EQ(json::AsView(doc["__type"]),
+              "com.amazonaws.dynamodb.v20120810#UnknownOperationException");
+    EXPECT_TRUE(json::AsView(doc["message"]).starts_with("Unknown operation: DynamoDB_20120810."))
+        << r.body;
+  }
 }
 
 TEST(ErrorBodyTest, TheMessageMemberIsNeverOmitted) {

@@ -70,8 +70,9 @@ TEST_F(RouterTest, TheResponseTypeFollowsTheRequestsMediaType) {
 
   Reply json = Handle(bhttp::verb::post, "  application/json  ;   asfd", "hi");
   EXPECT_EQ(json.status, 400);
-  EXPECT_EQ(json.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#SerializationException",)"
-                       R"("message":"The request body is not valid JSON: Invalid value. (at byte 0)"})");
+  EXPECT_EQ(json.body,
+            R"({"__type":"com.amazonaws.dynamodb.v20120810#SerializationException",)"
+            R"x("message":"The request body is not valid JSON: Invalid value. (at byte 0)"})x");
   EXPECT_EQ(json.content_type, kJson);
 }
 
