@@ -73,7 +73,9 @@ class Protocol(ServerTestCase):
                 ("{\"a\":1,}", "Missing a name for object member.", 7),
                 ("}}}", "Invalid value.", 0),
                 ("{'a': 1}", "Missing a name for object member.", 1),
-                ("\x00", "The document is empty.", 0),
+                # A raw NUL is never JSON; it must not end the document early either.
+                ("\x00", "Invalid character (NUL byte) in the JSON text.", 0),
+                ("{}\x00garbage", "Invalid character (NUL byte) in the JSON text.", 2),
                 ("{\"TableName\": \"abc\"} trailing",
                  "The document root must not be followed by other values.", 21)]:
             with self.subTest(body=body):
