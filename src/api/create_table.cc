@@ -19,27 +19,7 @@ struct KeyElement {
   std::string type;
 };
 
-void ReadThroughput(const json::Value* pt, const std::string& path, ValidationErrors* errors,
-                    int64_t* rcu, int64_t* wcu) {
-  if (!pt) return;
-  auto r = OptInt(*pt, "ReadCapacityUnits");
-  auto w = OptInt(*pt, "WriteCapacityUnits");
-  if (!w) errors->AddNull(path + ".writeCapacityUnits");
-  else if (*w < 1) errors->Add(ValidationErrors::Quote(std::to_string(*w)), path + ".writeCapacityUnits",
-                               "Member must have value greater than or equal to 1");
-  if (!r) errors->AddNull(path + ".readCapacityUnits");
-  else if (*r < 1) errors->Add(ValidationErrors::Quote(std::to_string(*r)), path + ".readCapacityUnits",
-                               "Member must have value greater than or equal to 1");
-  *rcu = r.value_or(0);
-  *wcu = w.value_or(0);
-}
-
 }  // namespace
-
-void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
-                               ValidationErrors* errors, int64_t* rcu, int64_t* wcu) {
-  ReadThroughput(pt, path, errors, rcu, wcu);
-}
 
 std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
@@ -61,7 +41,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
       auto an = OptString(d, "AttributeName");
       auto at = OptString(d, "AttributeType");
       if (!an) errors.AddNull(path + ".attributeName");
-      if (!at) errors.AddNull(path + ".attributeType");
+      if (!at)
+        errors.AddNull(path + ".attributeType");
       else if (*at != "S" && *at != "N" && *at != "B")
         errors.Add(ValidationErrors::Quote(*at), path + ".attributeType",
                    "Member must satisfy enum value set: [B, N, S]");
@@ -79,12 +60,14 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
       const std::string path = "keySchema." + std::to_string(i) + ".member";
       auto an = OptString(k, "AttributeName");
       auto kt = OptString(k, "KeyType");
-      if (!an) errors.AddNull(path + ".attributeName");
+      if (!an)
+        errors.AddNull(path + ".attributeName");
       else if (an->empty() || an->size() > 255)
         errors.Add(ValidationErrors::Quote(*an), path + ".attributeName",
                    an->empty() ? "Member must have length greater than or equal to 1"
                                : "Member must have length less than or equal to 255");
-      if (!kt) errors.AddNull(path + ".keyType");
+      if (!kt)
+        errors.AddNull(path + ".keyType");
       else if (*kt != "HASH" && *kt != "RANGE")
         errors.Add(ValidationErrors::Quote(*kt), path + ".keyType",
                    "Member must satisfy enum value set: [HASH, RANGE]");
@@ -100,7 +83,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
                "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
   }
   int64_t rcu = 0, wcu = 0;
-  ReadThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
+  ReadProvisionedThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
   std::vector<std::pair<std::string, std::string>> tags;
   if (const json::Value* t = OptArray(req, "Tags")) tags = ReadTags(*t, &errors);
   errors.ThrowIfAny();
@@ -128,7 +111,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
         "this server yet");
   }
   std::string def_names, key_names;
-  for (size_t i = 0; i < definitions.size(); ++i) def_names += (i ? ", " : "") + definitions[i].name;
+  for (size_t i = 0; i < definitions.size(); ++i)
+    def_names += (i ? ", " : "") + definitions[i].name;
   for (size_t i = 0; i < keys.size(); ++i) key_names += (i ? ", " : "") + keys[i].name;
   for (size_t i = 0; i < definitions.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
@@ -148,8 +132,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
     if (!defined) {
       throw ApiError::Validation(
           "One or more parameter values were invalid: Some index key attributes are not "
-          "defined in AttributeDefinitions. Keys: [" + key_names + "], AttributeDefinitions: [" +
-          def_names + "]");
+          "defined in AttributeDefinitions. Keys: [" +
+          key_names + "], AttributeDefinitions: [" + def_names + "]");
     }
   }
   if (keys.size() == 2 && keys[0].name == keys[1].name) {
@@ -157,7 +141,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
         "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   if (keys[0].type != "HASH") {
-    throw ApiError::Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    throw ApiError::Validation(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   }
   if (keys.size() == 2 && keys[1].type != "RANGE") {
     throw ApiError::Validation(
@@ -185,7 +170,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
     meta.key_schema.range_name = keys[1].name;
     meta.key_schema.range_type = type_of(keys[1].name);
   }
-  for (const auto& d : definitions) meta.attribute_definitions.emplace_back(d.name, type_of(d.name));
+  for (const auto& d : definitions)
+    meta.attribute_definitions.emplace_back(d.name, type_of(d.name));
   meta.billing_mode = on_demand ? "PAY_PER_REQUEST" : "PROVISIONED";
   meta.read_capacity = on_demand ? 0 : rcu;
   meta.write_capacity = on_demand ? 0 : wcu;

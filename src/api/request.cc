@@ -13,13 +13,19 @@ namespace {
 // The deserializer's wording for a member of the wrong JSON type (as recorded from DynamoDB).
 [[noreturn]] void WrongType(const json::Value& v, const char* expected) {
   std::string actual;
-  if (v.IsObject()) throw ApiError::Serialization("Start of structure or map found where not expected.");
+  if (v.IsObject())
+    throw ApiError::Serialization("Start of structure or map found where not expected.");
   if (v.IsArray()) throw ApiError::Serialization("Start of list found where not expected");
-  if (v.IsBool()) actual = "class java.lang.Boolean";
-  else if (v.IsString()) actual = "class java.lang.String";
-  else if (v.IsInt()) actual = "class java.lang.Integer";
-  else if (v.IsInt64() || v.IsUint64()) actual = "class java.lang.Long";
-  else actual = "class java.lang.Double";
+  if (v.IsBool())
+    actual = "class java.lang.Boolean";
+  else if (v.IsString())
+    actual = "class java.lang.String";
+  else if (v.IsInt())
+    actual = "class java.lang.Integer";
+  else if (v.IsInt64() || v.IsUint64())
+    actual = "class java.lang.Long";
+  else
+    actual = "class java.lang.Double";
   throw ApiError::Serialization(actual + " can not be converted to an " + expected);
 }
 
@@ -78,7 +84,8 @@ const json::Value* OptArray(const json::Value& req, std::string_view name) {
   const json::Value* v = Member(req, name);
   if (!v) return nullptr;
   if (v->IsArray()) return v;
-  if (v->IsObject()) throw ApiError::Serialization("Start of structure or map found where not expected.");
+  if (v->IsObject())
+    throw ApiError::Serialization("Start of structure or map found where not expected.");
   throw ApiError::Serialization("Expected list or null");
 }
 
@@ -174,6 +181,25 @@ std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
   return table;
 }
 
+void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
+                               ValidationErrors* errors, int64_t* rcu, int64_t* wcu) {
+  if (!pt) return;
+  auto r = OptInt(*pt, "ReadCapacityUnits");
+  auto w = OptInt(*pt, "WriteCapacityUnits");
+  if (!w)
+    errors->AddNull(path + ".writeCapacityUnits");
+  else if (*w < 1)
+    errors->Add(ValidationErrors::Quote(std::to_string(*w)), path + ".writeCapacityUnits",
+                "Member must have value greater than or equal to 1");
+  if (!r)
+    errors->AddNull(path + ".readCapacityUnits");
+  else if (*r < 1)
+    errors->Add(ValidationErrors::Quote(std::to_string(*r)), path + ".readCapacityUnits",
+                "Member must have value greater than or equal to 1");
+  *rcu = r.value_or(0);
+  *wcu = w.value_or(0);
+}
+
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -192,6 +218,8 @@ void WriteTimestamp(json::Writer& w, int64_t epoch_ms) {
   }
 }
 
-std::string Finish(json::Buffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+std::string Finish(json::Buffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 }  // namespace tideline::api

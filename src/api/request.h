@@ -62,6 +62,11 @@ std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx, std::st
 // a plain name is returned as is.
 std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn);
 
+// ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits} of CreateTable and UpdateTable
+// (`pt` may be null): both required and >= 1, violations added to *errors.
+void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
+                               ValidationErrors* errors, int64_t* rcu, int64_t* wcu);
+
 // Current time in epoch milliseconds / as a JSON timestamp (seconds with a fraction).
 int64_t NowMillis();
 void WriteTimestamp(json::Writer& w, int64_t epoch_ms);

@@ -11,8 +11,5 @@ namespace tideline::api {
 
 std::vector<std::pair<std::string, std::string>> ReadTags(const json::Value& tags,
                                                           ValidationErrors* errors);
-// Throughput reader shared by CreateTable and UpdateTable.
-void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
-                               ValidationErrors* errors, int64_t* rcu, int64_t* wcu);
 
 }  // namespace tideline::api
