@@ -1,0 +1,58 @@
+"""TagResource, UntagResource, ListTagsOfResource; and CreateTable's Tags."""
+
+from harness import ServerTestCase, random_name
+
+
+class Validation(ServerTestCase):
+
+    # An ARN naming no table of this account/region is not found.
+    def test_unknown_table(self):
+        arn = "arn:aws:dynamodb:us-east-1:000000000000:table/" + random_name()
+        with self.assertApiError("ResourceNotFoundException", contains="not found"):
+            self.client.list_tags_of_resource(ResourceArn=arn)
+        with self.assertApiError("ResourceNotFoundException", contains="not found"):
+            self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+
+    # Tag keys are 1..128 characters and values at most 256 (the service model's constraints).
+    def test_tag_lengths(self):
+        name = self.create_table(("pk", "S"))
+        arn = self.client.describe_table(TableName=name)["Table"]["TableArn"]
+        with self.assertValidation(contains="Member must have length less than or equal to 128"):
+            self.raw_client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k" * 129, "Value": "v"}])
+        with self.assertValidation(contains="Member must have length less than or equal to 256"):
+            self.raw_client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v" * 257}])
+
+
+class Functionality(ServerTestCase):
+
+    # Tags given at creation are listed; TagResource adds and replaces by key; UntagResource
+    # removes; tags survive a restart with the table.
+    def test_tag_untag_list(self):
+        name = random_name()
+        desc = self.client.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            Tags=[{"Key": "team", "Value": "a"}])["TableDescription"]
+        arn = desc["TableArn"]
+
+        def tags():
+            return {t["Key"]: t["Value"]
+                    for t in self.client.list_tags_of_resource(ResourceArn=arn)["Tags"]}
+
+        self.assertEqual(tags(), {"team": "a"})
+        self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "b"},
+                                                        {"Key": "env", "Value": "test"}])
+        self.assertEqual(tags(), {"team": "b", "env": "test"})
+        self.client.untag_resource(ResourceArn=arn, TagKeys=["team", "absent"])
+        self.assertEqual(tags(), {"env": "test"})
+        self.assertEqual(self.server.stop(), 0, self.server.log_tail())
+        self.server.start()
+        type(self)._make_clients()
+        self.assertEqual(tags(), {"env": "test"})
+
+    # TTL is not supported yet: DescribeTimeToLive reports it DISABLED for an existing table.
+    def test_describe_time_to_live(self):
+        name = self.create_table(("pk", "S"))
+        self.assertEqual(self.client.describe_time_to_live(TableName=name)["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "DISABLED"})
