@@ -97,6 +97,7 @@ struct Storage::Impl {
 };
 
 uint64_t WallClockMicros();
+void DisablePerfCountersOnThisThread();
 std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
                                           std::string lower, std::string upper, bool reverse);
 // Read options for iterators that cross items (scans): they must ignore the prefix blooms.

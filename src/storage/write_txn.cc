@@ -62,6 +62,7 @@ void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
 }
 
 Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts) {
+  DisablePerfCountersOnThisThread();
   std::lock_guard lock(impl_->write_mu);
   WriteTxn txn(this);
   fn(txn);  // may throw ApiError: nothing has been written yet
