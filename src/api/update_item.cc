@@ -43,7 +43,11 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     }
     // An update that only removes does not create a missing item (DynamoDB).
     if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
-    new_item = old_found ? old_item : key_item;
+    // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
+    const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
+    if (!old_found) new_item = key_item;
+    else if (keep_old) new_item = old_item;
+    else new_item = std::move(old_item);
     if (update) {
       expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
     }
