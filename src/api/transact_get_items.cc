@@ -59,7 +59,11 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
     reads.push_back(std::move(r));
   }
 
+  // Read every item as of one instant; pinning that instant keeps a concurrent compaction from
+  // collecting a version these reads still need.
   const uint64_t as_of = ctx.storage.Now();
+  std::vector<std::shared_ptr<storage::Storage::HistoryPin>> pins;
+  for (const auto& r : reads) pins.push_back(ctx.storage.PinHistory(r.table->id, as_of));
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
