@@ -155,6 +155,24 @@ void ParserBase::EnterFunction(std::string_view name) {
   if (++depth_ > kMaxNestingDepth) Fail(TooDeepFunctionMessage(name));
 }
 
+void ParserBase::CheckPathPair(const Path& p1, const Path& p2, size_t overlap_slot,
+                               size_t conflict_slot) {
+  for (size_t i = 0; i < p1.size() && i < p2.size(); ++i) {
+    if (p1[i].is_index() != p2[i].is_index()) {
+      SetError(conflict_slot,
+               "Two document paths conflict with each other; must remove or rewrite one of "
+               "these paths; path one: " +
+                   PathToString(p1) + ", path two: " + PathToString(p2));
+      return;
+    }
+    if (!(p1[i] == p2[i])) return;
+  }
+  SetError(overlap_slot,
+           "Two document paths overlap with each other; must remove or rewrite one of these "
+           "paths; path one: " +
+               PathToString(p1) + ", path two: " + PathToString(p2));
+}
+
 void ParserBase::SetError(size_t slot, std::string message) {
   if (slots_[slot].empty()) slots_[slot] = std::move(message);
 }

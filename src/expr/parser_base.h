@@ -78,6 +78,10 @@ class ParserBase {
   void Leave() { --depth_; }
 
   void SetError(size_t slot, std::string message);
+  // DynamoDB's rule for two document paths of one expression: a path that is a prefix of the
+  // other "overlaps"; a step used as a map key in one and a list index in the other
+  // "conflicts". Records the error in `overlap_slot` / `conflict_slot`.
+  void CheckPathPair(const Path& p1, const Path& p2, size_t overlap_slot, size_t conflict_slot);
   bool HasError(size_t slot) const { return !slots_[slot].empty(); }
   const std::string& Error(size_t slot) const { return slots_[slot]; }
   // Throws the first error among `order` (slot numbers, highest priority first), if any.

@@ -58,29 +58,7 @@ class ProjectionParser : public ParserBase {
 
  private:
   void CheckPath(const Path& p2, const std::vector<Path>& earlier) {
-    for (const Path& p1 : earlier) {
-      bool diverged = false;
-      for (size_t i = 0; i < p1.size() && i < p2.size(); ++i) {
-        if (p1[i].is_index() != p2[i].is_index()) {
-          SetError(kPathConflict,
-                   "Two document paths conflict with each other; must remove or rewrite one of "
-                   "these paths; path one: " +
-                       PathToString(p1) + ", path two: " + PathToString(p2));
-          diverged = true;
-          break;
-        }
-        if (!(p1[i] == p2[i])) {
-          diverged = true;
-          break;
-        }
-      }
-      if (!diverged) {
-        SetError(kPathOverlap,
-                 "Two document paths overlap with each other; must remove or rewrite one of "
-                 "these paths; path one: " +
-                     PathToString(p1) + ", path two: " + PathToString(p2));
-      }
-    }
+    for (const Path& p1 : earlier) CheckPathPair(p1, p2, kPathOverlap, kPathConflict);
   }
 };
 

@@ -81,24 +81,7 @@ AttributeValue EvalValue(const Tree& t, uint32_t id, const model::Item& old) {
 
 // The value at the first `length` elements of `path`, or nullptr.
 AttributeValue* FindMutable(model::Item* item, const Path& path, size_t length) {
-  auto top = item->find(path[0].name);
-  if (top == item->end()) return nullptr;
-  AttributeValue* cur = &top->second;
-  for (size_t i = 1; i < length; ++i) {
-    const PathElement& e = path[i];
-    if (e.is_index()) {
-      if (cur->type != AvType::kL || static_cast<size_t>(e.index) >= cur->list.size()) {
-        return nullptr;
-      }
-      cur = &cur->list[e.index];
-    } else {
-      if (cur->type != AvType::kM) return nullptr;
-      auto it = cur->map.find(e.name);
-      if (it == cur->map.end()) return nullptr;
-      cur = &it->second;
-    }
-  }
-  return cur;
+  return const_cast<AttributeValue*>(FindPathPrefix(item, path, length));
 }
 
 // Where a write to `path` goes: *existing is the current value (or null); the returned parent is

@@ -284,28 +284,7 @@ class UpdateParser : public ParserBase {
   void CheckPath(uint32_t path) {
     const Path& p2 = tree_->paths[path];
     for (uint32_t earlier : action_paths_) {
-      const Path& p1 = tree_->paths[earlier];
-      bool diverged = false;
-      for (size_t i = 0; i < p1.size() && i < p2.size(); ++i) {
-        if (p1[i].is_index() != p2[i].is_index()) {
-          SetError(kPathConflict,
-                   "Two document paths conflict with each other; must remove or rewrite one of "
-                   "these paths; path one: " +
-                       PathToString(p1) + ", path two: " + PathToString(p2));
-          diverged = true;
-          break;
-        }
-        if (!(p1[i] == p2[i])) {
-          diverged = true;
-          break;
-        }
-      }
-      if (!diverged) {
-        SetError(kPathOverlap,
-                 "Two document paths overlap with each other; must remove or rewrite one of "
-                 "these paths; path one: " +
-                     PathToString(p1) + ", path two: " + PathToString(p2));
-      }
+      CheckPathPair(tree_->paths[earlier], p2, kPathOverlap, kPathConflict);
     }
     action_paths_.push_back(path);
   }

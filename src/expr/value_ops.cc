@@ -123,11 +123,15 @@ std::string DescribeValue(const AttributeValue& value) {
 }
 
 const AttributeValue* FindPath(const model::Item* item, const Path& path) {
-  if (!item || path.empty()) return nullptr;
+  return FindPathPrefix(item, path, path.size());
+}
+
+const AttributeValue* FindPathPrefix(const model::Item* item, const Path& path, size_t length) {
+  if (!item || path.empty() || length == 0) return nullptr;
   auto top = item->find(path[0].name);
   if (top == item->end()) return nullptr;
   const AttributeValue* cur = &top->second;
-  for (size_t i = 1; i < path.size(); ++i) {
+  for (size_t i = 1; i < length && i < path.size(); ++i) {
     const PathElement& e = path[i];
     if (e.is_index()) {
       if (cur->type != AvType::kL || static_cast<size_t>(e.index) >= cur->list.size()) {

@@ -35,5 +35,8 @@ std::string DescribeValue(const model::AttributeValue& value);
 
 // The value at `path` in `item`, or nullptr when the item (may be null) has no such path.
 const model::AttributeValue* FindPath(const model::Item* item, const Path& path);
+// The value at the first `length` elements of `path`, or nullptr.
+const model::AttributeValue* FindPathPrefix(const model::Item* item, const Path& path,
+                                            size_t length);
 
 }  // namespace tideline::expr
