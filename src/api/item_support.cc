@@ -45,6 +45,18 @@ bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors
   return false;
 }
 
+const json::Value* ReadTransactItems(const json::Value& req, ValidationErrors* errors) {
+  const json::Value* items = OptArray(req, "TransactItems");
+  if (!items) {
+    errors->AddNull("transactItems");
+  } else if (items->Size() == 0) {
+    errors->Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
+  } else if (items->Size() > 100) {
+    errors->Add("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  }
+  return items;
+}
+
 model::Item ParseStoredItem(std::string_view item_json) {
   // The DOM lives only during this call: a per-thread buffer spares the pool allocator its
   // 64 KB heap chunk on every read-modify-write.

@@ -25,6 +25,10 @@ bool ReadReturnOldOnConditionFailure(const json::Value& req, ValidationErrors* e
 // ReturnConsumedCapacity == TOTAL or INDEXES (validated).
 bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors);
 
+// The TransactItems list of TransactWriteItems / TransactGetItems (1..100 entries; violations
+// added to *errors).
+const json::Value* ReadTransactItems(const json::Value& req, ValidationErrors* errors);
+
 // Parses an item as stored (wire JSON of the item map).
 model::Item ParseStoredItem(std::string_view item_json);
 

@@ -12,14 +12,8 @@
 namespace tideline::api {
 
 std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
-  const json::Value* items = OptArray(req, "TransactItems");
   ValidationErrors errors;
-  if (!items)
-    errors.AddNull("transactItems");
-  else if (items->Size() == 0)
-    errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
-  else if (items->Size() > 100)
-    errors.Add("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  const json::Value* items = ReadTransactItems(req, &errors);
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 

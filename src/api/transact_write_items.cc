@@ -116,15 +116,9 @@ Action ReadAction(Context& ctx, const json::Value& entry, int index) {
 }  // namespace
 
 std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
-  const json::Value* items = OptArray(req, "TransactItems");
   auto token = OptString(req, "ClientRequestToken");
   ValidationErrors errors;
-  if (!items)
-    errors.AddNull("transactItems");
-  else if (items->Size() == 0)
-    errors.Add("'[]'", "transactItems", "Member must have length greater than or equal to 1");
-  else if (items->Size() > 100)
-    errors.Add("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  const json::Value* items = ReadTransactItems(req, &errors);
   if (token && (token->empty() || token->size() > 36))
     errors.Add(ValidationErrors::Quote(*token), "clientRequestToken",
                token->empty() ? "Member must have length greater than or equal to 1"
