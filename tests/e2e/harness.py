@@ -381,14 +381,27 @@ class ServerTestCase(unittest.TestCase):
                 cls.server.cleanup()
         super().tearDownClass()
 
+    def start_again(self):
+        """Starts the (stopped or killed) server again on its data dir and renews the clients,
+        since it comes back on a new port."""
+        self.server.start()
+        type(self)._make_clients()
+
+    def restart_server(self, kill=False):
+        """SIGTERM (which must exit 0) or SIGKILL, then start again on the same data dir."""
+        if kill:
+            self.server.kill9()
+        else:
+            self.assertEqual(self.server.stop(), 0, self.server.log_tail())
+        self.start_again()
+
     def tearDown(self):
         # A server that died during a test is a failure of that test, with its log attached.
         # Restart it so that the rest of the class still runs.
         if self.server and not self.server.alive():
             rc = self.server.proc.returncode
             tail = self.server.log_tail()
-            self.server.start()
-            type(self)._make_clients()
+            self.start_again()
             self.fail(f"tideline died during this test (exit {rc}); log tail:\n{tail}")
 
     # --- tables ----------------------------------------------------------------------------

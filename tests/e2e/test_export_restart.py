@@ -17,18 +17,7 @@ from export_support import (ExportTestCase, GatedProxy, HoldingS3Proxy, MotoServ
 from harness import CREDS
 
 
-class RestartMixin:
-
-    def restart(self, kill=False):
-        if kill:
-            self.server.kill9()
-        else:
-            self.assertEqual(self.server.stop(), 0, self.server.log_tail())
-        self.server.start()
-        type(self)._make_clients()
-
-
-class ExportRestart(RestartMixin, ExportTestCase):
+class ExportRestart(ExportTestCase):
 
     @classmethod
     def _create_class_tables(cls):
@@ -46,7 +35,7 @@ class ExportRestart(RestartMixin, ExportTestCase):
         listed = self.client.list_exports(TableArn=self.table_arn(table))["ExportSummaries"]
         for kill in (False, True):
             with self.subTest(kill=kill):
-                self.restart(kill=kill)
+                self.restart_server(kill=kill)
                 self.assertEqual(self.describe_export(done["ExportArn"]), done)
                 self.assertEqual(self.describe_export(failed["ExportArn"]), failed)
                 self.assertEqual(self.client.list_exports(
@@ -61,7 +50,7 @@ class ExportRestart(RestartMixin, ExportTestCase):
         first = self.client.export_table_to_point_in_time(
             TableArn=arn, S3Bucket=self.bucket, ClientToken="tok-restart")["ExportDescription"]
         self.wait_export(first["ExportArn"])
-        self.restart()
+        self.restart_server()
         again = self.client.export_table_to_point_in_time(
             TableArn=arn, S3Bucket=self.bucket, ClientToken="tok-restart")["ExportDescription"]
         self.assertEqual(again["ExportArn"], first["ExportArn"])
@@ -82,7 +71,7 @@ class ExportRestart(RestartMixin, ExportTestCase):
         self.client.put_item(TableName=table, Item={"pk": {"S": "b"}})
         for kill in (False, True):
             with self.subTest(kill=kill):
-                self.restart(kill=kill)
+                self.restart_server(kill=kill)
                 after = self.pitr(table)
                 self.assertEqual(after["PointInTimeRecoveryStatus"], "ENABLED")
                 self.assertEqual(after["RecoveryPeriodInDays"], 7)
@@ -107,8 +96,7 @@ class ExportRestart(RestartMixin, ExportTestCase):
         arns = [self.start_export(table, self.bucket, ExportFormat=fmt)["ExportArn"]
                 for fmt in ("DYNAMODB_JSON", "ION", "DYNAMODB_JSON", "ION")]
         self.server.kill9()
-        self.server.start()
-        type(self)._make_clients()
+        self.start_again()
         expected = [canonical(wire(i)) for i in items]
         for arn in arns:
             with self.subTest(arn=arn):
@@ -122,7 +110,7 @@ class ExportRestart(RestartMixin, ExportTestCase):
                     self.assertTrue(desc.get("FailureMessage"), desc)
 
 
-class HeldExportRestart(RestartMixin, ExportTestCase):
+class HeldExportRestart(ExportTestCase):
     """Exports to a moto_server reachable through a gate: an export is held IN_PROGRESS at its
     first S3 request, so the kill -9 surely happens while it is in flight."""
 
@@ -166,8 +154,7 @@ class HeldExportRestart(RestartMixin, ExportTestCase):
         self.client.put_item(TableName=table, Item={"pk": {"S": "late"}})
         self.server.kill9()
         self.proxy.open()
-        self.server.start()
-        type(self)._make_clients()
+        self.start_again()
         final = self.wait_export(held["ExportArn"], timeout=120)
         self.assertEqual(final["ExportStatus"], "COMPLETED", final)
         self.assertEqual(final["StartTime"], held["StartTime"])
@@ -180,7 +167,7 @@ class HeldExportRestart(RestartMixin, ExportTestCase):
         self.assertEqual(failed["FailureCode"], "S3NoSuchBucket")
 
 
-class PartlyWrittenExportRestart(RestartMixin, ExportTestCase):
+class PartlyWrittenExportRestart(ExportTestCase):
     """Exports to a moto_server through a proxy that holds the PUT of manifest-files.json: the
     export is stopped after its _started and data objects are in S3 and before its manifests."""
 
@@ -230,8 +217,7 @@ class PartlyWrittenExportRestart(RestartMixin, ExportTestCase):
         self.client.put_item(TableName=table, Item={"pk": {"S": "after-export-time"}})
         self.server.kill9()
         self.proxy.open()
-        self.server.start()
-        type(self)._make_clients()
+        self.start_again()
         final = self.wait_export(desc["ExportArn"], timeout=120)
         self.assertEqual(final["ExportStatus"], "COMPLETED", final)
         t = self.describe_table(table)

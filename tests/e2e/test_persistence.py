@@ -17,14 +17,6 @@ ALL_TYPES = {"s": {"S": "text"}, "n": {"N": "-12.5"}, "b": {"B": b"\x00\x01\xff"
 
 class Restart(ServerTestCase):
 
-    def restart(self, kill=False):
-        if kill:
-            self.server.kill9()
-        else:
-            self.assertEqual(self.server.stop(), 0, self.server.log_tail())
-        self.server.start()
-        type(self)._make_clients()
-
     def scan_all(self, table):
         items, start = [], None
         while True:
@@ -41,7 +33,7 @@ class Restart(ServerTestCase):
                                                         "WriteCapacityUnits": 4},
                                  Tags=[{"Key": "k", "Value": "v"}])
         before = self.client.describe_table(TableName=name)["Table"]
-        self.restart()
+        self.restart_server()
         after = self.client.describe_table(TableName=name)["Table"]
         for key in ("TableName", "TableId", "TableArn", "KeySchema", "AttributeDefinitions",
                     "CreationDateTime", "TableStatus"):
@@ -60,7 +52,7 @@ class Restart(ServerTestCase):
                                 UpdateExpression="SET s = :s REMOVE t",
                                 ExpressionAttributeValues={":s": {"S": "updated"}})
         self.client.delete_item(TableName=name, Key={"pk": {"S": "p1"}, "sk": {"N": "1"}})
-        self.restart()
+        self.restart_server()
         got = {(i["pk"]["S"], i["sk"]["N"]): i for i in self.scan_all(name)}
         self.assertEqual(len(got), 199)
         self.assertNotIn(("p1", "1"), got)
@@ -78,7 +70,7 @@ class Restart(ServerTestCase):
         self.client.delete_table(TableName=name)
         self.client.get_waiter("table_not_exists").wait(
             TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
-        self.restart()
+        self.restart_server()
         self.assertNotIn(name, self.client.list_tables()["TableNames"])
         self.create_table(name=name)
         self.assertEqual(self.scan_all(name), [])
@@ -87,7 +79,7 @@ class Restart(ServerTestCase):
         name = self.create_table()
         for round_ in range(3):
             self.client.put_item(TableName=name, Item={"pk": {"S": f"r{round_}"}})
-            self.restart(kill=(round_ % 2 == 1))
+            self.restart_server(kill=(round_ % 2 == 1))
         self.assertEqual(sorted(i["pk"]["S"] for i in self.scan_all(name)), ["r0", "r1", "r2"])
 
     # Every write the server acknowledged is there after kill -9, with no clean shutdown.
@@ -103,7 +95,7 @@ class Restart(ServerTestCase):
         self.client.update_item(TableName=name, Key={"pk": {"S": "single"}, "sk": {"N": "1"}},
                                 UpdateExpression="ADD c :one",
                                 ExpressionAttributeValues={":one": {"N": "1"}})
-        self.restart(kill=True)
+        self.restart_server(kill=True)
         got = {(i["pk"]["S"], int(i["sk"]["N"])): i for i in self.scan_all(name)}
         want = {("single", i) for i in range(300) if i % 3} | {("batch", i) for i in range(250)}
         self.assertEqual(set(got), want)
@@ -112,7 +104,7 @@ class Restart(ServerTestCase):
 
     def test_table_created_just_before_kill_9(self):
         name = self.create_table()
-        self.restart(kill=True)
+        self.restart_server(kill=True)
         self.assertEqual(self.client.describe_table(TableName=name)["Table"]["TableStatus"],
                          "ACTIVE")
         self.client.put_item(TableName=name, Item={"pk": {"S": "after"}})
@@ -143,8 +135,7 @@ class Restart(ServerTestCase):
         for t in threads:
             t.join(30)
         self.assertGreater(len(acked), 20)
-        self.server.start()
-        type(self)._make_clients()
+        self.start_again()
         present = {i["pk"]["S"] for i in self.scan_all(name)}
         missing = [k for k in acked if k not in present]
         self.assertEqual(missing, [], f"{len(missing)} of {len(acked)} acknowledged writes lost")

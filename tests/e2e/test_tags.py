@@ -46,9 +46,7 @@ class Functionality(ServerTestCase):
         self.assertEqual(tags(), {"team": "b", "env": "test"})
         self.client.untag_resource(ResourceArn=arn, TagKeys=["team", "absent"])
         self.assertEqual(tags(), {"env": "test"})
-        self.assertEqual(self.server.stop(), 0, self.server.log_tail())
-        self.server.start()
-        type(self)._make_clients()
+        self.restart_server()
         self.assertEqual(tags(), {"env": "test"})
 
     # TTL is not supported yet: DescribeTimeToLive reports it DISABLED for an existing table.
