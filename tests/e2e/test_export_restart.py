@@ -110,14 +110,17 @@ class ExportRestart(ExportTestCase):
                     self.assertTrue(desc.get("FailureMessage"), desc)
 
 
-class HeldExportRestart(ExportTestCase):
-    """Exports to a moto_server reachable through a gate: an export is held IN_PROGRESS at its
-    first S3 request, so the kill -9 surely happens while it is in flight."""
+class ProxiedMotoCase(ExportTestCase):
+    """A server exporting to a moto_server through the proxy that make_proxy() returns."""
+
+    @classmethod
+    def make_proxy(cls, moto_port):
+        raise NotImplementedError
 
     @classmethod
     def setUpClass(cls):
         cls.moto = MotoServer().start()
-        cls.proxy = GatedProxy(cls.moto.port)
+        cls.proxy = cls.make_proxy(cls.moto.port)
         cls.SERVER_ARGS = ("--s3-endpoint", cls.proxy.url)
         cls.s3 = cls.moto.client()
         os.environ.update(CREDS)
@@ -136,6 +139,15 @@ class HeldExportRestart(ExportTestCase):
         finally:
             cls.proxy.close()
             cls.moto.stop()
+
+
+class HeldExportRestart(ProxiedMotoCase):
+    """Exports to a moto_server reachable through a gate: an export is held IN_PROGRESS at its
+    first S3 request, so the kill -9 surely happens while it is in flight."""
+
+    @classmethod
+    def make_proxy(cls, moto_port):
+        return GatedProxy(moto_port)
 
     def test_in_progress_export_is_finished_after_kill9(self):
         table = self.create_pitr_table()
@@ -167,32 +179,13 @@ class HeldExportRestart(ExportTestCase):
         self.assertEqual(failed["FailureCode"], "S3NoSuchBucket")
 
 
-class PartlyWrittenExportRestart(ExportTestCase):
+class PartlyWrittenExportRestart(ProxiedMotoCase):
     """Exports to a moto_server through a proxy that holds the PUT of manifest-files.json: the
     export is stopped after its _started and data objects are in S3 and before its manifests."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().start()
-        cls.proxy = HoldingS3Proxy(cls.moto.port, hold=r"/manifest-files\.json")
-        cls.SERVER_ARGS = ("--s3-endpoint", cls.proxy.url)
-        cls.s3 = cls.moto.client()
-        os.environ.update(CREDS)
-        try:
-            super().setUpClass()
-        except BaseException:
-            cls.proxy.close()
-            cls.moto.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.proxy.open()
-        try:
-            super().tearDownClass()
-        finally:
-            cls.proxy.close()
-            cls.moto.stop()
+    def make_proxy(cls, moto_port):
+        return HoldingS3Proxy(moto_port, hold=r"/manifest-files\.json")
 
     def test_kill9_after_the_data_files_were_written(self):
         # The crash comes after the data files are in S3 and before the manifests. After the
