@@ -744,3 +744,27 @@ class HoldingS3Proxy:
         self.gate.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+class StalledS3TestCase(ExportTestCase):
+    """A server whose S3 endpoint accepts connections and never answers (GatedProxy(None)), so
+    its exports stay IN_PROGRESS until the class closes the proxy. EXTRA_SERVER_ARGS are added
+    to the server's command line."""
+
+    EXTRA_SERVER_ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proxy = GatedProxy(None)
+        cls.SERVER_ARGS = ("--s3-endpoint", cls.proxy.url) + tuple(cls.EXTRA_SERVER_ARGS)
+        os.environ.update(CREDS)
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.proxy.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proxy.close()  # lets the held exports fail, so the server can stop
+        super().tearDownClass()

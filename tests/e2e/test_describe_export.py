@@ -7,8 +7,8 @@ Facts: shared/spec/export-and-pitr.md §4.1 (which fields are present when), §4
 import os
 import time
 
-from export_support import ExportTestCase, GatedProxy, epoch_ms, random_bucket
-from harness import ACCOUNT, CREDS, REGION
+from export_support import ExportTestCase, StalledS3TestCase, epoch_ms, random_bucket
+from harness import ACCOUNT, REGION
 
 
 class DescribeExport(ExportTestCase):
@@ -142,24 +142,8 @@ class DescribeExport(ExportTestCase):
         self.assertIn("ExportNotFoundException", proc.stderr)
 
 
-class DescribeInProgressExport(ExportTestCase):
+class DescribeInProgressExport(StalledS3TestCase):
     """Exports to an S3 endpoint that never answers stay IN_PROGRESS as long as the test wants."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.proxy = GatedProxy(None)
-        cls.SERVER_ARGS = ("--s3-endpoint", cls.proxy.url)
-        os.environ.update(CREDS)
-        try:
-            super().setUpClass()
-        except BaseException:
-            cls.proxy.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.proxy.close()
-        super().tearDownClass()
 
     def test_in_progress_description(self):
         # An IN_PROGRESS description lacks EndTime, ExportManifest, ItemCount, BilledSizeBytes,

@@ -7,8 +7,8 @@ import os
 import time
 import uuid
 
-from export_support import ExportTestCase, GatedProxy, EXPORT_ID, epoch_ms, random_bucket
-from harness import ACCOUNT, CREDS, REGION, random_name
+from export_support import ExportTestCase, StalledS3TestCase, EXPORT_ID, epoch_ms, random_bucket
+from harness import ACCOUNT, REGION, random_name
 
 
 class ExportValidation(ExportTestCase):
@@ -326,25 +326,11 @@ class ExportValidation(ExportTestCase):
         self.assertIn("ValidationException", proc.stderr)
 
 
-class ExportLimit(ExportTestCase):
+class ExportLimit(StalledS3TestCase):
     """--max-exports 2, with exports to an S3 endpoint that accepts connections and never
     answers: every accepted export stays IN_PROGRESS until the test drops the connections."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.proxy = GatedProxy(None)
-        cls.SERVER_ARGS = ("--s3-endpoint", cls.proxy.url, "--max-exports", "2")
-        os.environ.update(CREDS)
-        try:
-            super().setUpClass()
-        except BaseException:
-            cls.proxy.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.proxy.close()  # lets the held exports fail, so the server can stop
-        super().tearDownClass()
+    EXTRA_SERVER_ARGS = ("--max-exports", "2")
 
     def test_limit_exceeded_while_exports_are_in_flight(self):
         # Model: LimitExceededException; [DOC] ServiceQuotas: "Up to 300 concurrent export tasks
