@@ -28,11 +28,8 @@ struct TableRequest {
 }  // namespace
 
 std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
-  const json::Value* request_items = OptObject(req, "RequestItems");
   ValidationErrors errors;
-  if (!request_items) errors.AddNull("requestItems");
-  else if (request_items->MemberCount() == 0)
-    errors.Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  const json::Value* request_items = ReadRequestItems(req, &errors);
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 

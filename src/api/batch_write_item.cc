@@ -23,11 +23,8 @@ struct PendingWrite {
 }  // namespace
 
 std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
-  const json::Value* request_items = OptObject(req, "RequestItems");
   ValidationErrors errors;
-  if (!request_items) errors.AddNull("requestItems");
-  else if (request_items->MemberCount() == 0)
-    errors.Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  const json::Value* request_items = ReadRequestItems(req, &errors);
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 

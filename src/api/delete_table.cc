@@ -7,13 +7,7 @@
 namespace tideline::api {
 
 std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
-  auto name = OptString(req, "TableName");
-  ValidationErrors errors;
-  CheckTableNameOrArn(name, "tableName", &errors);
-  errors.ThrowIfAny();
-  const std::string message =
-      "Requested resource not found: Table: " + std::string(*name) + " not found";
-  auto table = FindTableOrThrow(ctx, *name, message.c_str());
+  auto table = FindRequestedTable(ctx, req);
   if (table->deletion_protection) {
     throw ApiError::Validation("Resource cannot be deleted as it is currently protected against "
                                "deletion. Disable deletion protection first.");
@@ -26,7 +20,9 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
   WriteTableDescription(w, ctx, *table, "DELETING");
   w.EndObject();
   Status s = ctx.storage.DeleteTable(table->name);
-  if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
+  if (s.IsNotFound()) {
+    throw ApiError::ResourceNotFound(TableNotFoundMessage(*OptString(req, "TableName")));
+  }
   if (!s.ok()) throw ApiError::Internal(s.ToString());
   return Finish(buf);
 }

@@ -6,13 +6,7 @@
 namespace tideline::api {
 
 std::string ExecuteDescribeTable(Context& ctx, const json::Value& req) {
-  auto name = OptString(req, "TableName");
-  ValidationErrors errors;
-  CheckTableNameOrArn(name, "tableName", &errors);
-  errors.ThrowIfAny();
-  const std::string message =
-      "Requested resource not found: Table: " + std::string(*name) + " not found";
-  auto table = FindTableOrThrow(ctx, *name, message.c_str());
+  auto table = FindRequestedTable(ctx, req);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();

@@ -45,6 +45,16 @@ bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors
   return false;
 }
 
+const json::Value* ReadRequestItems(const json::Value& req, ValidationErrors* errors) {
+  const json::Value* request_items = OptObject(req, "RequestItems");
+  if (!request_items) {
+    errors->AddNull("requestItems");
+  } else if (request_items->MemberCount() == 0) {
+    errors->Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  }
+  return request_items;
+}
+
 const json::Value* ReadTransactItems(const json::Value& req, ValidationErrors* errors) {
   const json::Value* items = OptArray(req, "TransactItems");
   if (!items) {

@@ -25,6 +25,10 @@ bool ReadReturnOldOnConditionFailure(const json::Value& req, ValidationErrors* e
 // ReturnConsumedCapacity == TOTAL or INDEXES (validated).
 bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors);
 
+// The RequestItems map of BatchGetItem / BatchWriteItem (non-empty; violations added to
+// *errors).
+const json::Value* ReadRequestItems(const json::Value& req, ValidationErrors* errors);
+
 // The TransactItems list of TransactWriteItems / TransactGetItems (1..100 entries; violations
 // added to *errors).
 const json::Value* ReadTransactItems(const json::Value& req, ValidationErrors* errors);

@@ -181,6 +181,18 @@ std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
   return table;
 }
 
+std::string TableNotFoundMessage(std::string_view name_or_arn) {
+  return "Requested resource not found: Table: " + std::string(name_or_arn) + " not found";
+}
+
+std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const json::Value& req) {
+  auto name = OptString(req, "TableName");
+  ValidationErrors errors;
+  CheckTableNameOrArn(name, "tableName", &errors);
+  errors.ThrowIfAny();
+  return FindTableOrThrow(ctx, *name, TableNotFoundMessage(*name).c_str());
+}
+
 void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
                                ValidationErrors* errors, int64_t* rcu, int64_t* wcu) {
   if (!pt) return;

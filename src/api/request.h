@@ -58,6 +58,13 @@ void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view 
 // "Requested resource not found") when there is none.
 std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx, std::string_view name_or_arn,
                                                            const char* message = nullptr);
+// "Requested resource not found: Table: <name> not found": the message of the table
+// operations (DescribeTable, DeleteTable, UpdateTable, DescribeTimeToLive) for a missing table.
+std::string TableNotFoundMessage(std::string_view name_or_arn);
+// Validates the request's TableName (a name or an ARN) and returns that table, or throws
+// ResourceNotFoundException with TableNotFoundMessage.
+std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const json::Value& req);
+
 // The table name inside an ARN of this server's region/account ("" if not such an ARN);
 // a plain name is returned as is.
 std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn);

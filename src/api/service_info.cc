@@ -17,12 +17,7 @@ std::string ExecuteDescribeLimits(Context&, const json::Value&) {
 }
 
 std::string ExecuteDescribeTimeToLive(Context& ctx, const json::Value& req) {
-  auto name = OptString(req, "TableName");
-  ValidationErrors errors;
-  CheckTableNameOrArn(name, "tableName", &errors);
-  errors.ThrowIfAny();
-  FindTableOrThrow(ctx, *name, ("Requested resource not found: Table: " + std::string(*name) +
-                                " not found").c_str());
+  FindRequestedTable(ctx, req);
   return "{\"TimeToLiveDescription\":{\"TimeToLiveStatus\":\"DISABLED\"}}";
 }
 

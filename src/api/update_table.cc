@@ -36,8 +36,7 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   }
-  const std::string message =
-      "Requested resource not found: Table: " + std::string(*name) + " not found";
+  const std::string message = TableNotFoundMessage(*name);
   auto table = FindTableOrThrow(ctx, *name, message.c_str());
   storage::TableMeta meta = *table;
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
