@@ -53,28 +53,27 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
     reads.push_back(std::move(r));
   }
 
-  // Read every item as of one instant; pinning that instant keeps a concurrent compaction from
-  // collecting a version these reads still need.
-  const uint64_t as_of = ctx.storage.Now();
-  std::vector<std::shared_ptr<storage::Storage::HistoryPin>> pins;
-  for (const auto& r : reads) pins.push_back(ctx.storage.PinHistory(r.table->id, as_of));
+  // Read every item at one instant.
+  std::vector<storage::Storage::ItemRef> refs;
+  refs.reserve(reads.size());
+  for (const auto& r : reads) refs.push_back({r.table->id, r.key});
+  std::vector<std::optional<std::string>> found;
+  Status s = ctx.storage.GetLatest(refs, &found);
+  if (!s.ok()) throw ApiError::Internal(s.ToString());
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
   w.Key("Responses");
   w.StartArray();
-  for (const auto& r : reads) {
-    std::string item_json;
-    bool found = false;
-    Status s = ctx.storage.Get(r.table->id, r.key, as_of, &item_json, &found);
-    if (!s.ok()) throw ApiError::Internal(s.ToString());
+  for (size_t i = 0; i < reads.size(); ++i) {
+    const auto& r = reads[i];
     w.StartObject();
-    if (found) {
+    if (const auto& item_json = found[i]) {
       w.Key("Item");
       if (r.projection)
-        model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(item_json)));
+        model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(*item_json)));
       else
-        w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+        w.RawValue(item_json->data(), item_json->size(), rapidjson::kObjectType);
     }
     w.EndObject();
   }

@@ -48,10 +48,11 @@ std::string ExecuteUpdateContinuousBackups(Context& ctx, const json::Value& req)
     meta.pitr_enabled = false;
     meta.recovery_days = 35;
   }
-  Status s = ctx.storage.UpdateTable(meta);
+  std::shared_ptr<const storage::TableMeta> updated;
+  Status s = ctx.storage.UpdateTable(meta, &updated);
   if (s.IsNotFound()) throw ApiError::TableNotFound("Table not found: " + meta.name);
   if (!s.ok()) throw ApiError::Internal(s.ToString());
-  return ContinuousBackupsResponse(meta, now);
+  return ContinuousBackupsResponse(*updated, std::max(now, updated->pitr_since_us));
 }
 
 }  // namespace tideline::api

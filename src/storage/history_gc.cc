@@ -15,37 +15,32 @@ class HistoryCollector : public rocksdb::CompactionFilter {
   explicit HistoryCollector(std::shared_ptr<const CutMap> cuts) : cuts_(std::move(cuts)) {}
 
   Decision FilterV2(int /*level*/, const rocksdb::Slice& key, ValueType value_type,
-                    const rocksdb::Slice& /*existing_value*/, std::string* /*new_value*/,
+                    const rocksdb::Slice& existing_value, std::string* /*new_value*/,
                     std::string* /*skip_until*/) const override {
     if (value_type != ValueType::kValue || !cuts_) return Decision::kKeep;
     if (key.size() < layout::kTablePrefixSize + layout::kTsSize || key[0] != layout::kItem) {
       return Decision::kKeep;
     }
-    const uint64_t table_id = layout::GetU64BE(key.data() + 1);
-    auto it = cuts_->find(table_id);
+    auto it = cuts_->find(layout::GetU64BE(key.data() + 1));
     if (it == cuts_->end()) return Decision::kKeep;
-    const uint64_t ts = ~layout::GetU64BE(key.data() + key.size() - layout::kTsSize);
-    // The user key, with the table prefix, identifies the item across its versions.
-    rocksdb::Slice item(key.data(), key.size() - layout::kTsSize);
-    if (item != rocksdb::Slice(last_item_)) {
-      last_item_.assign(item.data(), item.size());
-      seen_visible_at_cut_ = false;
+    const uint64_t cut = it->second;
+    uint64_t stamp = 0;
+    std::string_view version;
+    if (!layout::Unstamp(existing_value.ToStringView(), &stamp, &version)) return Decision::kKeep;
+    if (layout::IsLatestSlot(key.ToStringView())) {
+      // A deletion committed at or before the cut: every permitted read finds the item absent
+      // without it. (RocksDB turns a removal into a tombstone, so no older slot reappears.)
+      return version[0] == layout::kDeleteVersion && stamp <= cut ? Decision::kRemove
+                                                                  : Decision::kKeep;
     }
-    if (ts > it->second) return Decision::kKeep;
-    if (!seen_visible_at_cut_) {
-      seen_visible_at_cut_ = true;  // the version a read at the cut sees
-      return Decision::kKeep;
-    }
-    return Decision::kRemove;
+    // A history entry was visible until `stamp`; no read at or after the cut needs it then.
+    return stamp <= cut ? Decision::kRemove : Decision::kKeep;
   }
 
   const char* Name() const override { return "tideline.HistoryCollector"; }
 
  private:
   std::shared_ptr<const CutMap> cuts_;
-  // Keys arrive in order within one (sub)compaction; one filter serves one of them.
-  mutable std::string last_item_;
-  mutable bool seen_visible_at_cut_ = false;
 };
 
 class HistoryCollectorFactory : public rocksdb::CompactionFilterFactory {

@@ -1,10 +1,10 @@
 #pragma once
-// History collection. A compaction filter drops item versions that no permitted read can see:
+// History collection. A compaction filter drops item entries that no permitted read can see:
 // for each table a "cut" time C is computed (PITR off: now; PITR on: the start of the recovery
-// window; lowered by any HistoryPin an export holds). Versions newer than C are kept; of the
-// versions <= C only the newest (the one a read at C sees) is kept, the rest are removed.
-// Only removes a version when a newer version <= C of the same user key passed through the
-// same compaction, so a version a read at >= C needs is never lost. Never throws into RocksDB.
+// window; lowered by any HistoryPin an export holds). A history entry is stamped with the time
+// it was superseded, so it is removed once that time is <= C; a latest slot holding a deletion
+// committed at or before C is removed too. The decision needs only the entry itself, so it
+// holds in any compaction. Never throws into RocksDB.
 
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,6 @@
-// The MVCC cursor: walks the version keys of one table and yields, per user key, the newest
-// version with commit ts <= as_of, skipping deletions.
+// The MVCC cursor: walks the entries of one table and yields, per user key, the version visible
+// at as_of (the latest slot if it is old enough, else the history entry whose lifetime covers
+// as_of), skipping deletions. See key_layout.h for the entries of one item.
 
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -8,7 +9,7 @@ namespace tideline::storage {
 
 namespace {
 
-// Versions of one key read with Next() before falling back to a Seek past them.
+// Entries of one key read with Next() before falling back to a Seek past them.
 constexpr int kNextBeforeSeek = 8;
 
 class MvccCursor : public ItemCursor {
@@ -23,7 +24,6 @@ class MvccCursor : public ItemCursor {
     rocksdb::ReadOptions ro = TotalOrderReadOptions();
     ro.iterate_lower_bound = &lower_slice_;
     ro.iterate_upper_bound = &upper_slice_;
-    ro.snapshot = nullptr;
     it_.reset(db->NewIterator(ro));
     if (reverse_) {
       it_->SeekToLast();
@@ -39,106 +39,125 @@ class MvccCursor : public ItemCursor {
   std::string_view item_json() const override { return item_json_; }
   size_t item_size() const override { return item_size_; }
   uint64_t commit_ts() const override { return commit_ts_; }
-  Status status() const override { return FromRocks(it_->status()); }
+  Status status() const override { return status_.ok() ? FromRocks(it_->status()) : status_; }
 
   void Next() override {
     if (!valid_) return;
     if (reverse_) {
-      // Every version key of user_key_ sorts after table_prefix + user_key_ itself.
-      it_->SeekForPrev(table_prefix_ + user_key_);
-      if (it_->Valid() && it_->key() == rocksdb::Slice(table_prefix_ + user_key_)) it_->Prev();
+      StepBackPast(user_key_);
       SettleBackward();
     } else {
-      SkipRestOfKey();
+      SkipRestOfKey(user_key_);
       SettleForward();
     }
   }
 
  private:
-  static uint64_t KeyTs(const rocksdb::Slice& key) {
-    return ~layout::GetU64BE(key.data() + key.size() - layout::kTsSize);
+  bool IsItemEntry(const rocksdb::Slice& key) const {
+    return key.size() >= layout::kTablePrefixSize + layout::kTsSize;
   }
-  std::string_view KeyUser(const rocksdb::Slice& key) const {
+  static std::string_view KeyUser(const rocksdb::Slice& key) {
     return std::string_view(key.data() + layout::kTablePrefixSize,
                             key.size() - layout::kTablePrefixSize - layout::kTsSize);
   }
-
-  // Moves past the remaining versions of user_key_ (forward direction).
-  void SkipRestOfKey() {
-    const std::string current = table_prefix_ + user_key_;
-    for (int i = 0; i < kNextBeforeSeek; ++i) {
-      it_->Next();
-      if (!it_->Valid() || !it_->key().starts_with(current)) return;
-    }
-    std::string past = layout::ItemKey(0, user_key_, 0);  // user_key + 0xff*8
-    past.replace(0, layout::kTablePrefixSize, table_prefix_);
-    past.push_back('\0');
-    it_->Seek(past);
+  // True when the iterator is on an entry of `user_key`.
+  bool OnKey(std::string_view user_key) const {
+    return it_->Valid() && IsItemEntry(it_->key()) && KeyUser(it_->key()) == user_key;
   }
 
-  // From the iterator's position, finds the next user key with a visible version.
+  // Moves past the remaining entries of user_key (forward direction).
+  void SkipRestOfKey(const std::string& user_key) {
+    for (int i = 0; i < kNextBeforeSeek; ++i) {
+      it_->Next();
+      if (!OnKey(user_key)) return;
+    }
+    it_->Seek(table_prefix_ + KeyAfter(user_key));
+  }
+
+  // Moves to the last entry of the user key before user_key (reverse direction). Every entry of
+  // user_key sorts after table_prefix + user_key itself, which is never a key.
+  void StepBackPast(const std::string& user_key) {
+    it_->SeekForPrev(table_prefix_ + user_key);
+    if (it_->Valid() && it_->key() == rocksdb::Slice(table_prefix_ + user_key)) it_->Prev();
+  }
+
+  // The iterator is on the first entry of a user key (its latest slot, when it has one). Finds
+  // the version visible at as_of and loads it; false when there is none. Either way the
+  // iterator stays on an entry of that key or moves past all of them.
+  bool Resolve() {
+    const rocksdb::Slice key = it_->key();
+    const std::string user_key(KeyUser(key));
+    uint64_t stamp = 0;
+    std::string_view version;
+    if (!layout::Unstamp(it_->value().ToStringView(), &stamp, &version)) {
+      status_ = Status::Corruption("bad item entry in table scan");
+      return false;
+    }
+    if (layout::IsLatestSlot(key.ToStringView())) {
+      if (stamp <= as_of_) return Load(user_key, stamp, version);
+    } else if (layout::HistoryKeyTs(key.ToStringView()) <= as_of_) {
+      return LoadHistory(user_key, stamp, version);
+    }
+    // Too new: the newest history entry at or before as_of, if any.
+    std::string target = table_prefix_ + user_key;
+    layout::PutU64BE(&target, ~as_of_);
+    it_->Seek(target);
+    if (!OnKey(user_key)) return false;
+    if (!layout::Unstamp(it_->value().ToStringView(), &stamp, &version)) {
+      status_ = Status::Corruption("bad item entry in table scan");
+      return false;
+    }
+    return LoadHistory(user_key, stamp, version);
+  }
+
+  bool LoadHistory(const std::string& user_key, uint64_t superseded, std::string_view version) {
+    if (superseded <= as_of_) return false;  // superseded by as_of (by a write not kept)
+    return Load(user_key, layout::HistoryKeyTs(it_->key().ToStringView()), version);
+  }
+
+  // Loads a version found for user_key; false for a deletion.
+  bool Load(const std::string& user_key, uint64_t ts, std::string_view version) {
+    std::string_view json;
+    size_t size = 0;
+    if (!layout::ParseVersion(version, &json, &size)) return false;
+    user_key_ = user_key;
+    item_json_ = json;
+    item_size_ = size;
+    commit_ts_ = ts;
+    valid_ = true;
+    return true;
+  }
+
+  // From the iterator's position (the first entry of a key), finds the next user key with a
+  // visible version.
   void SettleForward() {
     valid_ = false;
-    while (it_->Valid()) {
-      rocksdb::Slice key = it_->key();
-      if (key.size() < layout::kTablePrefixSize + layout::kTsSize) {
+    while (it_->Valid() && status_.ok()) {
+      if (!IsItemEntry(it_->key())) {
         it_->Next();
         continue;
       }
-      if (KeyTs(key) > as_of_) {
-        // Too new: jump to the newest version <= as_of of this key.
-        std::string target(key.data(), key.size() - layout::kTsSize);
-        layout::PutU64BE(&target, ~as_of_);
-        it_->Seek(target);
-        if (!it_->Valid()) break;
-        rocksdb::Slice k2 = it_->key();
-        if (k2.size() != key.size() - 0 ||
-            !k2.starts_with(rocksdb::Slice(target.data(), target.size() - layout::kTsSize))) {
-          continue;  // no visible version of that key; k2 is already the next key
-        }
-      }
-      if (Load()) return;
-      user_key_.assign(KeyUser(it_->key()));
-      SkipRestOfKey();
+      const std::string user_key(KeyUser(it_->key()));
+      if (Resolve()) return;
+      if (OnKey(user_key)) SkipRestOfKey(user_key);
     }
   }
 
-  // From the iterator's position (on some version of a key, moving backwards), finds the
-  // previous user key with a visible version.
+  // From the iterator's position (on some entry of a key, moving backwards), finds the previous
+  // user key with a visible version.
   void SettleBackward() {
     valid_ = false;
-    while (it_->Valid()) {
-      rocksdb::Slice key = it_->key();
-      if (key.size() < layout::kTablePrefixSize + layout::kTsSize) {
+    while (it_->Valid() && status_.ok()) {
+      if (!IsItemEntry(it_->key())) {
         it_->Prev();
         continue;
       }
-      const std::string item_prefix(key.data(), key.size() - layout::kTsSize);
-      std::string target = item_prefix;
-      layout::PutU64BE(&target, ~as_of_);
-      it_->Seek(target);
-      if (it_->Valid() && it_->key().starts_with(item_prefix) &&
-          it_->key().size() == item_prefix.size() + layout::kTsSize && Load()) {
-        return;
-      }
-      // Nothing visible for this key: step to the key before it.
-      it_->SeekForPrev(item_prefix);
-      if (it_->Valid() && it_->key() == rocksdb::Slice(item_prefix)) it_->Prev();
+      const std::string user_key(KeyUser(it_->key()));
+      it_->Seek(table_prefix_ + user_key + std::string(layout::kTsSize, '\0'));
+      if (OnKey(user_key) && Resolve()) return;
+      if (!status_.ok()) return;
+      StepBackPast(user_key);
     }
-  }
-
-  // Loads the version under the iterator; false for a deletion.
-  bool Load() {
-    rocksdb::Slice key = it_->key();
-    std::string_view json;
-    size_t size = 0;
-    if (!layout::ParseVersion(it_->value().ToStringView(), &json, &size)) return false;
-    user_key_.assign(KeyUser(key));
-    item_json_ = json;
-    item_size_ = size;
-    commit_ts_ = KeyTs(key);
-    valid_ = true;
-    return true;
   }
 
   std::string table_prefix_;
@@ -147,6 +166,7 @@ class MvccCursor : public ItemCursor {
   std::string lower_bound_, upper_bound_;
   rocksdb::Slice lower_slice_, upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
+  Status status_;
   bool valid_ = false;
   std::string user_key_;
   std::string_view item_json_;

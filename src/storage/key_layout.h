@@ -3,13 +3,21 @@
 //   'c' table_name                         -> TableMeta JSON            (catalog)
 //   'n'                                    -> u64be next table id
 //   's' table_id:u64be                     -> item_count:i64be size_bytes:i64be
-//   'i' table_id:u64be user_key ~ts:u64be  -> item version               (see below)
+//   'i' table_id:u64be user_key 0:u64be    -> commit_ts:u64be version    (the latest slot)
+//   'i' table_id:u64be user_key ~ts:u64be  -> superseded_ts:u64be version (a history entry)
 //   'm' key                                -> opaque value of another module (PutMeta)
 //   'k'                                    -> u64be newest commit ts at clean shutdown
+//   'f'                                    -> u64be format of the item key space (kFormat)
 //   'x'                                    -> present only after a clean shutdown
-// item version := 'P' varint32(item_size) item_json   |   'D'   (a deletion)
-// ~ts is the bitwise complement of the commit timestamp, so the versions of one user key sort
-// newest first and "the newest version <= T" is one Seek to user_key + ~T.
+// version := 'P' varint32(item_size) item_json   |   'D'   (a deletion)
+//
+// Every item has one latest slot, overwritten by each write, so reading the current version is
+// one point lookup (a Get with the prefix bloom filters). When a table keeps history (PITR on, or
+// an export pinned it), a write that supersedes a version also moves that version to a history
+// entry keyed by its own commit ts and stamped with the ts that superseded it: the version was
+// visible exactly during [ts, superseded_ts). ~ts is the bitwise complement of the commit
+// timestamp, so after the latest slot (suffix 0) the history of one user key sorts newest first
+// and "the newest version <= T" is one Seek to user_key + ~T.
 
 #include <cstdint>
 #include <string>
@@ -24,6 +32,9 @@ constexpr char kItem = 'i';
 constexpr char kMeta = 'm';
 constexpr char kClock = 'k';
 constexpr char kCleanShutdown = 'x';
+constexpr char kFormat = 'f';
+// Bumped when the item key space changes incompatibly; Open refuses any other format.
+constexpr uint64_t kFormatVersion = 2;
 constexpr size_t kTsSize = 8;
 constexpr size_t kTablePrefixSize = 9;
 
@@ -51,6 +62,17 @@ inline std::string ItemKey(uint64_t table_id, std::string_view user_key, uint64_
   k.append(user_key);
   PutU64BE(&k, ~ts);
   return k;
+}
+// The latest slot of an item: its suffix sorts before every history entry of the same item.
+inline std::string LatestKey(uint64_t table_id, std::string_view user_key) {
+  return ItemKey(table_id, user_key, ~0ull);
+}
+inline bool IsLatestSlot(std::string_view key) {
+  return key.size() >= kTsSize && key.substr(key.size() - kTsSize) == std::string_view("\0\0\0\0\0\0\0\0", kTsSize);
+}
+// The commit ts of a history entry's key.
+inline uint64_t HistoryKeyTs(std::string_view key) {
+  return ~GetU64BE(key.data() + key.size() - kTsSize);
 }
 inline std::string StatsKey(uint64_t table_id) {
   std::string k(1, kStats);
@@ -85,18 +107,32 @@ inline bool ParseVersion(std::string_view value, std::string_view* item_json, si
   *item_json = value.substr(i);
   return true;
 }
-inline std::string EncodePutVersion(std::string_view item_json, size_t item_size) {
-  std::string v;
-  v.reserve(item_json.size() + 6);
-  v.push_back(kPutVersion);
+inline void AppendPutVersion(std::string* v, std::string_view item_json, size_t item_size) {
+  v->push_back(kPutVersion);
   uint32_t s = static_cast<uint32_t>(item_size);
   while (s >= 0x80) {
-    v.push_back(static_cast<char>((s & 0x7f) | 0x80));
+    v->push_back(static_cast<char>((s & 0x7f) | 0x80));
     s >>= 7;
   }
-  v.push_back(static_cast<char>(s));
-  v.append(item_json);
+  v->push_back(static_cast<char>(s));
+  v->append(item_json);
+}
+
+// A stored item value: a timestamp (the commit ts of a latest slot, the superseding ts of a
+// history entry) followed by a version.
+inline std::string Stamp(uint64_t ts, std::string_view version) {
+  std::string v;
+  v.reserve(kTsSize + version.size());
+  PutU64BE(&v, ts);
+  v.append(version);
   return v;
+}
+// Splits a stamped value; false when it is too short to hold a stamp and a version.
+inline bool Unstamp(std::string_view value, uint64_t* ts, std::string_view* version) {
+  if (value.size() <= kTsSize) return false;
+  *ts = GetU64BE(value.data());
+  *version = value.substr(kTsSize);
+  return true;
 }
 
 }  // namespace tideline::storage::layout

@@ -31,6 +31,29 @@ class ItemPrefixTransform : public rocksdb::SliceTransform {
   }
 };
 
+// Stamps a new data directory with the item key-space format, and refuses one written in
+// another format rather than misreading its items.
+Status CheckFormat(rocksdb::DB* db) {
+  const std::string key(1, layout::kFormat);
+  std::string v;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &v);
+  if (s.ok()) {
+    if (v.size() == 8 && layout::GetU64BE(v.data()) == layout::kFormatVersion) return Status::OK();
+    return Status::Corruption("the data directory holds an unsupported storage format");
+  }
+  if (!s.IsNotFound()) return FromRocks(s);
+  std::string any;
+  if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kNextTableId), &any).ok()) {
+    return Status::Corruption(
+        "the data directory was written by an older Tideline storage format; start with an empty "
+        "--data-dir");
+  }
+  layout::PutU64BE(&v, layout::kFormatVersion);
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db->Put(sync, key, v));
+}
+
 }  // namespace
 
 void DisablePerfCountersOnThisThread() {
@@ -60,15 +83,15 @@ uint64_t Storage::Impl::NextCommitTs() {
   return ts;
 }
 
-std::shared_ptr<LiveStats> Storage::Impl::StatsFor(uint64_t table_id) {
+std::shared_ptr<LiveTable> Storage::Impl::LiveFor(uint64_t table_id) const {
   std::shared_lock lock(catalog_mu);
-  auto it = stats.find(table_id);
-  return it == stats.end() ? nullptr : it->second;
+  auto it = live.find(table_id);
+  return it == live.end() ? nullptr : it->second;
 }
 
 bool Storage::Impl::TableLive(uint64_t table_id) const {
   std::shared_lock lock(catalog_mu);
-  return stats.count(table_id) > 0;
+  return live.count(table_id) > 0;
 }
 
 std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
@@ -93,12 +116,34 @@ std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
   return cuts;
 }
 
-Status Storage::Impl::ReadLatest(uint64_t table_id, std::string_view user_key, uint64_t as_of,
-                                 std::string* raw_value, bool* found) const {
+Status Storage::Impl::ReadLatestSlot(uint64_t table_id, std::string_view user_key,
+                                     StoredVersion* out, const rocksdb::Snapshot* snapshot) const {
   DisablePerfCountersOnThisThread();
-  *found = false;
+  out->present = false;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db->Get(ro, db->DefaultColumnFamily(), layout::LatestKey(table_id, user_key), &value);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s);
+  std::string_view version;
+  if (!layout::Unstamp(value.ToStringView(), &out->ts, &version)) {
+    return Status::Corruption("bad latest slot of an item in table " + std::to_string(table_id));
+  }
+  out->version.assign(version);
+  out->present = true;
+  return Status::OK();
+}
+
+Status Storage::Impl::ReadAsOf(uint64_t table_id, std::string_view user_key, uint64_t as_of,
+                               StoredVersion* out) const {
+  Status s = ReadLatestSlot(table_id, user_key, out);
+  if (!s.ok() || !out->present || out->ts <= as_of) return s;
+  // The latest version is newer than as_of: the one visible then, if any, is in the history.
+  out->present = false;
   std::string start = layout::ItemKey(table_id, user_key, as_of);
-  // Every version of the key lies below prefix + 0xff*8; nothing past it concerns us.
+  // Every entry of the key lies below prefix + 0xff*8; nothing past it concerns us.
   std::string end = layout::ItemKey(table_id, user_key, 0);
   end.push_back('\0');
   rocksdb::Slice upper(end);
@@ -108,13 +153,22 @@ Status Storage::Impl::ReadLatest(uint64_t table_id, std::string_view user_key, u
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
   it->Seek(start);
   if (!it->Valid()) return FromRocks(it->status());
-  // Within the bounds every key is a version of this user key at or before as_of.
-  raw_value->assign(it->value().data(), it->value().size());
-  *found = true;
+  // Within the bounds every key is a history entry of this item committed at or before as_of;
+  // the newest one is visible at as_of unless it was superseded by then.
+  uint64_t superseded = 0;
+  std::string_view version;
+  if (!layout::Unstamp(it->value().ToStringView(), &superseded, &version)) {
+    return Status::Corruption("bad history entry of an item in table " + std::to_string(table_id));
+  }
+  if (superseded <= as_of) return Status::OK();
+  out->present = true;
+  out->ts = layout::HistoryKeyTs(it->key().ToStringView());
+  out->version.assign(version);
   return Status::OK();
 }
 
 Storage::HistoryPin::~HistoryPin() {
+  if (auto table_live = impl_->LiveFor(table_id_)) --table_live->pins;
   std::lock_guard lock(impl_->pins_mu);
   auto range = impl_->pins.equal_range(table_id_);
   for (auto it = range.first; it != range.second; ++it) {
@@ -132,7 +186,7 @@ Status Storage::Impl::PersistStats() {
   {
     std::shared_lock lock(catalog_mu);
     stats_dirty.store(false);
-    for (const auto& [id, st] : stats) {
+    for (const auto& [id, st] : live) {
       std::string v;
       layout::PutU64BE(&v, static_cast<uint64_t>(st->item_count.load()));
       layout::PutU64BE(&v, static_cast<uint64_t>(st->size_bytes.load()));
@@ -144,7 +198,7 @@ Status Storage::Impl::PersistStats() {
 
 Status Storage::Impl::RecountStats() {
   for (const auto& [name, table] : tables) {
-    auto st = stats[table->id];
+    auto st = live[table->id];
     int64_t count = 0, bytes = 0;
     auto cursor = NewMvccCursor(db.get(), table->id, ~0ull, "", "", false);
     for (; cursor->Valid(); cursor->Next()) {
@@ -219,6 +273,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   if (!s.ok()) return FromRocks(s);
   impl->db.reset(db);
   impl->write_options.sync = options.sync_writes;
+  if (Status fs = CheckFormat(db); !fs.ok()) return fs;
 
   // Load the catalog and the table statistics.
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(TotalOrderReadOptions()));
@@ -228,13 +283,14 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     if (!ParseTableMeta(it->value().ToStringView(), meta.get())) {
       return Status::Corruption("bad catalog entry " + it->key().ToString());
     }
-    auto stats = std::make_shared<LiveStats>();
+    auto table_live = std::make_shared<LiveTable>();
     std::string sv;
     if (db->Get(rocksdb::ReadOptions(), layout::StatsKey(meta->id), &sv).ok() && sv.size() == 16) {
-      stats->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
-      stats->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
+      table_live->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
+      table_live->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
     }
-    impl->stats[meta->id] = stats;
+    table_live->pitr_enabled = meta->pitr_enabled;
+    impl->live[meta->id] = table_live;
     impl->tables[meta->name] = std::move(meta);
   }
   if (!it->status().ok()) return FromRocks(it->status());
@@ -305,22 +361,35 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   if (!s.ok()) return FromRocks(s);
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
   impl_->tables[shared->name] = shared;
-  impl_->stats[shared->id] = std::make_shared<LiveStats>();
+  auto table_live = std::make_shared<LiveTable>();
+  table_live->pitr_enabled = shared->pitr_enabled;
+  impl_->live[shared->id] = table_live;
   if (created) *created = shared;
   return Status::OK();
 }
 
-Status Storage::UpdateTable(const TableMeta& meta) {
+Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* updated) {
+  // Under the commit lock: a commit either precedes this change or sees its PITR flag.
   std::lock_guard wlock(impl_->write_mu);
   std::unique_lock lock(impl_->catalog_mu);
   auto it = impl_->tables.find(meta.name);
   if (it == impl_->tables.end() || it->second->id != meta.id) {
     return Status::NotFound("table " + meta.name);
   }
+  if (meta.pitr_enabled && !it->second->pitr_enabled) {
+    // History is kept from now on: the window cannot start before the last commit that did
+    // not keep it.
+    meta.pitr_since_us = std::max(meta.pitr_since_us, impl_->last_commit_ts.load());
+  }
   rocksdb::Status s =
       impl_->db->Put(impl_->write_options, layout::CatalogKey(meta.name), SerializeTableMeta(meta));
   if (!s.ok()) return FromRocks(s);
-  it->second = std::make_shared<const TableMeta>(meta);
+  auto shared = std::make_shared<const TableMeta>(std::move(meta));
+  it->second = shared;
+  if (auto table_live = impl_->live.find(shared->id); table_live != impl_->live.end()) {
+    table_live->second->pitr_enabled = shared->pitr_enabled;
+  }
+  if (updated) *updated = shared;
   return Status::OK();
 }
 
@@ -337,29 +406,51 @@ Status Storage::DeleteTable(std::string_view name) {
   rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
   if (!s.ok()) return FromRocks(s);
   impl_->tables.erase(it);
-  impl_->stats.erase(id);
+  impl_->live.erase(id);
   return Status::OK();
 }
 
 TableStats Storage::Stats(uint64_t table_id) const {
-  auto s = impl_->StatsFor(table_id);
+  auto s = impl_->LiveFor(table_id);
   if (!s) return {};
   return {s->item_count.load(), s->size_bytes.load()};
 }
 
 Status Storage::Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
                     std::string* item_json, bool* found) const {
-  std::string raw;
-  Status s = impl_->ReadLatest(table_id, user_key, as_of_us, &raw, found);
-  if (!s.ok() || !*found) return s;
+  StoredVersion v;
+  Status s = impl_->ReadAsOf(table_id, user_key, as_of_us, &v);
+  *found = false;
+  if (!s.ok()) return s;
   std::string_view json;
   size_t size;
-  if (!layout::ParseVersion(raw, &json, &size)) {
-    *found = false;
-    return Status::OK();
+  if (v.present && layout::ParseVersion(v.version, &json, &size)) {
+    item_json->assign(json);
+    *found = true;
   }
-  item_json->assign(json);
   return Status::OK();
+}
+
+Status Storage::GetLatest(const std::vector<ItemRef>& items,
+                          std::vector<std::optional<std::string>>* item_jsons) const {
+  // One snapshot makes the reads one instant without pinning history.
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  item_jsons->clear();
+  Status status;
+  for (const auto& ref : items) {
+    StoredVersion v;
+    status = impl_->ReadLatestSlot(ref.table_id, ref.user_key, &v, snapshot);
+    if (!status.ok()) break;
+    std::string_view json;
+    size_t size;
+    if (v.present && layout::ParseVersion(v.version, &json, &size)) {
+      item_jsons->emplace_back(std::string(json));
+    } else {
+      item_jsons->emplace_back(std::nullopt);
+    }
+  }
+  impl_->db->ReleaseSnapshot(snapshot);
+  return status;
 }
 
 Status Storage::PutMeta(std::string_view key, std::string_view value) {
@@ -393,8 +484,11 @@ Status Storage::ScanMeta(std::string_view prefix,
 }
 
 std::shared_ptr<Storage::HistoryPin> Storage::PinHistory(uint64_t table_id, uint64_t ts) {
+  // Under the commit lock: every later commit to the table keeps the versions it supersedes.
+  std::lock_guard wlock(impl_->write_mu);
   std::lock_guard lock(impl_->pins_mu);
   impl_->pins.emplace(table_id, ts);
+  if (auto table_live = impl_->LiveFor(table_id)) ++table_live->pins;
   return std::make_shared<HistoryPin>(impl_.get(), table_id, ts);
 }
 

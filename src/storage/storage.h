@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,17 +75,22 @@ class WriteTxn {
     std::string item_json;
     size_t item_size;
   };
+  // The version an op supersedes: stored (found in the latest slot) or staged by an earlier op
+  // of this transaction.
   struct OldVersion {
-    bool found;
-    size_t size;
+    bool found = false;   // a put (an item exists)
+    bool staged = false;  // written by this transaction, not yet stored
+    size_t size = 0;
+    uint64_t ts = 0;      // commit ts of a stored version
+    std::string version;  // a stored version's bytes ('P'... | 'D'), for the history
   };
   explicit WriteTxn(Storage* storage) : storage_(storage) {}
-  Status LoadOld(const TableMeta& table, std::string_view user_key, std::string* item_json,
+  Status LoadOld(uint64_t table_id, std::string_view user_key, std::string* item_json,
                  OldVersion* old);
   Storage* storage_;
   std::vector<Op> ops_;
   // Stored versions already read by this transaction (the commit needs each op's old version
-  // for the statistics; a read-modify-write would otherwise read it twice).
+  // for the statistics and the history; a read-modify-write would otherwise read it twice).
   struct Cached {
     uint64_t table_id;
     std::string user_key;
@@ -110,17 +116,28 @@ class Storage {
   std::vector<std::shared_ptr<const TableMeta>> ListTables() const;  // sorted by name
   // Assigns meta.id; Status::Busy if a table of that name exists.
   Status CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created);
-  // Replaces the metadata of an existing table (same name and id).
-  Status UpdateTable(const TableMeta& meta);
+  // Replaces the metadata of an existing table (same name and id). Enabling PITR starts its
+  // window at the latest commit (pitr_since_us is raised to it); *updated (optional) receives
+  // the stored metadata.
+  Status UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* updated = nullptr);
   // Removes the table and its items (history included).
   Status DeleteTable(std::string_view name);
   TableStats Stats(uint64_t table_id) const;
 
   // ---- items ----
   // The newest version of `user_key` with commit ts <= as_of_us; *found=false when absent or
-  // deleted.
+  // deleted. A past as_of_us is answered only while the table keeps history for it: inside its
+  // PITR window, or at a time a HistoryPin holds. ~0 reads the latest version (one point lookup).
   Status Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
              std::string* item_json, bool* found) const;
+  struct ItemRef {
+    uint64_t table_id;
+    std::string user_key;
+  };
+  // The latest versions of several items at one instant (nullopt: absent), without the
+  // history a read as of a timestamp needs.
+  Status GetLatest(const std::vector<ItemRef>& items,
+                   std::vector<std::optional<std::string>>* item_jsons) const;
   // A cursor over user keys in [lower, upper) ("" upper = to the end of the table).
   std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us,
                                         std::string lower, std::string upper,
@@ -139,7 +156,8 @@ class Storage {
 
   // ---- history retention ----
   // Keeps every version visible at `ts` of `table_id` from collection until the pin is
-  // released (an export reading as of ts holds one).
+  // released (an export reading as of ts holds one); while it is held, writes to the table keep
+  // the versions they supersede even with PITR off.
   class HistoryPin;
   std::shared_ptr<HistoryPin> PinHistory(uint64_t table_id, uint64_t ts);
   // Compacts the table's key range now, collecting history beyond its retention.

@@ -39,9 +39,23 @@ class CommitMutex {
   pthread_mutex_t mu_;
 };
 
-struct LiveStats {
+// What the commit path needs of a table at hand: its statistics, and whether a write must keep
+// the version it supersedes (see key_layout.h). Both inputs of keep_history() change under the
+// commit lock, so every commit sees them consistently.
+struct LiveTable {
   std::atomic<int64_t> item_count{0};
   std::atomic<int64_t> size_bytes{0};
+  std::atomic<bool> pitr_enabled{false};
+  std::atomic<int> pins{0};
+  bool keep_history() const { return pitr_enabled.load() || pins.load() > 0; }
+};
+
+// One stored version of an item as a point read finds it.
+struct StoredVersion {
+  bool present = false;  // false: no version visible (never written, collected, or out of range)
+  uint64_t ts = 0;       // its commit ts
+  std::string version;   // 'P' varint(size) json | 'D'
+  bool is_put() const { return present && !version.empty() && version[0] == 'P'; }
 };
 
 class Storage::HistoryPin {
@@ -70,7 +84,7 @@ struct Storage::Impl {
 
   mutable std::shared_mutex catalog_mu;
   std::map<std::string, std::shared_ptr<const TableMeta>, std::less<>> tables;
-  std::unordered_map<uint64_t, std::shared_ptr<LiveStats>> stats;
+  std::unordered_map<uint64_t, std::shared_ptr<LiveTable>> live;
   uint64_t next_table_id = 1;
 
   // Table statistics live in memory; a background thread persists them when dirty, and a
@@ -85,15 +99,20 @@ struct Storage::Impl {
   Status RecountStats();
 
   std::mutex pins_mu;
-  std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts
+  std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts (also counted in LiveTable)
 
   // A commit timestamp strictly greater than every earlier one. Caller holds write_mu.
   uint64_t NextCommitTs();
-  std::shared_ptr<LiveStats> StatsFor(uint64_t table_id);
+  std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const;
   bool TableLive(uint64_t table_id) const;
   std::shared_ptr<const CutMap> ComputeCuts() const;
-  Status ReadLatest(uint64_t table_id, std::string_view user_key, uint64_t as_of,
-                    std::string* raw_value, bool* found) const;
+  // The latest slot of an item: one point lookup.
+  Status ReadLatestSlot(uint64_t table_id, std::string_view user_key, StoredVersion* out,
+                        const rocksdb::Snapshot* snapshot = nullptr) const;
+  // The version visible at as_of: the latest slot if it is old enough, else the history entry
+  // whose lifetime covers as_of.
+  Status ReadAsOf(uint64_t table_id, std::string_view user_key, uint64_t as_of,
+                  StoredVersion* out) const;
 };
 
 uint64_t WallClockMicros();

@@ -12,42 +12,49 @@
 
 namespace tideline::storage {
 
-Status WriteTxn::LoadOld(const TableMeta& table, std::string_view user_key,
-                         std::string* item_json, OldVersion* old) {
+Status WriteTxn::LoadOld(uint64_t table_id, std::string_view user_key, std::string* item_json,
+                         OldVersion* old) {
   // A transaction's own staged write wins over the stored version.
   for (auto it = ops_.rbegin(); it != ops_.rend(); ++it) {
-    if (it->table_id == table.id && it->user_key == user_key) {
+    if (it->table_id == table_id && it->user_key == user_key) {
+      *old = OldVersion{};
       old->found = !it->is_delete;
+      old->staged = true;
       old->size = it->item_size;
       if (item_json && old->found) *item_json = it->item_json;
       return Status::OK();
     }
   }
-  if (!item_json) {
-    for (const auto& c : read_cache_) {
-      if (c.table_id == table.id && c.user_key == user_key) {
-        *old = c.old;
-        return Status::OK();
+  for (const auto& c : read_cache_) {
+    if (c.table_id == table_id && c.user_key == user_key) {
+      *old = c.old;
+      std::string_view json;
+      size_t size = 0;
+      if (item_json && old->found && layout::ParseVersion(old->version, &json, &size)) {
+        item_json->assign(json);
       }
+      return Status::OK();
     }
   }
-  std::string raw;
-  bool found = false;
-  Status s = storage_->impl_->ReadLatest(table.id, user_key, ~0ull, &raw, &found);
+  StoredVersion stored;
+  Status s = storage_->impl_->ReadLatestSlot(table_id, user_key, &stored);
   if (!s.ok()) return s;
+  *old = OldVersion{};
   std::string_view json;
-  size_t size = 0;
-  old->found = found && layout::ParseVersion(raw, &json, &size);
-  old->size = old->found ? size : 0;
+  old->found = stored.present && layout::ParseVersion(stored.version, &json, &old->size);
   if (item_json && old->found) item_json->assign(json);
-  read_cache_.push_back({table.id, std::string(user_key), *old});
+  if (stored.present) {
+    old->ts = stored.ts;
+    old->version = std::move(stored.version);
+  }
+  read_cache_.push_back({table_id, std::string(user_key), *old});
   return Status::OK();
 }
 
 Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
                      bool* found) {
   OldVersion old{};
-  Status s = LoadOld(table, user_key, item_json, &old);
+  Status s = LoadOld(table.id, user_key, item_json, &old);
   *found = old.found;
   return s;
 }
@@ -70,49 +77,60 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   if (txn.ops_.empty()) return Status::OK();
 
   struct Delta {
-    std::shared_ptr<LiveStats> stats;
+    std::shared_ptr<LiveTable> table;
     int64_t count = 0;
     int64_t bytes = 0;
   };
   std::unordered_map<uint64_t, Delta> deltas;
   const uint64_t ts = impl_->NextCommitTs();
   rocksdb::WriteBatch batch;
-  // Each op's old version is read before any op of this batch is applied, so apply ops to a
-  // scratch view in order: LoadOld sees earlier ops through ops_ — replay them one at a time.
+  // Each op supersedes the version before it, which may be an earlier op of this batch: replay
+  // the ops one at a time so that LoadOld sees the earlier ones through ops_.
   std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
   txn.ops_.clear();
   for (auto& op : ops) {
     Delta& d = deltas[op.table_id];
-    if (!d.stats) {
-      d.stats = impl_->StatsFor(op.table_id);
-      if (!d.stats) {
+    if (!d.table) {
+      d.table = impl_->LiveFor(op.table_id);
+      if (!d.table) {
         throw ApiError::ResourceNotFound("Requested resource not found");
       }
     }
-    TableMeta probe;
-    probe.id = op.table_id;
-    WriteTxn::OldVersion old{};
-    Status s = txn.LoadOld(probe, op.user_key, nullptr, &old);
+    WriteTxn::OldVersion old;
+    Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old);
     if (!s.ok()) return s;
     if (old.found) {
       d.count -= 1;
       d.bytes -= static_cast<int64_t>(old.size);
     }
-    const std::string key = layout::ItemKey(op.table_id, op.user_key, ts);
+    if (old.found && !old.staged && d.table->keep_history()) {
+      // The superseded version was visible during [old.ts, ts).
+      batch.Put(layout::ItemKey(op.table_id, op.user_key, old.ts), layout::Stamp(ts, old.version));
+    }
+    const std::string key = layout::LatestKey(op.table_id, op.user_key);
     if (op.is_delete) {
-      batch.Put(key, std::string(1, layout::kDeleteVersion));
+      // Deleting an absent item changes nothing.
+      if (old.found || old.staged) {
+        batch.Put(key, layout::Stamp(ts, std::string_view(&layout::kDeleteVersion, 1)));
+      }
     } else {
       d.count += 1;
       d.bytes += static_cast<int64_t>(op.item_size);
-      batch.Put(key, layout::EncodePutVersion(op.item_json, op.item_size));
+      std::string value;
+      value.reserve(layout::kTsSize + 6 + op.item_json.size());
+      layout::PutU64BE(&value, ts);
+      layout::AppendPutVersion(&value, op.item_json, op.item_size);
+      batch.Put(key, value);
     }
     txn.ops_.push_back(std::move(op));
   }
-  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
-  if (!s.ok()) return FromRocks(s);
+  if (batch.Count() > 0) {
+    rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
+    if (!s.ok()) return FromRocks(s);
+  }
   for (auto& [table_id, d] : deltas) {
-    d.stats->item_count += d.count;
-    d.stats->size_bytes += d.bytes;
+    d.table->item_count += d.count;
+    d.table->size_bytes += d.bytes;
   }
   impl_->stats_dirty.store(true, std::memory_order_relaxed);
   if (commit_ts) *commit_ts = ts;

@@ -1,6 +1,7 @@
 #include "storage/storage.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <filesystem>
 #include <random>
@@ -29,6 +30,12 @@ class StorageTest : public ::testing::Test {
     options.data_dir = dir_.string();
     ASSERT_TRUE(Storage::Open(options, &storage_).ok());
     table_ = storage_->FindTable("t");
+  }
+  // Past versions are kept (and readable as of a past time) only while PITR is on.
+  void SetPitr(bool enabled) {
+    TableMeta meta = *table_;
+    meta.pitr_enabled = enabled;
+    ASSERT_TRUE(storage_->UpdateTable(meta, &table_).ok());
   }
   uint64_t Put(const std::string& key, const std::string& json) {
     uint64_t ts = 0;
@@ -63,6 +70,7 @@ class StorageTest : public ::testing::Test {
 };
 
 TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
+  SetPitr(true);
   uint64_t t1 = Put("k", "v1");
   uint64_t t2 = Put("k", "v2");
   uint64_t t3 = Del("k");
@@ -80,6 +88,7 @@ TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
 }
 
 TEST_F(StorageTest, ScanAsOfATimeSkipsDeletedAndFutureVersionsBothWays) {
+  SetPitr(true);
   uint64_t t1 = Put("a", "a1");
   Put("b", "b1");
   Put("c", "c1");
@@ -96,6 +105,7 @@ TEST_F(StorageTest, ScanAsOfATimeSkipsDeletedAndFutureVersionsBothWays) {
 }
 
 TEST_F(StorageTest, ManyVersionsOfOneKeyScanCorrectly) {
+  SetPitr(true);
   std::vector<uint64_t> ts;
   for (int i = 0; i < 50; ++i) ts.push_back(Put("m", "v" + std::to_string(i)));
   Put("n", "n0");
@@ -119,34 +129,94 @@ TEST_F(StorageTest, WritesStatsAndItemsSurviveReopen) {
   EXPECT_GT(Put("c", "c"), before);  // the clock never goes back across a restart
 }
 
-TEST_F(StorageTest, HistoryBeyondRetentionIsCollectedWhenPitrIsOff) {
+TEST_F(StorageTest, WithoutPitrEachItemKeepsOnlyItsLatestVersion) {
   for (int i = 0; i < 1000; ++i) Put("hot", "v" + std::to_string(i));
   Put("cold", "c");
-  ASSERT_GE(storage_->TEST_CountVersions(table_->id), 1001u);
-  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
   EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 2u);
   EXPECT_EQ(GetAt("hot", ~0ull), "v999");
+  EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"cold=c", "hot=v999"}));
+}
+
+TEST_F(StorageTest, DeletionsLeaveNothingBehindOnceCollected) {
+  Del("never-written");  // deleting an absent item writes nothing
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 0u);
+  Put("a", "1");
+  Del("a");
+  EXPECT_EQ(GetAt("a", ~0ull), "<none>");
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 0u);
+  EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>());
+}
+
+TEST_F(StorageTest, HistoryBeyondRetentionIsCollectedAfterPitrIsTurnedOff) {
+  SetPitr(true);
+  for (int i = 0; i < 100; ++i) Put("hot", "v" + std::to_string(i));
+  Put("cold", "c");
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 101u);  // inside the window
+  SetPitr(false);
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 2u);
+  EXPECT_EQ(GetAt("hot", ~0ull), "v99");
+}
+
+TEST_F(StorageTest, EnablingPitrStartsTheWindowAtTheLastCommit) {
+  const uint64_t before = Put("k", "v1");
+  TableMeta meta = *table_;
+  meta.pitr_enabled = true;
+  meta.pitr_since_us = 1;  // a caller's stale idea of "now"
+  ASSERT_TRUE(storage_->UpdateTable(meta, &table_).ok());
+  EXPECT_GE(table_->pitr_since_us, before);
+  EXPECT_EQ(storage_->FindTable("t")->pitr_since_us, table_->pitr_since_us);
+  const uint64_t start = storage_->Now();
+  Put("k", "v2");
+  EXPECT_EQ(GetAt("k", start), "v1");
+}
+
+TEST_F(StorageTest, APinKeepsHistoryOfLaterWritesWithPitrOff) {
+  Put("k", "v1");
+  const uint64_t t = storage_->Now();
+  auto pin = storage_->PinHistory(table_->id, t);
+  Put("k", "v2");
+  Del("k");
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(GetAt("k", t), "v1");
+  EXPECT_EQ(ScanAt(t), std::vector<std::string>({"k=v1"}));
+  EXPECT_EQ(GetAt("k", ~0ull), "<none>");
+  pin.reset();
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 0u);
+}
+
+TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
+  Put("a", "1");
+  Put("b", "2");
+  Del("b");
+  Put("c", "3");
+  std::vector<std::optional<std::string>> out;
+  ASSERT_TRUE(storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}},
+                                  &out).ok());
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0], std::optional<std::string>("1"));
+  EXPECT_EQ(out[1], std::nullopt);
+  EXPECT_EQ(out[2], std::optional<std::string>("3"));
 }
 
 TEST_F(StorageTest, PitrWindowAndPinsKeepHistory) {
-  TableMeta meta = *table_;
-  meta.pitr_enabled = true;
-  meta.pitr_since_us = storage_->Now();
-  ASSERT_TRUE(storage_->UpdateTable(meta).ok());
-  table_ = storage_->FindTable("t");
+  SetPitr(true);
   std::vector<uint64_t> ts;
   for (int i = 0; i < 20; ++i) ts.push_back(Put("k", "v" + std::to_string(i)));
   ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
-  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 20u);  // all inside the window
+  // the latest slot and 19 superseded versions, all inside the window
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 20u);
   EXPECT_EQ(GetAt("k", ts[5]), "v5");
 
   // Disabling PITR collects history, except what a pinned reader (an export) still needs.
-  meta.pitr_enabled = false;
-  ASSERT_TRUE(storage_->UpdateTable(meta).ok());
+  SetPitr(false);
   auto pin = storage_->PinHistory(table_->id, ts[10]);
   ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
   EXPECT_EQ(GetAt("k", ts[10]), "v10");
-  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 10u);  // v10..v19
+  EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 10u);  // v10..v18 and the latest v19
   pin.reset();
   ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
   EXPECT_EQ(storage_->TEST_CountVersions(table_->id), 1u);
@@ -165,6 +235,28 @@ TEST_F(StorageTest, DeleteTableRemovesItsItems) {
   std::shared_ptr<const TableMeta> again;
   ASSERT_TRUE(storage_->CreateTable(meta, &again).ok());
   EXPECT_NE(again->id, id);
+}
+
+TEST(StorageFormatTest, ADataDirectoryOfAnotherFormatIsRefused) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("tideline-format-test-" + std::to_string(std::random_device{}()));
+  {
+    // What an older Tideline left: a catalog counter but no format stamp.
+    std::filesystem::create_directories(dir);
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, (dir / "rocksdb").string(), &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "n", std::string(8, '\0')).ok());
+    delete db;
+  }
+  StorageOptions options;
+  options.data_dir = dir.string();
+  std::unique_ptr<Storage> storage;
+  Status s = Storage::Open(options, &storage);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("older Tideline storage format"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
