@@ -33,6 +33,7 @@ unsigned ThreadCount(unsigned requested) {
 Server::Impl::Impl(api::Context& ctx, ServerOptions opts)
     : options(std::move(opts)),
       router(ctx, options.lookup),
+      storage(ctx.storage),
       ioc(static_cast<int>(ThreadCount(options.threads))),
       control(net::make_strand(ioc)),
       acceptor(ioc),

@@ -48,6 +48,7 @@ struct Server::Impl {
 
   const ServerOptions options;
   const Router router;
+  storage::Storage& storage;  // sessions make its writes durable before answering
   net::io_context ioc;
   Strand control;  // serializes the acceptor, the drain timer and shutdown
   tcp::acceptor acceptor;
@@ -82,6 +83,9 @@ class Session : public std::enable_shared_from_this<Session> {
   static net::awaitable<void> Loop(std::shared_ptr<Session> self);
   static net::awaitable<void> Watchdog(std::shared_ptr<Session> self);
   net::awaitable<void> Serve();
+  // Group commit: yields behind the handlers already queued, then flushes the WAL. Replaces
+  // the reply with a 500 if the flush fails.
+  net::awaitable<void> MakeDurable();
   // Reads until `parser` has a complete request. Returns false when the connection must end
   // (the error reply, if any, has been sent).
   net::awaitable<bool> ReadRequest(RequestParser& parser);

@@ -1,6 +1,8 @@
 // One HTTP/1.1 connection: a coroutine loop that parses a request, answers it synchronously and
 // writes header + body in one gather write, plus a watchdog coroutine for the timeouts.
 //
+// Before a response goes out, every write it may reveal is made durable (see MakeDurable).
+//
 // Timeouts are a deadline the loop moves forward on every read and write (a clock read, no timer
 // operation per request); the watchdog sleeps until the deadline and re-arms while the deadline
 // keeps moving. When the loop shortens the deadline (idle -> io timeout) the watchdog still wakes
@@ -15,6 +17,7 @@
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -24,6 +27,7 @@
 #include "http/dispatcher.h"
 #include "http/server_internal.h"
 #include "http/wire.h"
+#include "storage/storage.h"
 
 namespace tideline::http {
 
@@ -105,6 +109,9 @@ net::awaitable<void> Session::Serve() {
     // The request is complete; from here until the response is written the session is busy and
     // a server stop waits for it. A stop during the operation makes this the last response.
     server_.router.Handle(request_, &reply_);
+    // Not only after writes: a read may have seen another request's write that is still in
+    // the WAL buffer, and must not answer before a kill -9 could no longer lose it.
+    if (server_.storage.WalDirty()) co_await MakeDurable();
     const bool keep_alive = parser.keep_alive() && !server_.stopping.load();
     const bool head = request_.method == bhttp::verb::head;
     if (!co_await Write(reply_.status, reply_.content_type, reply_.body, keep_alive,
@@ -117,6 +124,21 @@ net::awaitable<void> Session::Serve() {
       co_return;
     }
   }
+}
+
+net::awaitable<void> Session::MakeDurable() {
+  // Requests that arrived together are handled one after the other by the handlers of one
+  // event-loop iteration. Re-queueing at the back (the strand re-posts to the io_context) lets
+  // the others run their operations first; the first to resume writes the WAL for all of them,
+  // and the rest find it clean and only pay an atomic load.
+  co_await net::post(socket_.get_executor(), net::use_awaitable);
+  const Status s = server_.storage.SyncWal();
+  if (s.ok()) co_return;
+  spdlog::error("cannot flush the write-ahead log: {}", s.ToString());
+  const ApiError error = ApiError::Internal("Internal server error");
+  reply_.status = error.http_status();
+  if (reply_.content_type.empty()) reply_.content_type = kAmzJson;
+  reply_.body = ErrorBody(error);
 }
 
 net::awaitable<bool> Session::ReadRequest(RequestParser& parser) {

@@ -33,7 +33,8 @@ class ItemPrefixTransform : public rocksdb::SliceTransform {
 
 // Stamps a new data directory with the item key-space format, and refuses one written in
 // another format rather than misreading its items.
-Status CheckFormat(rocksdb::DB* db) {
+Status CheckFormat(Storage::Impl* impl) {
+  rocksdb::DB* db = impl->db.get();
   const std::string key(1, layout::kFormat);
   std::string v;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &v);
@@ -49,9 +50,11 @@ Status CheckFormat(rocksdb::DB* db) {
         "--data-dir");
   }
   layout::PutU64BE(&v, layout::kFormatVersion);
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  return FromRocks(db->Put(sync, key, v));
+  rocksdb::WriteBatch batch;
+  batch.Put(key, v);
+  s = impl->Apply(&batch);
+  if (!s.ok()) return FromRocks(s);
+  return impl->SyncWal(/*fsync=*/true);
 }
 
 }  // namespace
@@ -181,6 +184,37 @@ Storage::HistoryPin::~HistoryPin() {
 
 Storage::Storage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+rocksdb::Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
+  wal_begun.fetch_add(1);
+  rocksdb::Status s = db->Write(write_options, batch);
+  wal_appended.fetch_add(1);
+  return s;
+}
+
+Status Storage::Impl::ApplyDurably(rocksdb::WriteBatch* batch) {
+  rocksdb::Status s = Apply(batch);
+  if (!s.ok()) return FromRocks(s);
+  return SyncWal(options.sync_writes);
+}
+
+Status Storage::Impl::SyncWal(bool fsync) {
+  std::lock_guard lock(wal_mu);
+  // Nothing begun since the last flush: a session whose write an earlier flush of this loop
+  // iteration already covered gets here and costs no system call.
+  if (wal_flushed.load() >= wal_begun.load()) return Status::OK();
+  const uint64_t upto = wal_appended.load();  // before the flush: these are in the buffer
+  rocksdb::Status s = db->FlushWAL(fsync);
+  if (!s.ok()) return FromRocks(s);
+  wal_flushed.store(upto);
+  return Status::OK();
+}
+
+Status Storage::SyncWal() { return impl_->SyncWal(impl_->options.sync_writes); }
+
+bool Storage::WalDirty() const {
+  return impl_->wal_flushed.load() < impl_->wal_begun.load();
+}
+
 Status Storage::Impl::PersistStats() {
   rocksdb::WriteBatch batch;
   {
@@ -193,7 +227,7 @@ Status Storage::Impl::PersistStats() {
       batch.Put(layout::StatsKey(id), v);
     }
   }
-  return FromRocks(db->Write(write_options, &batch));
+  return ApplyDurably(&batch);
 }
 
 Status Storage::Impl::RecountStats() {
@@ -222,12 +256,13 @@ Storage::~Storage() {
     impl_->flusher_cv.notify_all();
     if (impl_->stats_flusher.joinable()) impl_->stats_flusher.join();
     (void)impl_->PersistStats();
-    impl_->db->Put(impl_->write_options, std::string(1, layout::kCleanShutdown), "")
-        .PermitUncheckedError();
+    rocksdb::WriteBatch batch;
+    batch.Put(std::string(1, layout::kCleanShutdown), "");
     std::string v;
     layout::PutU64BE(&v, impl_->last_commit_ts.load());
-    impl_->db->Put(impl_->write_options, std::string(1, layout::kClock), v).PermitUncheckedError();
-    impl_->db->FlushWAL(true).PermitUncheckedError();
+    batch.Put(std::string(1, layout::kClock), v);
+    impl_->Apply(&batch).PermitUncheckedError();
+    (void)impl_->SyncWal(/*fsync=*/true);
     impl_->db->Close().PermitUncheckedError();
   }
 }
@@ -261,6 +296,10 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   Impl* raw = impl.get();
   ro.compaction_filter_factory =
       NewHistoryCollectorFactory([raw] { return raw->ComputeCuts(); });
+  // Writes leave their WAL record in memory; SyncWal writes out all of them at once (see
+  // storage.h: item commits are durable once SyncWal returns, every other write before it
+  // returns).
+  ro.manual_wal_flush = true;
 
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
@@ -272,8 +311,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   }
   if (!s.ok()) return FromRocks(s);
   impl->db.reset(db);
-  impl->write_options.sync = options.sync_writes;
-  if (Status fs = CheckFormat(db); !fs.ok()) return fs;
+  if (Status fs = CheckFormat(impl.get()); !fs.ok()) return fs;
 
   // Load the catalog and the table statistics.
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(TotalOrderReadOptions()));
@@ -308,10 +346,12 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     Status rs = impl->RecountStats();
     if (!rs.ok()) return rs;
   }
-  rocksdb::WriteOptions sync_options;
-  sync_options.sync = true;
-  s = db->Delete(sync_options, std::string(1, layout::kCleanShutdown));
+  // Fsynced whatever --sync says: a marker that outlived a power loss would skip the recount.
+  rocksdb::WriteBatch unmark;
+  unmark.Delete(std::string(1, layout::kCleanShutdown));
+  s = impl->Apply(&unmark);
   if (!s.ok()) return FromRocks(s);
+  if (Status fs = impl->SyncWal(/*fsync=*/true); !fs.ok()) return fs;
   impl->stats_flusher = std::thread([raw] {
     std::unique_lock lock(raw->flusher_mu);
     while (!raw->stopping) {
@@ -357,8 +397,8 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
   std::string zero(16, '\0');
   batch.Put(layout::StatsKey(meta.id), zero);
-  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
-  if (!s.ok()) return FromRocks(s);
+  Status s = impl_->ApplyDurably(&batch);
+  if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
   impl_->tables[shared->name] = shared;
   auto table_live = std::make_shared<LiveTable>();
@@ -381,9 +421,10 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
     // not keep it.
     meta.pitr_since_us = std::max(meta.pitr_since_us, impl_->last_commit_ts.load());
   }
-  rocksdb::Status s =
-      impl_->db->Put(impl_->write_options, layout::CatalogKey(meta.name), SerializeTableMeta(meta));
-  if (!s.ok()) return FromRocks(s);
+  rocksdb::WriteBatch batch;
+  batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
+  Status s = impl_->ApplyDurably(&batch);
+  if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
   it->second = shared;
   if (auto table_live = impl_->live.find(shared->id); table_live != impl_->live.end()) {
@@ -403,8 +444,8 @@ Status Storage::DeleteTable(std::string_view name) {
   batch.Delete(layout::CatalogKey(name));
   batch.Delete(layout::StatsKey(id));
   batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
-  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
-  if (!s.ok()) return FromRocks(s);
+  Status s = impl_->ApplyDurably(&batch);
+  if (!s.ok()) return s;
   impl_->tables.erase(it);
   impl_->live.erase(id);
   return Status::OK();
@@ -456,7 +497,9 @@ Status Storage::GetLatest(const std::vector<ItemRef>& items,
 Status Storage::PutMeta(std::string_view key, std::string_view value) {
   std::string k(1, layout::kMeta);
   k.append(key);
-  return FromRocks(impl_->db->Put(impl_->write_options, k, rocksdb::Slice(value.data(), value.size())));
+  rocksdb::WriteBatch batch;
+  batch.Put(k, rocksdb::Slice(value.data(), value.size()));
+  return impl_->ApplyDurably(&batch);
 }
 
 Status Storage::GetMeta(std::string_view key, std::string* value) const {
@@ -468,7 +511,9 @@ Status Storage::GetMeta(std::string_view key, std::string* value) const {
 Status Storage::DeleteMeta(std::string_view key) {
   std::string k(1, layout::kMeta);
   k.append(key);
-  return FromRocks(impl_->db->Delete(impl_->write_options, k));
+  rocksdb::WriteBatch batch;
+  batch.Delete(k);
+  return impl_->ApplyDurably(&batch);
 }
 
 Status Storage::ScanMeta(std::string_view prefix,

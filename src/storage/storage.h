@@ -7,6 +7,15 @@
 // every version with a timestamp <= the returned one is visible: a read "as of T" for any
 // T <= Now() is stable. Versions are kept while a read at a restorable time may need them and
 // collected by a compaction filter beyond that (see storage/history_gc.h).
+//
+// Durability is group commit: every write puts its WAL record in a memory buffer, and SyncWal()
+// writes out (with sync_writes, also fsyncs) the records of all the writes made so far in one
+// system call. Every write except an item commit (catalog, metadata, statistics) calls it
+// before returning. An item commit (Write()) does not: its caller calls SyncWal() before it
+// tells anyone of the write. Since an item commit is visible to reads at once, anyone who
+// answers a client after reading storage must also call SyncWal() first when WalDirty(). The
+// HTTP session does both for every response (src/http/session.cc), so that a batch of requests
+// handled in one event-loop iteration shares one WAL write.
 
 #include <atomic>
 #include <cstdint>
@@ -24,7 +33,7 @@ namespace tideline::storage {
 
 struct StorageOptions {
   std::string data_dir;
-  bool sync_writes = false;  // fsync the WAL on every write (survives power loss, slower)
+  bool sync_writes = false;  // SyncWal also fsyncs the WAL (survives power loss, slower)
 };
 
 struct TableStats {
@@ -143,8 +152,20 @@ class Storage {
                                         std::string lower, std::string upper,
                                         bool reverse = false) const;
   // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
-  // the timestamp of the commit (0 if nothing was staged).
+  // the timestamp of the commit (0 if nothing was staged). The commit is visible at once but
+  // durable only after SyncWal(): call it before acknowledging the write.
   Status Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr);
+
+  // ---- durability (group commit) ----
+  // True while some write may have its WAL record only in memory (a kill -9 would lose it).
+  // Cheap: two atomic loads.
+  bool WalDirty() const;
+  // Makes durable every write that returned before the call and every write whose effect the
+  // caller has read (a write() of the WAL buffer; with sync_writes an fsync too), or returns at
+  // once if they already are. Thread-safe; concurrent callers queue on a mutex and the later
+  // ones usually find nothing left to do. An error means the writes may be lost: do not
+  // acknowledge them (RocksDB then refuses further writes).
+  Status SyncWal();
 
   // ---- metadata key space for other modules (export records, client tokens) ----
   Status PutMeta(std::string_view key, std::string_view value);

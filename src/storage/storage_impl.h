@@ -2,6 +2,7 @@
 // Storage::Impl: shared by storage.cc (catalog, meta, clock), write_txn.cc and item_cursor.cc.
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <pthread.h>
 
@@ -75,7 +76,29 @@ class Storage::HistoryPin {
 struct Storage::Impl {
   StorageOptions options;
   std::unique_ptr<rocksdb::DB> db;
-  rocksdb::WriteOptions write_options;
+  rocksdb::WriteOptions write_options;  // never sync: SyncWal flushes (and fsyncs) for a group
+
+  // Group commit. The DB runs with manual_wal_flush: a write leaves its WAL record in RocksDB's
+  // buffer until SyncWal writes the buffer out (one write(), plus one fsync with --sync, for
+  // every write since the last flush). Three counts of writes, all rising:
+  //   wal_begun     counted before the write enters the DB: a reader that sees a write's
+  //                 effect also sees the count, so WalDirty() tells it to flush first;
+  //   wal_appended  counted after the write's WAL record is in the buffer;
+  //   wal_flushed   the wal_appended read just before a flush that completed, so every
+  //                 write it counts is on file. A flush cannot credit wal_begun: a write
+  //                 counted there may not have reached the buffer yet.
+  std::atomic<uint64_t> wal_begun{0};
+  std::atomic<uint64_t> wal_appended{0};
+  std::atomic<uint64_t> wal_flushed{0};
+  std::mutex wal_mu;  // serialises SyncWal
+  // Writes a batch into the WAL buffer and the memtable: visible at once, durable after the
+  // next SyncWal. Every write to the DB goes through here, so the counters see all of them.
+  rocksdb::Status Apply(rocksdb::WriteBatch* batch);
+  // Apply + SyncWal: for every write but item commits (catalog, metadata, statistics).
+  Status ApplyDurably(rocksdb::WriteBatch* batch);
+  // Writes out the WAL buffer unless every write begun is already on file; fsync: also
+  // fsync the WAL file.
+  Status SyncWal(bool fsync);
 
   // Serialises commits: a timestamp is assigned and its batch written under this lock, so
   // every ts <= last_commit_ts is visible once the lock is released.

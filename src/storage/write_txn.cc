@@ -125,7 +125,8 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     txn.ops_.push_back(std::move(op));
   }
   if (batch.Count() > 0) {
-    rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
+    // Left in the WAL buffer: the caller makes it durable with SyncWal() (storage.h).
+    rocksdb::Status s = impl_->Apply(&batch);
     if (!s.ok()) return FromRocks(s);
   }
   for (auto& [table_id, d] : deltas) {

@@ -64,10 +64,67 @@ class StorageTest : public ::testing::Test {
     return out;
   }
 
+  // What a kill -9 now would leave: the data directory as the OS has it (the WAL buffer held
+  // in memory is not there), opened as a second database. The value of `key` in it.
+  std::string GetAfterCrash(const std::string& key) {
+    const std::filesystem::path copy = dir_.string() + "-crashed";
+    std::filesystem::remove_all(copy);
+    std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
+    std::filesystem::remove(copy / "rocksdb" / "LOCK");
+    std::unique_ptr<Storage> crashed;
+    StorageOptions options;
+    options.data_dir = copy.string();
+    EXPECT_TRUE(Storage::Open(options, &crashed).ok());
+    std::string json;
+    bool found = false;
+    if (crashed) {
+      EXPECT_TRUE(crashed->Get(table_->id, key, ~0ull, &json, &found).ok());
+    }
+    crashed.reset();
+    std::filesystem::remove_all(copy);
+    return found ? json : "<none>";
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<Storage> storage_;
   std::shared_ptr<const TableMeta> table_;
 };
+
+TEST_F(StorageTest, ItemWritesAreDurableOnceSyncWalReturns) {
+  EXPECT_FALSE(storage_->WalDirty());  // Open and CreateTable flushed their own writes
+  Put("a", "1");
+  EXPECT_TRUE(storage_->WalDirty());
+  EXPECT_EQ(GetAt("a", ~0ull), "1");  // visible before it is durable
+  EXPECT_EQ(GetAfterCrash("a"), "<none>");
+  ASSERT_TRUE(storage_->SyncWal().ok());
+  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_EQ(GetAfterCrash("a"), "1");
+  ASSERT_TRUE(storage_->SyncWal().ok());  // nothing left: no-op
+  EXPECT_FALSE(storage_->WalDirty());
+}
+
+TEST_F(StorageTest, WritesOtherThanItemCommitsAreDurableOnReturn) {
+  ASSERT_TRUE(storage_->PutMeta("k", "v").ok());
+  EXPECT_FALSE(storage_->WalDirty());
+  ASSERT_TRUE(storage_->DeleteMeta("k").ok());
+  EXPECT_FALSE(storage_->WalDirty());
+  TableMeta meta = *table_;
+  meta.pitr_enabled = true;
+  ASSERT_TRUE(storage_->UpdateTable(meta).ok());
+  EXPECT_FALSE(storage_->WalDirty());
+
+  // They flush the whole buffer, so an item commit before them becomes durable too.
+  Put("b", "2");
+  ASSERT_TRUE(storage_->WalDirty());
+  TableMeta other;
+  other.name = "t2";
+  other.key_schema.hash_name = "pk";
+  ASSERT_TRUE(storage_->CreateTable(other, nullptr).ok());
+  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_EQ(GetAfterCrash("b"), "2");
+  ASSERT_TRUE(storage_->DeleteTable("t2").ok());
+  EXPECT_FALSE(storage_->WalDirty());
+}
 
 TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
   SetPitr(true);
