@@ -66,6 +66,7 @@ net::awaitable<void> Server::Impl::Accept() {
 void Server::Impl::Register(const std::shared_ptr<Session>& session) {
   std::lock_guard<std::mutex> lock(mu);
   sessions.emplace(session.get(), session);
+  session_count.store(sessions.size());
 }
 
 void Server::Impl::Unregister(Session* session) {
@@ -73,6 +74,7 @@ void Server::Impl::Unregister(Session* session) {
   {
     std::lock_guard<std::mutex> lock(mu);
     sessions.erase(session);
+    session_count.store(sessions.size());
     last = sessions.empty();
   }
   if (last && stopping.load()) net::post(control, [this] { MaybeFinishDrain(); });

@@ -61,6 +61,7 @@ struct Server::Impl {
 
   std::mutex mu;  // guards sessions
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::atomic<size_t> session_count{0};  // sessions.size(), read without the lock
 };
 
 // One connection. Its coroutines (the request loop and the timeout watchdog) run on the

@@ -131,7 +131,10 @@ net::awaitable<void> Session::MakeDurable() {
   // event-loop iteration. Re-queueing at the back (the strand re-posts to the io_context) lets
   // the others run their operations first; the first to resume writes the WAL for all of them,
   // and the rest find it clean and only pay an atomic load.
-  co_await net::post(socket_.get_executor(), net::use_awaitable);
+  // A lone connection has nobody to share the flush with: yielding would only add a poll.
+  if (server_.session_count.load(std::memory_order_relaxed) > 1) {
+    co_await net::post(socket_.get_executor(), net::use_awaitable);
+  }
   const Status s = server_.storage.SyncWal();
   if (s.ok()) co_return;
   spdlog::error("cannot flush the write-ahead log: {}", s.ToString());
