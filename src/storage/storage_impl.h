@@ -56,7 +56,6 @@ struct StoredVersion {
   bool present = false;  // false: no version visible (never written, collected, or out of range)
   uint64_t ts = 0;       // its commit ts
   std::string version;   // 'P' varint(size) json | 'D'
-  bool is_put() const { return present && !version.empty() && version[0] == 'P'; }
 };
 
 class Storage::HistoryPin {
