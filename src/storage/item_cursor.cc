@@ -86,7 +86,8 @@ class MvccCursor : public ItemCursor {
   // iterator stays on an entry of that key or moves past all of them.
   bool Resolve() {
     const rocksdb::Slice key = it_->key();
-    const std::string user_key(KeyUser(key));
+    resolving_.assign(KeyUser(key));  // reuses its buffer: no allocation per key
+    const std::string& user_key = resolving_;
     uint64_t stamp = 0;
     std::string_view version;
     if (!layout::Unstamp(it_->value().ToStringView(), &stamp, &version)) {
@@ -99,9 +100,9 @@ class MvccCursor : public ItemCursor {
       return LoadHistory(user_key, stamp, version);
     }
     // Too new: the newest history entry at or before as_of, if any.
-    std::string target = table_prefix_ + user_key;
-    layout::PutU64BE(&target, ~as_of_);
-    it_->Seek(target);
+    target_.assign(table_prefix_).append(user_key);
+    layout::PutU64BE(&target_, ~as_of_);
+    it_->Seek(target_);
     if (!OnKey(user_key)) return false;
     if (!layout::Unstamp(it_->value().ToStringView(), &stamp, &version)) {
       status_ = Status::Corruption("bad item entry in table scan");
@@ -116,7 +117,7 @@ class MvccCursor : public ItemCursor {
   }
 
   // Loads a version found for user_key; false for a deletion.
-  bool Load(const std::string& user_key, uint64_t ts, std::string_view version) {
+  bool Load(std::string_view user_key, uint64_t ts, std::string_view version) {
     std::string_view json;
     size_t size = 0;
     if (!layout::ParseVersion(version, &json, &size)) return false;
@@ -137,9 +138,8 @@ class MvccCursor : public ItemCursor {
         it_->Next();
         continue;
       }
-      const std::string user_key(KeyUser(it_->key()));
       if (Resolve()) return;
-      if (OnKey(user_key)) SkipRestOfKey(user_key);
+      if (OnKey(resolving_)) SkipRestOfKey(resolving_);
     }
   }
 
@@ -153,7 +153,8 @@ class MvccCursor : public ItemCursor {
         continue;
       }
       const std::string user_key(KeyUser(it_->key()));
-      it_->Seek(table_prefix_ + user_key + std::string(layout::kTsSize, '\0'));
+      target_.assign(table_prefix_).append(user_key).append(layout::kTsSize, '\0');
+      it_->Seek(target_);  // the key's first entry
       if (OnKey(user_key) && Resolve()) return;
       if (!status_.ok()) return;
       StepBackPast(user_key);
@@ -167,6 +168,8 @@ class MvccCursor : public ItemCursor {
   rocksdb::Slice lower_slice_, upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
   Status status_;
+  std::string resolving_;  // the user key Resolve() last looked at
+  std::string target_;     // scratch for Seek targets
   bool valid_ = false;
   std::string user_key_;
   std::string_view item_json_;
