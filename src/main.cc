@@ -23,6 +23,7 @@
 #include "api/context.h"
 #include "export/export_service.h"
 #include "http/server.h"
+#include "restore/restore_service.h"
 #include "s3/sink.h"
 #include "storage/storage.h"
 
@@ -98,6 +99,13 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
     return 1;
   }
   ctx.exports = &exports;
+
+  // Restores: a table an interrupted restore left half-filled is removed (that restore failed).
+  restore::RestoreService restores(*storage);
+  for (const auto& name : restores.DropIncompleteRestores()) {
+    spdlog::warn("removed table {}: its restore was interrupted by the last shutdown", name);
+  }
+  ctx.restores = &restores;
 
   http::ServerOptions options;
   options.host = config.host;

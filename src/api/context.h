@@ -10,6 +10,9 @@ class Storage;
 namespace tideline::exporter {
 class ExportService;
 }
+namespace tideline::restore {
+class RestoreService;
+}
 
 namespace tideline::api {
 
@@ -31,6 +34,7 @@ struct Context {
   const ServerConfig& config;
   storage::Storage& storage;
   exporter::ExportService* exports = nullptr;  // null when exports are not wired (unit tests)
+  restore::RestoreService* restores = nullptr;  // null when restores are not wired (unit tests)
 };
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>"

@@ -8,6 +8,11 @@ namespace tideline::api {
 
 std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
   auto table = FindRequestedTable(ctx, req);
+  if (table->restore_in_progress) {
+    throw ApiError::ResourceInUse(
+        "Attempt to change a resource which is still in use: Table is being created: " +
+        table->name);
+  }
   if (table->deletion_protection) {
     throw ApiError::Validation("Resource cannot be deleted as it is currently protected against "
                                "deletion. Disable deletion protection first.");

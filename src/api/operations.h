@@ -40,6 +40,7 @@ Operation FindOperation(std::string_view name);
   X(UpdateContinuousBackups)     \
   X(DescribeContinuousBackups)   \
   X(ExportTableToPointInTime)    \
+  X(RestoreTableToPointInTime)   \
   X(DescribeExport)              \
   X(ListExports)                 \
   X(TransactWriteItems)          \

@@ -172,12 +172,24 @@ std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view 
   return std::string(rest);
 }
 
-std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
-                                                           std::string_view name_or_arn,
-                                                           const char* message) {
+namespace {
+std::shared_ptr<const storage::TableMeta> FindNamedTable(Context& ctx, std::string_view name_or_arn,
+                                                         const char* message) {
   std::string name = TableNameFromNameOrArn(ctx.config, name_or_arn);
   auto table = name.empty() ? nullptr : ctx.storage.FindTable(name);
   if (!table) throw ApiError::ResourceNotFound(message ? message : "Requested resource not found");
+  return table;
+}
+}  // namespace
+
+std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
+                                                           std::string_view name_or_arn,
+                                                           const char* message) {
+  auto table = FindNamedTable(ctx, name_or_arn, message);
+  // A table still being restored (CREATING) takes no reads or writes yet.
+  if (table->restore_in_progress) {
+    throw ApiError::ResourceNotFound(message ? message : "Requested resource not found");
+  }
   return table;
 }
 
@@ -190,7 +202,7 @@ std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const
   ValidationErrors errors;
   CheckTableNameOrArn(name, "tableName", &errors);
   errors.ThrowIfAny();
-  return FindTableOrThrow(ctx, *name, TableNotFoundMessage(*name).c_str());
+  return FindNamedTable(ctx, *name, TableNotFoundMessage(*name).c_str());
 }
 
 void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,

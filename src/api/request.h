@@ -55,14 +55,15 @@ void CheckTableName(std::optional<std::string_view> name, std::string_view path,
 void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
                          ValidationErrors* errors);
 // The table a name or ARN refers to; throws ResourceNotFoundException with `message` (default:
-// "Requested resource not found") when there is none.
+// "Requested resource not found") when there is none, or while a restore is still filling it.
 std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx, std::string_view name_or_arn,
                                                            const char* message = nullptr);
 // "Requested resource not found: Table: <name> not found": the message of the table
 // operations (DescribeTable, DeleteTable, UpdateTable, DescribeTimeToLive) for a missing table.
 std::string TableNotFoundMessage(std::string_view name_or_arn);
 // Validates the request's TableName (a name or an ARN) and returns that table, or throws
-// ResourceNotFoundException with TableNotFoundMessage.
+// ResourceNotFoundException with TableNotFoundMessage. Unlike FindTableOrThrow it also returns a
+// table that a restore is still filling (DescribeTable shows it CREATING).
 std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const json::Value& req);
 
 // The table name inside an ARN of this server's region/account ("" if not such an ARN);

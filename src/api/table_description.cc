@@ -8,6 +8,8 @@ namespace tideline::api {
 void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
                            std::string_view status) {
   const storage::TableStats stats = ctx.storage.Stats(t.id);
+  // A table a restore is still filling is CREATING, as on DynamoDB.
+  if (status == "ACTIVE" && t.restore_in_progress) status = "CREATING";
   w.StartObject();
   w.Key("AttributeDefinitions");
   w.StartArray();
@@ -78,6 +80,17 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
                                                     : t.creation_time_ms);
   }
   w.EndObject();
+  if (!t.restore_source_arn.empty()) {
+    w.Key("RestoreSummary");
+    w.StartObject();
+    w.Key("SourceTableArn");
+    json::WriteString(w, t.restore_source_arn);
+    w.Key("RestoreDateTime");
+    WriteTimestamp(w, static_cast<int64_t>(t.restore_time_us / 1000));
+    w.Key("RestoreInProgress");
+    w.Bool(t.restore_in_progress);
+    w.EndObject();
+  }
   w.Key("DeletionProtectionEnabled");
   w.Bool(t.deletion_protection);
   w.EndObject();

@@ -51,6 +51,12 @@ class ApiError : public std::exception {
   static ApiError InvalidExportTime(std::string msg) {
     return Make("InvalidExportTimeException", msg);
   }
+  static ApiError TableAlreadyExists(std::string msg) {
+    return Make("TableAlreadyExistsException", msg);
+  }
+  static ApiError InvalidRestoreTime(std::string msg) {
+    return Make("InvalidRestoreTimeException", msg);
+  }
   static ApiError ExportConflict(std::string msg) { return Make("ExportConflictException", msg); }
   static ApiError ExportNotFound(std::string msg) { return Make("ExportNotFoundException", msg); }
   static ApiError LimitExceeded(std::string msg) { return Make("LimitExceededException", msg); }

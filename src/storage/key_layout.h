@@ -17,7 +17,10 @@
 // entry keyed by its own commit ts and stamped with the ts that superseded it: the version was
 // visible exactly during [ts, superseded_ts). ~ts is the bitwise complement of the commit
 // timestamp, so after the latest slot (suffix 0) the history of one user key sorts newest first
-// and "the newest version <= T" is one Seek to user_key + ~T.
+// and "the newest version <= T" is one Seek to user_key + ~T. The entries of one user key are
+// contiguous only because user keys are prefix-free (model/key_codec.h terminates every key
+// part): were "k1" a user key beside "k10", the history of "k1" (suffix 0xff...) would sort after
+// "k10".
 
 #include <cstdint>
 #include <string>

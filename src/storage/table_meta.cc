@@ -71,6 +71,14 @@ std::string SerializeTableMeta(const TableMeta& m) {
   WriteInt(w, "recovery_days", m.recovery_days);
   w.Key("pitr_since_us");
   w.Uint64(m.pitr_since_us);
+  if (!m.restore_source_arn.empty()) {
+    w.Key("restore_source_arn");
+    json::WriteString(w, m.restore_source_arn);
+    w.Key("restore_time_us");
+    w.Uint64(m.restore_time_us);
+    w.Key("restore_in_progress");
+    w.Bool(m.restore_in_progress);
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -119,6 +127,12 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   if (m->recovery_days < 1 || m->recovery_days > 35) m->recovery_days = 35;
   const json::Value* since = json::Find(doc, "pitr_since_us");
   m->pitr_since_us = since && since->IsUint64() ? since->GetUint64() : 0;
+  const json::Value* source = json::Find(doc, "restore_source_arn");
+  m->restore_source_arn = source && source->IsString() ? std::string(json::AsView(*source)) : "";
+  const json::Value* restore_time = json::Find(doc, "restore_time_us");
+  m->restore_time_us = restore_time && restore_time->IsUint64() ? restore_time->GetUint64() : 0;
+  const json::Value* in_progress = json::Find(doc, "restore_in_progress");
+  m->restore_in_progress = in_progress && in_progress->IsBool() && in_progress->GetBool();
   return true;
 }
 

@@ -32,6 +32,11 @@ struct TableMeta {
   bool pitr_enabled = false;
   int recovery_days = 35;
   uint64_t pitr_since_us = 0;  // commit-clock time when PITR was (last) enabled
+
+  // RestoreTableToPointInTime: set on a table that a restore created.
+  std::string restore_source_arn;  // empty: not a restored table
+  uint64_t restore_time_us = 0;    // the point in time restored
+  bool restore_in_progress = false;  // items still being copied: the table is CREATING
 };
 
 // Serialization for the catalog; Parse returns false on corrupt input.

@@ -294,6 +294,23 @@ TEST_F(StorageTest, DeleteTableRemovesItsItems) {
   EXPECT_NE(again->id, id);
 }
 
+TEST_F(StorageTest, AScanAsOfATimeSeesEveryItemOverwrittenOrDeletedSince) {
+  SetPitr(true);
+  // User keys are prefix-free (key_codec terminates every key part): "k1." never prefixes "k10.".
+  auto key = [](int i) { return "k" + std::to_string(i) + "."; };
+  for (int i = 0; i < 1000; ++i) Put(key(i), "v1");
+  const uint64_t t = storage_->Now();
+  for (int i = 0; i < 500; ++i) Put(key(i), "v2");
+  for (int i = 500; i < 600; ++i) Del(key(i));
+  ASSERT_TRUE(storage_->CompactTable(table_->id).ok());
+  for (bool reverse : {false, true}) {
+    auto at_t = ScanAt(t, reverse);
+    ASSERT_EQ(at_t.size(), 1000u);
+    for (const auto& entry : at_t) EXPECT_EQ(entry.substr(entry.find('=')), "=v1");
+  }
+  EXPECT_EQ(ScanAt(~0ull).size(), 900u);
+}
+
 TEST(StorageFormatTest, ADataDirectoryOfAnotherFormatIsRefused) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("tideline-format-test-" + std::to_string(std::random_device{}()));

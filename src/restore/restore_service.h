@@ -1,0 +1,52 @@
+#pragma once
+// RestoreService: the background half of RestoreTableToPointInTime. The request creates the
+// target table at once (CREATING: restore_in_progress set) and hands it here; a thread of the
+// service copies the source's items as they were at the restore time into it, then clears
+// restore_in_progress. That last catalog write is durable and flushes the WAL, so the table turns
+// ACTIVE only once every copied item is durable too. A restore cut short by a shutdown or a crash
+// leaves an incomplete table; the next start removes it (DropIncompleteRestores).
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/storage.h"
+
+namespace tideline::restore {
+
+class RestoreService {
+ public:
+  explicit RestoreService(storage::Storage& storage) : storage_(storage) {}
+  ~RestoreService();  // stops the copies in flight (their tables stay incomplete) and joins them
+  RestoreService(const RestoreService&) = delete;
+  RestoreService& operator=(const RestoreService&) = delete;
+
+  // Removes the tables that interrupted restores left behind; returns their names.
+  std::vector<std::string> DropIncompleteRestores();
+
+  // Copies the items of table `source_id` visible at `as_of_us` into `target` (just created,
+  // empty, restore_in_progress set). `pin` keeps that history of the source until the copy ends.
+  void Start(std::shared_ptr<const storage::TableMeta> target, uint64_t source_id,
+             uint64_t as_of_us, std::shared_ptr<storage::Storage::HistoryPin> pin);
+
+ private:
+  struct Job {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  void Copy(const storage::TableMeta& target, uint64_t source_id, uint64_t as_of_us);
+  // Gives up on a restore: its table is removed (the restore failed).
+  void Abandon(const storage::TableMeta& target, const std::string& why);
+
+  storage::Storage& storage_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;  // guards jobs_
+  std::list<Job> jobs_;
+};
+
+}  // namespace tideline::restore
