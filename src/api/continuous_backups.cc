@@ -1,5 +1,7 @@
 #include "api/continuous_backups.h"
 
+#include <cmath>
+
 #include "api/request.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -10,6 +12,13 @@ RecoveryWindow RecoveryWindowOf(const storage::TableMeta& table, uint64_t now_us
   const uint64_t period = static_cast<uint64_t>(table.recovery_days) * 86400ull * 1000000ull;
   const uint64_t window_start = now_us > period ? now_us - period : 0;
   return {std::max(table.pitr_since_us, window_start), now_us};
+}
+
+std::optional<uint64_t> TimeInWindow(double epoch_seconds, const RecoveryWindow& window) {
+  if (!std::isfinite(epoch_seconds) || epoch_seconds < 0) return std::nullopt;
+  const auto us = static_cast<uint64_t>(std::llround(epoch_seconds * 1e6));
+  if (us + 1000 <= window.earliest_us || us > window.latest_us) return std::nullopt;
+  return std::max(us, window.earliest_us);
 }
 
 std::string ContinuousBackupsResponse(const storage::TableMeta& table, uint64_t now_us) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/context.h"
@@ -19,6 +20,11 @@ struct RecoveryWindow {
   uint64_t latest_us;
 };
 RecoveryWindow RecoveryWindowOf(const storage::TableMeta& table, uint64_t now_us);
+// A client's point in time (epoch seconds, as the JSON protocol sends timestamps) as a
+// commit-clock time inside the window, or nullopt when it is outside. The window's start is kept
+// in microseconds but shown to clients in milliseconds: a time equal to the
+// EarliestRestorableDateTime shown counts as inside (and is raised to the window's start).
+std::optional<uint64_t> TimeInWindow(double epoch_seconds, const RecoveryWindow& window);
 
 std::string ContinuousBackupsResponse(const storage::TableMeta& table, uint64_t now_us);
 

@@ -2,7 +2,6 @@
 // recovery window, then registers the export and answers IN_PROGRESS at once; the export runs
 // in the background (src/export/export_service.h).
 
-#include <cmath>
 #include <regex>
 
 #include "api/continuous_backups.h"
@@ -118,19 +117,12 @@ std::string ExecuteExportTableToPointInTime(Context& ctx, const json::Value& req
   const uint64_t now_us = ctx.storage.Now();
   uint64_t export_time_us = now_us;
   if (export_time) {
-    if (!std::isfinite(*export_time) || *export_time < 0) {
+    auto in_window = TimeInWindow(*export_time, RecoveryWindowOf(*table, now_us));
+    if (!in_window) {
       throw ApiError::InvalidExportTime(
           "The specified ExportTime is outside of the point in time recovery window.");
     }
-    export_time_us = static_cast<uint64_t>(std::llround(*export_time * 1e6));
-    const RecoveryWindow window = RecoveryWindowOf(*table, now_us);
-    // The window's start is stored in microseconds but shown to the client in milliseconds;
-    // an ExportTime equal to the shown EarliestRestorableDateTime is inside it.
-    if (export_time_us + 1000 <= window.earliest_us || export_time_us > window.latest_us) {
-      throw ApiError::InvalidExportTime(
-          "The specified ExportTime is outside of the point in time recovery window.");
-    }
-    export_time_us = std::max(export_time_us, window.earliest_us);
+    export_time_us = *in_window;
   }
 
   exporter::ExportRecord record;

@@ -4,7 +4,6 @@
 // restore/restore_service.h). As on DynamoDB the target takes the source's key schema and
 // capacity settings (or the overrides), and none of its tags, TTL or PITR settings.
 
-#include <cmath>
 
 #include "api/continuous_backups.h"
 #include "api/operations.h"
@@ -87,15 +86,13 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   const RecoveryWindow window = RecoveryWindowOf(*source, now_us);
   uint64_t restore_us = window.latest_us;
   if (restore_time) {
-    // As for exports, a time equal to the EarliestRestorableDateTime shown (milliseconds) is in.
-    const bool valid = std::isfinite(*restore_time) && *restore_time >= 0;
-    restore_us = valid ? static_cast<uint64_t>(std::llround(*restore_time * 1e6)) : 0;
-    if (!valid || restore_us + 1000 <= window.earliest_us || restore_us > window.latest_us) {
+    auto in_window = TimeInWindow(*restore_time, window);
+    if (!in_window) {
       throw ApiError::InvalidRestoreTime(
           "RestoreDateTime must be between EarliestRestorableDateTime and "
           "LatestRestorableDateTime.");
     }
-    restore_us = std::max(restore_us, window.earliest_us);
+    restore_us = *in_window;
   }
   // Pinned before the target exists: no compaction may collect what the copy will read.
   auto pin = ctx.storage.PinHistory(source->id, restore_us);
