@@ -4,7 +4,6 @@
 // restore/restore_service.h). As on DynamoDB the target takes the source's key schema and
 // capacity settings (or the overrides), and none of its tags, TTL or PITR settings.
 
-
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
