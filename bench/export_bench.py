@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Export benchmark: from ExportTableToPointInTime to COMPLETED for N items of ~200 B, in both
 formats, beside `gzip -1` and `pigz -1` on the same uncompressed lines and a plain scan of the
-table, in one run. Also the latency of a 10-item export and the server's RSS (idle, and peak
-during each export, sampled every 10 ms).
+table, in one run. Also the latency of a 10-item export, the server's RSS (idle, and peak
+during each export, sampled every 10 ms), and a RestoreTableToPointInTime of the whole table.
 
 Usage: bench/export_bench.py [--items 1000000] [--bin build/tideline]
 Needs: wrk (loads the table with ../shared/bench/ddb_preload.lua), gzip, pigz.
@@ -122,6 +122,18 @@ def main():
             t = time.time() - t0
             print(f"{' '.join(tool[:2]):13s} on the DYNAMODB_JSON lines: {t:6.2f} s  "
                   f"{raw_bytes / 1e6 / t:7.1f} MB/s   export/{tool[0]} time ratio {secs / t:.2f}")
+
+        # RestoreTableToPointInTime of the whole table into a new one, until it is ACTIVE.
+        t0 = time.time()
+        ddb.restore_table_to_point_in_time(SourceTableName="usertable", TargetTableName="restored",
+                                           UseLatestRestorableTime=True)
+        while ddb.describe_table(TableName="restored")["Table"]["TableStatus"] != "ACTIVE":
+            time.sleep(0.02)
+        secs = time.time() - t0
+        restored = ddb.describe_table(TableName="restored")["Table"]["ItemCount"]
+        assert restored == args.items, restored
+        print(f"restore to a new table: {secs:6.2f} s  {args.items / secs:>10,.0f} items/s  "
+              f"server RSS {rss_kb(server.pid) / 1024:.0f} MB")
 
         # Latency of a small export.
         ddb.create_table(TableName="small", BillingMode="PAY_PER_REQUEST",

@@ -131,6 +131,7 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
   server.Stop();
   server.Wait();
   exports.Stop();
+  restores.Stop();
   storage.reset();  // flushes and closes RocksDB
   spdlog::info("stopped");
   spdlog::shutdown();

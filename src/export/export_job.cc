@@ -37,7 +37,8 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
   std::string lines;
   lines.reserve(kLineBufferBytes + 64 * 1024);
   auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us,
-                                  std::move(lower), std::move(upper));
+                                  std::move(lower), std::move(upper), /*reverse=*/false,
+                                  /*bulk=*/true);
   uint64_t items = 0, billed = 0;
   for (; cursor->Valid(); cursor->Next()) {
     if (ion) {

@@ -21,7 +21,9 @@ struct CopiedItem {
 
 }  // namespace
 
-RestoreService::~RestoreService() {
+RestoreService::~RestoreService() { Stop(); }
+
+void RestoreService::Stop() {
   stopping_ = true;
   std::lock_guard lock(mu_);
   for (auto& job : jobs_) {
@@ -69,7 +71,8 @@ void RestoreService::Copy(const storage::TableMeta& target, uint64_t source_id,
                           uint64_t as_of_us) {
   size_t copied = 0;
   try {
-    auto cursor = storage_.NewCursor(source_id, as_of_us, "", "");
+    auto cursor = storage_.NewCursor(source_id, as_of_us, "", "", /*reverse=*/false,
+                                     /*bulk=*/true);
     std::vector<CopiedItem> chunk;
     while (cursor->Valid()) {
       if (stopping_) return;  // the table stays incomplete; the next start removes it
@@ -81,10 +84,11 @@ void RestoreService::Copy(const storage::TableMeta& target, uint64_t source_id,
                          cursor->item_size()});
         bytes += cursor->item_json().size();
       }
-      // The key encoding depends only on the key schema, which the target shares.
+      // The key encoding depends only on the key schema, which the target shares. The target
+      // is new and each key comes once, so no old version needs reading.
       Status s = storage_.Write([&](storage::WriteTxn& txn) {
         for (auto& item : chunk) {
-          txn.Put(target, item.user_key, std::move(item.item_json), item.item_size);
+          txn.PutAbsent(target, item.user_key, std::move(item.item_json), item.item_size);
         }
       });
       if (!s.ok()) return Abandon(target, s.ToString());

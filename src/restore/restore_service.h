@@ -22,7 +22,10 @@ namespace tideline::restore {
 class RestoreService {
  public:
   explicit RestoreService(storage::Storage& storage) : storage_(storage) {}
-  ~RestoreService();  // stops the copies in flight (their tables stay incomplete) and joins them
+  ~RestoreService();  // Stop()
+  // Stops the copies in flight (their tables stay incomplete) and waits for their threads. Call
+  // before the storage closes.
+  void Stop();
   RestoreService(const RestoreService&) = delete;
   RestoreService& operator=(const RestoreService&) = delete;
 
@@ -37,7 +40,7 @@ class RestoreService {
  private:
   struct Job {
     std::thread thread;
-    std::atomic<bool> done{false};
+    std::atomic<bool> done{false};  // the thread has finished and can be joined
   };
   void Copy(const storage::TableMeta& target, uint64_t source_id, uint64_t as_of_us);
   // Gives up on a restore: its table is removed (the restore failed).

@@ -15,7 +15,7 @@ constexpr int kNextBeforeSeek = 8;
 class MvccCursor : public ItemCursor {
  public:
   MvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of, std::string lower,
-             std::string upper, bool reverse)
+             std::string upper, bool reverse, bool bulk)
       : table_prefix_(layout::TablePrefix(table_id)), as_of_(as_of), reverse_(reverse) {
     lower_bound_ = table_prefix_ + lower;
     upper_bound_ = upper.empty() ? layout::TableEnd(table_id) : table_prefix_ + upper;
@@ -24,6 +24,7 @@ class MvccCursor : public ItemCursor {
     rocksdb::ReadOptions ro = TotalOrderReadOptions();
     ro.iterate_lower_bound = &lower_slice_;
     ro.iterate_upper_bound = &upper_slice_;
+    ro.fill_cache = !bulk;
     it_.reset(db->NewIterator(ro));
     if (reverse_) {
       it_->SeekToLast();
@@ -180,16 +181,17 @@ class MvccCursor : public ItemCursor {
 }  // namespace
 
 std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
-                                          std::string lower, std::string upper, bool reverse) {
+                                          std::string lower, std::string upper, bool reverse,
+                                          bool bulk) {
   return std::make_unique<MvccCursor>(db, table_id, as_of, std::move(lower), std::move(upper),
-                                      reverse);
+                                      reverse, bulk);
 }
 
 std::unique_ptr<ItemCursor> Storage::NewCursor(uint64_t table_id, uint64_t as_of_us,
                                                std::string lower, std::string upper,
-                                               bool reverse) const {
+                                               bool reverse, bool bulk) const {
   return NewMvccCursor(impl_->db.get(), table_id, as_of_us, std::move(lower), std::move(upper),
-                       reverse);
+                       reverse, bulk);
 }
 
 }  // namespace tideline::storage

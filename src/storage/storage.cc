@@ -234,7 +234,7 @@ Status Storage::Impl::RecountStats() {
   for (const auto& [name, table] : tables) {
     auto st = live[table->id];
     int64_t count = 0, bytes = 0;
-    auto cursor = NewMvccCursor(db.get(), table->id, ~0ull, "", "", false);
+    auto cursor = NewMvccCursor(db.get(), table->id, ~0ull, "", "", false, /*bulk=*/true);
     for (; cursor->Valid(); cursor->Next()) {
       ++count;
       bytes += static_cast<int64_t>(cursor->item_size());
@@ -286,7 +286,11 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   ro.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  table.cache_index_and_filter_blocks = true;
+  // Index and filter blocks stay with their open table files rather than in the block cache: a
+  // long scan would otherwise evict them, and every point read would then read and checksum a
+  // whole filter block again (a restore that wrote while scanning fell from 300k to 6k items/s).
+  // They are small: ~1.3 MB of filter per million items at 10 bits a key.
+  table.cache_index_and_filter_blocks = false;
   table.block_size = 16 << 10;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = false;  // point reads are prefix seeks

@@ -73,6 +73,10 @@ class WriteTxn {
              bool* found);
   void Put(const TableMeta& table, std::string_view user_key, std::string item_json,
            size_t item_size);
+  // Put of an item the caller knows is not stored (a bulk load into a new table): the commit
+  // skips reading the old version.
+  void PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
+                 size_t item_size);
   void Delete(const TableMeta& table, std::string_view user_key);
 
  private:
@@ -83,6 +87,7 @@ class WriteTxn {
     bool is_delete;
     std::string item_json;
     size_t item_size;
+    bool known_absent = false;
   };
   // The version an op supersedes: stored (found in the latest slot) or staged by an earlier op
   // of this transaction.
@@ -148,9 +153,11 @@ class Storage {
   Status GetLatest(const std::vector<ItemRef>& items,
                    std::vector<std::optional<std::string>>* item_jsons) const;
   // A cursor over user keys in [lower, upper) ("" upper = to the end of the table).
+  // `bulk`: a one-pass read of a whole table (an export, a restore); its blocks bypass the
+  // block cache so that they do not evict what the serving reads need.
   std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us,
                                         std::string lower, std::string upper,
-                                        bool reverse = false) const;
+                                        bool reverse = false, bool bulk = false) const;
   // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
   // the timestamp of the commit (0 if nothing was staged). The commit is visible at once but
   // durable only after SyncWal(): call it before acknowledging the write.

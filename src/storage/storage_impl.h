@@ -140,7 +140,8 @@ struct Storage::Impl {
 uint64_t WallClockMicros();
 void DisablePerfCountersOnThisThread();
 std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
-                                          std::string lower, std::string upper, bool reverse);
+                                          std::string lower, std::string upper, bool reverse,
+                                          bool bulk = false);
 // Read options for iterators that cross items (scans): they must ignore the prefix blooms.
 rocksdb::ReadOptions TotalOrderReadOptions();
 

@@ -64,6 +64,11 @@ void WriteTxn::Put(const TableMeta& table, std::string_view user_key, std::strin
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size});
 }
 
+void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key,
+                         std::string item_json, size_t item_size) {
+  ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size, true});
+}
+
 void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
   ops_.push_back({table.id, std::string(user_key), true, std::string(), 0});
 }
@@ -97,8 +102,10 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
       }
     }
     WriteTxn::OldVersion old;
-    Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old);
-    if (!s.ok()) return s;
+    if (!op.known_absent) {
+      Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old);
+      if (!s.ok()) return s;
+    }
     if (old.found) {
       d.count -= 1;
       d.bytes -= static_cast<int64_t>(old.size);

@@ -311,6 +311,20 @@ TEST_F(StorageTest, AScanAsOfATimeSeesEveryItemOverwrittenOrDeletedSince) {
   EXPECT_EQ(ScanAt(~0ull).size(), 900u);
 }
 
+TEST_F(StorageTest, PutAbsentLoadsItemsWithoutReadingOldVersions) {
+  ASSERT_TRUE(storage_->Write([&](WriteTxn& txn) {
+    txn.PutAbsent(*table_, "a", "xx", 2);
+    txn.PutAbsent(*table_, "b", "yyy", 3);
+  }).ok());
+  EXPECT_EQ(GetAt("a", ~0ull), "xx");
+  EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"a=xx", "b=yyy"}));
+  EXPECT_EQ(storage_->Stats(table_->id).item_count, 2);
+  EXPECT_EQ(storage_->Stats(table_->id).size_bytes, 5);
+  Put("a", "zzzz");  // an ordinary write supersedes it as any other version
+  EXPECT_EQ(storage_->Stats(table_->id).item_count, 2);
+  EXPECT_EQ(storage_->Stats(table_->id).size_bytes, 7);
+}
+
 TEST(StorageFormatTest, ADataDirectoryOfAnotherFormatIsRefused) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("tideline-format-test-" + std::to_string(std::random_device{}()));
