@@ -419,25 +419,27 @@ class Restart(RestoreTestCase):
         self.assertSameItems(self.scan_wire(target), [canonical(wire(i)) for i in items])
         self.assertEqual(self.pitr(target)["PointInTimeRecoveryStatus"], "DISABLED")
 
-    def test_kill_9_during_a_restore_never_leaves_a_partial_table(self):
-        # A restore cut short by a crash failed: after the restart the target is either complete
-        # (the copy finished before the kill) or gone, never CREATING or short of items.
+    def test_a_restore_cut_short_never_leaves_a_partial_table(self):
+        # A restore cut short by a shutdown (which must still exit cleanly) or a crash failed:
+        # after the restart the target is either complete (the copy finished first) or gone,
+        # never CREATING or short of items.
         source = self.create_pitr_table(("pk", "S"), ("sk", "N"))
         items = [{"pk": {"S": f"p{i % 97}"}, "sk": {"N": str(i)}, "pad": {"S": "k" * 300}}
                  for i in range(20000)]
         self.put_items(source, items)
-        target, _ = self.restore(source, UseLatestRestorableTime=True)
-        self.restart_server(kill=True)
-        tables = self.client.list_tables()["TableNames"]
-        if target in tables:
-            desc = self.describe_table(target)
-            self.assertEqual(desc["TableStatus"], "ACTIVE")
-            self.assertFalse(desc["RestoreSummary"]["RestoreInProgress"])
-            self.assertEqual(desc["ItemCount"], len(items))
-            self.assertEqual(self.client.scan(TableName=target, Select="COUNT")["Count"],
-                             len(items))
-        else:
-            self.assertNoTable(target)
+        for kill in (False, True):
+            with self.subTest(kill=kill):
+                target, _ = self.restore(source, UseLatestRestorableTime=True)
+                self.restart_server(kill=kill)
+                if target in self.client.list_tables()["TableNames"]:
+                    desc = self.describe_table(target)
+                    self.assertEqual(desc["TableStatus"], "ACTIVE")
+                    self.assertFalse(desc["RestoreSummary"]["RestoreInProgress"])
+                    self.assertEqual(desc["ItemCount"], len(items))
+                    self.assertEqual(
+                        self.client.scan(TableName=target, Select="COUNT")["Count"], len(items))
+                else:
+                    self.assertNoTable(target)
         # The source is untouched and can be restored again.
         self.assertEqual(self.describe_table(source)["ItemCount"], len(items))
         again, desc = self.restore_and_wait(source, UseLatestRestorableTime=True)
