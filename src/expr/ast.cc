@@ -20,6 +20,38 @@ std::string PathToString(const Path& path) {
   return out;
 }
 
+namespace {
+constexpr FunctionInfo kFunctions[] = {
+    {"attribute_exists", Function::kAttributeExists, 1},
+    {"attribute_not_exists", Function::kAttributeNotExists, 1},
+    {"attribute_type", Function::kAttributeType, 2},
+    {"begins_with", Function::kBeginsWith, 2},
+    {"contains", Function::kContains, 2},
+    {"size", Function::kSize, 1},
+    {"if_not_exists", Function::kIfNotExists, 2},
+    {"list_append", Function::kListAppend, 2},
+};
+}  // namespace
+
+const FunctionInfo* LookupFunction(std::string_view name) {
+  for (const FunctionInfo& f : kFunctions) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const char* FunctionName(Function f) {
+  for (const FunctionInfo& info : kFunctions) {
+    if (info.function == f) return info.name.data();
+  }
+  return "function";
+}
+
+bool IsConditionFunction(Function f) {
+  return f != Function::kIfNotExists && f != Function::kListAppend &&
+         f != Function::kLegacyNotContains && f != Function::kUnknown;
+}
+
 const char* CompareOpText(CompareOp op) {
   switch (op) {
     case CompareOp::kEq:

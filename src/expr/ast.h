@@ -67,6 +67,18 @@ enum class Function : uint8_t {
   kUnknown,
 };
 
+// The functions of the expression language, by the name expressions call them.
+struct FunctionInfo {
+  std::string_view name;
+  Function function;
+  uint32_t arity;
+};
+const FunctionInfo* LookupFunction(std::string_view name);  // nullptr for an unknown name
+const char* FunctionName(Function f);  // "begins_with", ...; "function" for internal ones
+// attribute_exists, attribute_not_exists, attribute_type, begins_with, contains, size: the
+// functions of conditions (the others serve updates).
+bool IsConditionFunction(Function f);
+
 struct Node {
   NodeKind kind = NodeKind::kValue;
   CompareOp op = CompareOp::kEq;

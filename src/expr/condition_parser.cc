@@ -29,29 +29,6 @@ enum Slot : size_t {
 constexpr int kMaxOperators = 300;      // test_limits.py::test_deeply_nested_expression_2
 constexpr size_t kMaxInOperands = 100;  // the left operand included
 
-struct FunctionInfo {
-  std::string_view name;
-  Function function;
-  uint32_t arity;
-};
-constexpr FunctionInfo kFunctions[] = {
-    {"attribute_exists", Function::kAttributeExists, 1},
-    {"attribute_not_exists", Function::kAttributeNotExists, 1},
-    {"attribute_type", Function::kAttributeType, 2},
-    {"begins_with", Function::kBeginsWith, 2},
-    {"contains", Function::kContains, 2},
-    {"size", Function::kSize, 1},
-    {"if_not_exists", Function::kIfNotExists, 2},
-    {"list_append", Function::kListAppend, 2},
-};
-
-const FunctionInfo* LookupFunction(std::string_view name) {
-  for (const FunctionInfo& f : kFunctions) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
-
 bool IsAttributeTypeName(std::string_view s) {
   static constexpr std::string_view kTypes[] = {"S",    "N", "B",  "NULL", "SS",
                                                 "BOOL", "L", "BS", "NS",   "M"};

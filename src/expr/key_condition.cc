@@ -20,25 +20,6 @@ using Op = KeyConditionPart::Op;
 
 [[noreturn]] void Invalid(std::string message) { throw ApiError::Validation(std::move(message)); }
 
-const char* FunctionName(Function f) {
-  switch (f) {
-    case Function::kAttributeExists:
-      return "attribute_exists";
-    case Function::kAttributeNotExists:
-      return "attribute_not_exists";
-    case Function::kAttributeType:
-      return "attribute_type";
-    case Function::kBeginsWith:
-      return "begins_with";
-    case Function::kContains:
-      return "contains";
-    case Function::kSize:
-      return "size";
-    default:
-      return "function";
-  }
-}
-
 class KeyConditionWalker {
  public:
   explicit KeyConditionWalker(const Tree& t) : t_(t) {}

@@ -41,11 +41,6 @@ enum Slot : size_t {
 enum Clause { kSetClause, kRemoveClause, kAddClause, kDeleteClause };
 constexpr const char* kClauseNames[] = {"SET", "REMOVE", "ADD", "DELETE"};
 
-bool IsConditionFunction(std::string_view name) {
-  return name == "attribute_exists" || name == "attribute_not_exists" || name == "attribute_type" ||
-         name == "begins_with" || name == "contains" || name == "size";
-}
-
 // ADD/DELETE operand type names in DynamoDB's messages ("operand type: STRING").
 const char* OperandTypeName(model::AvType t) {
   switch (t) {
@@ -225,7 +220,8 @@ class UpdateParser : public ParserBase {
   }
 
   void CheckFunction(std::string_view name, Function f, const std::vector<uint32_t>& args) {
-    if (IsConditionFunction(name)) {
+    if (const FunctionInfo* known = LookupFunction(name);
+        known && IsConditionFunction(known->function)) {
       SetError(kUnknownFunction, "The function is not allowed in an update expression; function: " +
                                      std::string(name));
       return;
