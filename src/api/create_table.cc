@@ -89,11 +89,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   const bool on_demand = billing && *billing == "PAY_PER_REQUEST";
-  if (on_demand && throughput) {
-    throw ApiError::Validation(
-        "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
-        "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-  }
+  if (on_demand && throughput) throw ThroughputWithPayPerRequest();
   if (!on_demand && !throughput) {
     throw ApiError::Validation(
         "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits "
@@ -106,9 +102,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
                                " is out of bounds");
   }
   if (OptArray(req, "GlobalSecondaryIndexes") || OptArray(req, "LocalSecondaryIndexes")) {
-    throw ApiError::Validation(
-        "One or more parameter values were invalid: Secondary indexes are not supported by "
-        "this server yet");
+    throw SecondaryIndexesUnsupported();
   }
   std::string def_names, key_names;
   for (size_t i = 0; i < definitions.size(); ++i)

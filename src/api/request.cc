@@ -224,6 +224,18 @@ void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
   *wcu = w.value_or(0);
 }
 
+ApiError ThroughputWithPayPerRequest() {
+  return ApiError::Validation(
+      "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+      "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+}
+
+ApiError SecondaryIndexesUnsupported() {
+  return ApiError::Validation(
+      "One or more parameter values were invalid: Secondary indexes are not supported by this "
+      "server yet");
+}
+
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -14,6 +14,9 @@
 #include "api/context.h"
 #include "json/json.h"
 
+namespace tideline {
+class ApiError;
+}
 namespace tideline::storage {
 struct TableMeta;
 }
@@ -74,6 +77,10 @@ std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view 
 // (`pt` may be null): both required and >= 1, violations added to *errors.
 void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
                                ValidationErrors* errors, int64_t* rcu, int64_t* wcu);
+// The ValidationException for provisioned throughput given with BillingMode PAY_PER_REQUEST.
+ApiError ThroughputWithPayPerRequest();
+// The ValidationException for secondary indexes, which Tideline does not support yet.
+ApiError SecondaryIndexesUnsupported();
 
 // Current time in epoch milliseconds / as a JSON timestamp (seconds with a fraction).
 int64_t NowMillis();

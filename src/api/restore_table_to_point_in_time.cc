@@ -51,18 +51,10 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   }
   for (const char* member : {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride"}) {
     const json::Value* indexes = OptArray(req, member);
-    if (indexes && !indexes->Empty()) {
-      throw ApiError::Validation(
-          "One or more parameter values were invalid: Secondary indexes are not supported by "
-          "this server yet");
-    }
+    if (indexes && !indexes->Empty()) throw SecondaryIndexesUnsupported();
   }
   const bool on_demand = billing && *billing == "PAY_PER_REQUEST";
-  if (on_demand && throughput) {
-    throw ApiError::Validation(
-        "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
-        "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-  }
+  if (on_demand && throughput) throw ThroughputWithPayPerRequest();
 
   const std::string source_ref(source_name ? *source_name : *source_arn);
   const std::string name = TableNameFromNameOrArn(ctx.config, source_ref);

@@ -42,11 +42,7 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
   const int64_t now = NowMillis();
   if (mode == "PAY_PER_REQUEST") {
-    if (throughput) {
-      throw ApiError::Validation(
-          "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
-          "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-    }
+    if (throughput) throw ThroughputWithPayPerRequest();
     if (meta.billing_mode != mode) {
       meta.billing_mode = mode;
       meta.read_capacity = meta.write_capacity = 0;
