@@ -468,8 +468,7 @@ Status Storage::Get(uint64_t table_id, std::string_view user_key, uint64_t as_of
   *found = false;
   if (!s.ok()) return s;
   std::string_view json;
-  size_t size;
-  if (v.present && layout::ParseVersion(v.version, &json, &size)) {
+  if (v.ItemJson(&json)) {
     item_json->assign(json);
     *found = true;
   }
@@ -487,8 +486,7 @@ Status Storage::GetLatest(const std::vector<ItemRef>& items,
     status = impl_->ReadLatestSlot(ref.table_id, ref.user_key, &v, snapshot);
     if (!status.ok()) break;
     std::string_view json;
-    size_t size;
-    if (v.present && layout::ParseVersion(v.version, &json, &size)) {
+    if (v.ItemJson(&json)) {
       item_jsons->emplace_back(std::string(json));
     } else {
       item_jsons->emplace_back(std::nullopt);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "storage/history_gc.h"
+#include "storage/key_layout.h"
 #include "storage/storage.h"
 
 namespace tideline::storage {
@@ -56,6 +57,11 @@ struct StoredVersion {
   bool present = false;  // false: no version visible (never written, collected, or out of range)
   uint64_t ts = 0;       // its commit ts
   std::string version;   // 'P' varint(size) json | 'D'
+  // The item's wire JSON; false when there is no version or it is a deletion.
+  bool ItemJson(std::string_view* json, size_t* size = nullptr) const {
+    size_t ignored = 0;
+    return present && layout::ParseVersion(version, json, size ? size : &ignored);
+  }
 };
 
 class Storage::HistoryPin {

@@ -41,7 +41,7 @@ Status WriteTxn::LoadOld(uint64_t table_id, std::string_view user_key, std::stri
   if (!s.ok()) return s;
   *old = OldVersion{};
   std::string_view json;
-  old->found = stored.present && layout::ParseVersion(stored.version, &json, &old->size);
+  old->found = stored.ItemJson(&json, &old->size);
   if (item_json && old->found) item_json->assign(json);
   if (stored.present) {
     old->ts = stored.ts;
