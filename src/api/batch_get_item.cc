@@ -6,6 +6,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -40,11 +41,14 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
     if (!m.value.IsObject()) throw ApiError::Serialization("Expected null");
     const json::Value* keys = OptArray(m.value, "Keys");
     const std::string path = "requestItems." + std::string(json::AsView(m.name)) + ".member.keys";
-    if (!keys) errors.AddNull(path);
+    if (!keys)
+      errors.AddNull(path);
     else if (keys->Size() == 0)
       errors.Add("'[]'", path, "Member must have length greater than or equal to 1");
-    else total += keys->Size();
-    tables.push_back({std::string(json::AsView(m.name)), &m.value, nullptr, nullptr, nullptr, {}, false});
+    else
+      total += keys->Size();
+    tables.push_back(
+        {std::string(json::AsView(m.name)), &m.value, nullptr, nullptr, nullptr, {}, false});
   }
   errors.ThrowIfAny();
   if (total > 100) throw ApiError::Validation("Too many items requested for the BatchGetItem call");
@@ -54,7 +58,8 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
     t.projection = ReadProjection(*t.body, *t.resolver);
     t.resolver->CheckAllUsed();
     t.consistent = OptBool(*t.body, "ConsistentRead").value_or(false);
-    for (const auto& k : OptArray(*t.body, "Keys")->GetArray()) t.keys.push_back(model::ItemFromJson(k));
+    for (const auto& k : OptArray(*t.body, "Keys")->GetArray())
+      t.keys.push_back(model::ItemFromJson(k));
   }
   for (auto& t : tables) t.table = FindTableOrThrow(ctx, t.name);
 
@@ -88,7 +93,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
       std::string item_json;
       bool found = false;
       Status s = ctx.storage.Get(t.table->id, user_keys[i], ~0ull, &item_json, &found);
-      if (!s.ok()) throw ApiError::Internal(s.ToString());
+      if (!s.ok()) throw StatusError(s);
       // An item that would take the response past 16 MB is left for the next call.
       if (found && bytes + item_json.size() > kMaxResponseBytes) {
         full = true;
@@ -119,8 +124,8 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
     for (const model::Item* k : keys) model::WriteItem(w, *k);
     w.EndArray();
     // Carry the request's other members so the retry reads the same way.
-    for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames",
-                               "ConsistentRead", "AttributesToGet"}) {
+    for (const char* member : {"ProjectionExpression", "ExpressionAttributeNames", "ConsistentRead",
+                               "AttributesToGet"}) {
       if (const json::Value* v = json::Find(*t->body, member)) {
         w.Key(member);
         v->Accept(w);

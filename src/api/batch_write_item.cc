@@ -5,6 +5,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -42,7 +43,8 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
     total += m.value.Size();
   }
   errors.ThrowIfAny();
-  if (total > 25) throw ApiError::Validation("Too many items requested for the BatchWriteItem call");
+  if (total > 25)
+    throw ApiError::Validation("Too many items requested for the BatchWriteItem call");
 
   std::vector<PendingWrite> writes;
   std::set<std::pair<uint64_t, std::string>> seen;
@@ -63,7 +65,8 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
       if (!body) {
         throw ApiError::Validation(std::string("1 validation error detected: Value null at '") +
                                    "requestItems." + std::string(json::AsView(m.name)) +
-                                   ".member.1.member." + (put ? "putRequest.item" : "deleteRequest.key") +
+                                   ".member.1.member." +
+                                   (put ? "putRequest.item" : "deleteRequest.key") +
                                    "' failed to satisfy constraint: Member must not be null");
       }
       parsed.emplace_back(del != nullptr, model::ItemFromJson(*body));
@@ -93,11 +96,13 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
 
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     for (auto& w : writes) {
-      if (w.is_delete) txn.Delete(*w.table, w.key);
-      else txn.Put(*w.table, w.key, std::move(w.item_json), w.size);
+      if (w.is_delete)
+        txn.Delete(*w.table, w.key);
+      else
+        txn.Put(*w.table, w.key, std::move(w.item_json), w.size);
     }
   });
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   if (!capacity) return "{\"UnprocessedItems\":{}}";
   json::Buffer buf;
   json::Writer w(buf);

@@ -4,6 +4,7 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "api/table_description.h"
 #include "api/tags.h"
 #include "common/api_error.h"
@@ -176,10 +177,10 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
 
   std::shared_ptr<const storage::TableMeta> created;
   Status s = ctx.storage.CreateTable(std::move(meta), &created);
-  if (s.code() == Status::Code::kBusy) {
+  if (s.IsAlreadyExists()) {
     throw ApiError::ResourceInUse("Table already exists: " + std::string(*name));
   }
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
   json::Writer w(buf);

@@ -3,6 +3,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -30,7 +31,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   bool old_found = false;
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     Status gs = txn.Get(*table, key, &old_json, &old_found);
-    if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+    if (!gs.ok()) throw StatusError(gs);
     if (condition) {
       model::Item old_item;
       if (old_found) old_item = ParseStoredItem(old_json);
@@ -40,7 +41,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
     }
     if (old_found) txn.Delete(*table, key);
   });
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
   json::Writer w(buf);

@@ -1,5 +1,6 @@
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -14,8 +15,9 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
         table->name);
   }
   if (table->deletion_protection) {
-    throw ApiError::Validation("Resource cannot be deleted as it is currently protected against "
-                               "deletion. Disable deletion protection first.");
+    throw ApiError::Validation(
+        "Resource cannot be deleted as it is currently protected against "
+        "deletion. Disable deletion protection first.");
   }
   // Describe before deleting: the response reports the table as DELETING.
   json::Buffer buf;
@@ -28,7 +30,7 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
   if (s.IsNotFound()) {
     throw ApiError::ResourceNotFound(TableNotFoundMessage(*OptString(req, "TableName")));
   }
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   return Finish(buf);
 }
 

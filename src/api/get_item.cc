@@ -3,6 +3,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -28,7 +29,7 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
   std::string item_json;
   bool found = false;
   Status s = ctx.storage.Get(table->id, key, ~0ull, &item_json, &found);
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   std::string out;
   out.reserve(item_json.size() + 64);

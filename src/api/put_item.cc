@@ -3,6 +3,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
 #include "storage/storage.h"
@@ -39,7 +40,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     if (need_old) {
       Status gs = txn.Get(*table, key, &old_json, &old_found);
-      if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+      if (!gs.ok()) throw StatusError(gs);
       if (condition) {
         model::Item old_item;
         if (old_found) old_item = ParseStoredItem(old_json);
@@ -50,7 +51,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
     }
     txn.Put(*table, key, std::move(stored), size);
   });
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   if (rv == ReturnValues::kNone && !capacity) return "{}";
   std::string out = "{";

@@ -2,6 +2,7 @@
 
 #include "api/item_support.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 
 namespace tideline::api {
@@ -38,11 +39,13 @@ void WritePage(json::Writer& w, storage::ItemCursor& cursor, const storage::Tabl
     if (options.filter && !expr::EvaluateCondition(*options.filter, &item)) continue;
     ++count;
     if (options.count_only) continue;
-    if (options.projection) model::WriteItem(w, expr::Project(*options.projection, item));
-    else w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    if (options.projection)
+      model::WriteItem(w, expr::Project(*options.projection, item));
+    else
+      w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
   }
   Status s = cursor.status();
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   if (!options.count_only) w.EndArray();
   w.Key("Count");
   w.Int64(count);
@@ -81,7 +84,8 @@ bool ReadSelectCount(const json::Value& req, bool has_projection) {
   if ((*select == "ALL_ATTRIBUTES" || *select == "COUNT") && has_projection) {
     throw ApiError::Validation(
         "One or more parameter values were invalid: Cannot specify the ProjectionExpression "
-        "when choosing to get " + std::string(*select));
+        "when choosing to get " +
+        std::string(*select));
   }
   return *select == "COUNT";
 }

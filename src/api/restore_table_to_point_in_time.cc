@@ -7,6 +7,7 @@
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
 #include "common/uuid.h"
@@ -99,16 +100,17 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     meta.write_capacity = throughput ? wcu : std::max<int64_t>(source->write_capacity, 1);
   }
   meta.creation_time_ms = NowMillis();
-  if (meta.billing_mode == "PAY_PER_REQUEST") meta.last_billing_mode_change_ms = meta.creation_time_ms;
+  if (meta.billing_mode == "PAY_PER_REQUEST")
+    meta.last_billing_mode_change_ms = meta.creation_time_ms;
   meta.restore_source_arn = TableArn(ctx.config, source->name);
   meta.restore_time_us = restore_us;
   meta.restore_in_progress = true;
   std::shared_ptr<const storage::TableMeta> created;
   Status s = ctx.storage.CreateTable(std::move(meta), &created);
-  if (s.code() == Status::Code::kBusy) {
+  if (s.IsAlreadyExists()) {
     throw ApiError::TableAlreadyExists("Table already exists: " + std::string(*target_name));
   }
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
   json::Writer w(buf);

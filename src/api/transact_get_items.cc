@@ -5,6 +5,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
 #include "storage/storage.h"
@@ -59,7 +60,7 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   for (const auto& r : reads) refs.push_back({r.table->id, r.key});
   std::vector<std::optional<std::string>> found;
   Status s = ctx.storage.GetLatest(refs, &found);
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();

@@ -11,6 +11,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
 #include "storage/storage.h"
@@ -169,7 +170,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       std::string old_json;
       bool f = false;
       Status gs = txn.Get(*a.table, a.key, &old_json, &f);
-      if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+      if (!gs.ok()) throw StatusError(gs);
       found[i] = f;
       model::Item old;
       if (f) old = ParseStoredItem(old_json);
@@ -223,7 +224,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       if (puts[i]) txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
     }
   });
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   if (token) {
     std::lock_guard lock(Tokens().mu);
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};

@@ -5,6 +5,7 @@
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -51,7 +52,7 @@ std::string ExecuteUpdateContinuousBackups(Context& ctx, const json::Value& req)
   std::shared_ptr<const storage::TableMeta> updated;
   Status s = ctx.storage.UpdateTable(meta, &updated);
   if (s.IsNotFound()) throw ApiError::TableNotFound("Table not found: " + meta.name);
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   return ContinuousBackupsResponse(*updated, std::max(now, updated->pitr_since_us));
 }
 

@@ -4,6 +4,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -36,7 +37,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     std::string old_json;
     Status gs = txn.Get(*table, key, &old_json, &old_found);
-    if (!gs.ok()) throw ApiError::Internal(gs.ToString());
+    if (!gs.ok()) throw StatusError(gs);
     if (old_found) old_item = ParseStoredItem(old_json);
     if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
       ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
@@ -45,9 +46,12 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
     // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
     const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
-    if (!old_found) new_item = key_item;
-    else if (keep_old) new_item = old_item;
-    else new_item = std::move(old_item);
+    if (!old_found)
+      new_item = key_item;
+    else if (keep_old)
+      new_item = old_item;
+    else
+      new_item = std::move(old_item);
     if (update) {
       expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
     }
@@ -58,7 +62,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     txn.Put(*table, key, model::ItemToJson(new_item), new_size);
     written = true;
   });
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
   json::Writer w(buf);

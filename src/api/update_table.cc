@@ -3,6 +3,7 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "api/table_description.h"
 #include "api/tags.h"
 #include "common/api_error.h"
@@ -61,11 +62,13 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
             "equals the current value. Current ReadCapacityUnits provisioned for the table: " +
             std::to_string(meta.read_capacity) + ". Requested ReadCapacityUnits: " +
             std::to_string(rcu) + ". Current WriteCapacityUnits provisioned for the table: " +
-            std::to_string(meta.write_capacity) + ". Requested WriteCapacityUnits: " +
-            std::to_string(wcu) + ". Refer to the Amazon DynamoDB Developer Guide for current "
+            std::to_string(meta.write_capacity) +
+            ". Requested WriteCapacityUnits: " + std::to_string(wcu) +
+            ". Refer to the Amazon DynamoDB Developer Guide for current "
             "limits and how to request higher limits.");
       }
-      if (rcu > meta.read_capacity || wcu > meta.write_capacity) meta.last_throughput_increase_ms = now;
+      if (rcu > meta.read_capacity || wcu > meta.write_capacity)
+        meta.last_throughput_increase_ms = now;
       if (meta.billing_mode == mode && (rcu < meta.read_capacity || wcu < meta.write_capacity)) {
         meta.last_throughput_decrease_ms = now;
         ++meta.throughput_decreases_today;
@@ -81,7 +84,7 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   if (protection) meta.deletion_protection = *protection;
   Status s = ctx.storage.UpdateTable(meta);
   if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
-  if (!s.ok()) throw ApiError::Internal(s.ToString());
+  if (!s.ok()) throw StatusError(s);
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();

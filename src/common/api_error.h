@@ -38,8 +38,7 @@ class ApiError : public std::exception {
   }
   static ApiError ResourceInUse(std::string msg) { return Make("ResourceInUseException", msg); }
   static ApiError ConditionalCheckFailed(std::string msg, std::string extra_json = {}) {
-    return ApiError(400, "ConditionalCheckFailedException", std::move(msg),
-                    std::move(extra_json));
+    return ApiError(400, "ConditionalCheckFailedException", std::move(msg), std::move(extra_json));
   }
   static ApiError TableNotFound(std::string msg) { return Make("TableNotFoundException", msg); }
   static ApiError PointInTimeRecoveryUnavailable(std::string msg) {
@@ -76,9 +75,22 @@ class ApiError : public std::exception {
     return ApiError(413, "RequestEntityTooLarge", std::move(msg));
   }
   static ApiError AccessDenied(std::string msg) { return Make("AccessDeniedException", msg); }
-  static ApiError Internal(std::string msg) {
-    return ApiError(500, "InternalServerError", std::move(msg));
+  // A failure of the server, not of the request. The client sees only a generic message;
+  // `detail` (which may name files or carry RocksDB's text) is for the server's log alone.
+  static ApiError Internal(std::string detail) {
+    ApiError e(500, "InternalServerError", "Internal server error");
+    e.log_detail_ = std::move(detail);
+    return e;
   }
+  // A temporary refusal (disk full, storage recovering): HTTP 503, which every AWS SDK retries.
+  static ApiError ServiceUnavailable(std::string msg) {
+    return ApiError(503, "ServiceUnavailable", std::move(msg));
+  }
+  // Load shedding: DynamoDB's throttling error, retried by every AWS SDK with back-off.
+  static ApiError Throttling(std::string msg) { return Make("ThrottlingException", msg); }
+
+  // What the server logs about an internal error (empty for client errors).
+  const std::string& log_detail() const { return log_detail_; }
 
  private:
   static ApiError Make(const char* type, std::string& msg) {
@@ -89,6 +101,7 @@ class ApiError : public std::exception {
   std::string type_;
   std::string message_;
   std::string extra_json_;
+  std::string log_detail_;
 };
 
 }  // namespace tideline

@@ -8,7 +8,17 @@ namespace tideline {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kNotFound, kInvalidArgument, kIOError, kCorruption, kBusy, kRemote };
+  enum class Code {
+    kOk,
+    kNotFound,
+    kInvalidArgument,
+    kIOError,
+    kCorruption,
+    kBusy,
+    kRemote,
+    kAlreadyExists,  // the named thing (e.g. a table) exists already
+    kUnavailable,    // refused for now, retry later: the disk is full, a background error
+  };
 
   Status() = default;
   static Status OK() { return Status(); }
@@ -19,6 +29,11 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
+  static Status AlreadyExists(std::string msg) {
+    return Status(Code::kAlreadyExists, std::move(msg));
+  }
+  // A temporary refusal the client should retry (DynamoDB's 503 ServiceUnavailable).
+  static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   // An error reported by a remote peer (e.g. S3): `remote_code` is its code ("NoSuchBucket").
   static Status Remote(std::string remote_code, std::string msg) {
     Status s(Code::kRemote, std::move(msg));
@@ -28,6 +43,8 @@ class [[nodiscard]] Status {
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& remote_code() const { return remote_code_; }

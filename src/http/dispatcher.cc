@@ -61,7 +61,11 @@ std::string PrintableTarget(std::string_view target) {
   size_t i = 0;
   while (i < target.size() && out.size() < 256) {
     const auto c = static_cast<unsigned char>(target[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     bool valid = len > 0 && i + len <= target.size();
     for (size_t k = 1; valid && k < len; ++k) {
       valid = (static_cast<unsigned char>(target[i + k]) & 0xc0) == 0x80;
@@ -119,11 +123,10 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
     json::Document doc(&arena.allocator());
     std::string parse_error;
     if (!body.empty() && !json::Parse(body, &doc, &parse_error)) {
-      return BareError("SerializationException",
-                       "The request body is not valid JSON: " + parse_error + " (at byte " +
-                           std::to_string(doc.HasParseError() ? doc.GetErrorOffset()
-                                                              : body.find('\0')) +
-                           ")");
+      return BareError(
+          "SerializationException",
+          "The request body is not valid JSON: " + parse_error + " (at byte " +
+              std::to_string(doc.HasParseError() ? doc.GetErrorOffset() : body.find('\0')) + ")");
     }
     api::Operation op = nullptr;
     if (target_header.size() > kTargetPrefix.size() && target_header.starts_with(kTargetPrefix)) {
@@ -142,6 +145,7 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
     }
     return {200, op(ctx, doc)};
   } catch (const ApiError& e) {
+    if (!e.log_detail().empty()) spdlog::error("{} failed: {}", op_name, e.log_detail());
     return Error(e);
   } catch (const std::exception& e) {
     spdlog::error("{} failed with an internal error: {}", op_name, e.what());

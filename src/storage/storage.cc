@@ -211,9 +211,7 @@ Status Storage::Impl::SyncWal(bool fsync) {
 
 Status Storage::SyncWal() { return impl_->SyncWal(impl_->options.sync_writes); }
 
-bool Storage::WalDirty() const {
-  return impl_->wal_flushed.load() < impl_->wal_begun.load();
-}
+bool Storage::WalDirty() const { return impl_->wal_flushed.load() < impl_->wal_begun.load(); }
 
 Status Storage::Impl::PersistStats() {
   rocksdb::WriteBatch batch;
@@ -272,7 +270,8 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   impl->options = options;
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
+  if (ec)
+    return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
 
   rocksdb::Options ro;
   ro.create_if_missing = true;
@@ -298,8 +297,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   ro.memtable_prefix_bloom_size_ratio = 0.05;
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   Impl* raw = impl.get();
-  ro.compaction_filter_factory =
-      NewHistoryCollectorFactory([raw] { return raw->ComputeCuts(); });
+  ro.compaction_filter_factory = NewHistoryCollectorFactory([raw] { return raw->ComputeCuts(); });
   // Writes leave their WAL record in memory; SyncWal writes out all of them at once (see
   // storage.h: item commits are durable once SyncWal returns, every other write before it
   // returns).
@@ -345,7 +343,8 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     impl->last_commit_ts = layout::GetU64BE(v.data());
   }
   // After a crash the persisted statistics may lag the items: count them again.
-  const bool clean = db->Get(rocksdb::ReadOptions(), std::string(1, layout::kCleanShutdown), &v).ok();
+  const bool clean =
+      db->Get(rocksdb::ReadOptions(), std::string(1, layout::kCleanShutdown), &v).ok();
   if (!clean && !impl->tables.empty()) {
     Status rs = impl->RecountStats();
     if (!rs.ok()) return rs;
@@ -392,7 +391,7 @@ std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
 Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created) {
   std::lock_guard wlock(impl_->write_mu);
   std::unique_lock lock(impl_->catalog_mu);
-  if (impl_->tables.count(meta.name)) return Status::Busy("table exists");
+  if (impl_->tables.count(meta.name)) return Status::AlreadyExists("table exists");
   meta.id = impl_->next_table_id++;
   rocksdb::WriteBatch batch;
   std::string next;
