@@ -3,6 +3,9 @@
 //   tideline serve [--host 127.0.0.1] [--port 8000] [--data-dir ./data] [--region us-east-1]
 //                  [--account-id 000000000000] [--export-dir DIR] [--s3-endpoint URL] [--sync]
 //                  [--threads N] [--max-exports N] [--export-threads N] [--log-level info]
+//                  [--tls-cert FILE --tls-key FILE] [--max-connections N]
+//                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
+//                  [--idle-timeout S]
 //   tideline --version | --help
 //
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
@@ -13,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -41,6 +45,10 @@ sigset_t BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a peer that went away is an error code, not a death
   return set;
+}
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
 int WaitForSignal(const sigset_t& set) {
@@ -111,14 +119,21 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
+  options.max_connections = config.max_connections;
+  options.max_request_memory = config.max_request_memory_mb << 20;
+  options.request_timeout = Millis(config.request_timeout_s);
+  options.io_timeout = Millis(config.io_timeout_s);
+  options.idle_timeout = Millis(config.idle_timeout_s);
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
   http::Server server(ctx, options);
   if (Status s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
-  spdlog::info("tideline {} listening on http://{}:{} (data dir {}, region {}, sync writes {})",
-               TIDELINE_VERSION, config.host, server.port(), config.data_dir, config.region,
-               config.sync_writes ? "on" : "off");
+  spdlog::info("tideline {} listening on {}://{}:{} (data dir {}, region {}, sync writes {})",
+               TIDELINE_VERSION, config.tls_cert.empty() ? "http" : "https", config.host,
+               server.port(), config.data_dir, config.region, config.sync_writes ? "on" : "off");
 
   const int sig = WaitForSignal(signals);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -172,6 +187,37 @@ int main(int argc, char** argv) {
   serve->add_option("--export-threads", config.export_threads, "Threads writing export files")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve->add_option("--tls-cert", config.tls_cert, "Serve HTTPS with this PEM certificate chain")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", config.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  serve->get_option("--tls-cert")->needs("--tls-key");
+  serve->get_option("--tls-key")->needs("--tls-cert");
+  serve
+      ->add_option("--max-connections", config.max_connections,
+                   "Connections served at once; more are answered ThrottlingException")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--max-request-memory", config.max_request_memory_mb,
+                   "MiB of request bodies held at once; requests past it get ThrottlingException")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{16}, size_t{1} << 30));
+  serve
+      ->add_option("--request-timeout", config.request_timeout_s,
+                   "Seconds a request may take to arrive, from its first byte")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  serve
+      ->add_option("--io-timeout", config.io_timeout_s,
+                   "Seconds a request or response may make no progress")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  serve
+      ->add_option("--idle-timeout", config.idle_timeout_s,
+                   "Seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error or critical")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));

@@ -1,6 +1,7 @@
 #pragma once
 // What every operation gets: the server configuration and the long-lived services.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,14 @@ struct ServerConfig {
   int export_threads = 2;
   bool sync_writes = false;
   unsigned threads = 0;      // HTTP threads; 0 = hardware concurrency
+  // HTTP limits and TLS (docs/http-limits.md); the defaults are http::ServerOptions'.
+  size_t max_connections = 1024;
+  size_t max_request_memory_mb = 256;
+  double request_timeout_s = 30;
+  double io_timeout_s = 30;
+  double idle_timeout_s = 60;
+  std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
+  std::string tls_key;
 };
 
 struct Context {

@@ -1,11 +1,16 @@
 #include "http/request_parser.h"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 
 namespace tideline::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+
+namespace {
+constexpr size_t kMaxChunkedGrowth = 4 * 1024 * 1024;
+}  // namespace
 
 void Request::Clear() {
   method = bhttp::verb::unknown;
@@ -16,6 +21,8 @@ void Request::Clear() {
   origin.clear();
   cors_request_headers.clear();
   cors_request_method.clear();
+  content_encoding.clear();
+  accept_encoding.clear();
   has_origin = false;
   expect_continue = false;
   body.clear();
@@ -54,6 +61,12 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
     case bhttp::field::access_control_request_method:
       request_->cors_request_method.assign(value.data(), value.size());
       break;
+    case bhttp::field::content_encoding:
+      request_->content_encoding.assign(value.data(), value.size());
+      break;
+    case bhttp::field::accept_encoding:
+      request_->accept_encoding.assign(value.data(), value.size());
+      break;
     case bhttp::field::unknown:
       if (beast::iequals(name_string, "x-amz-target")) {
         request_->amz_target.assign(value.data(), value.size());
@@ -66,10 +79,27 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_string, st
 
 void RequestParser::on_header_impl(error_code& /*ec*/) {}
 
+bool RequestParser::Reserve(size_t size) {
+  std::string& body = request_->body;
+  if (size <= body.capacity()) return true;
+  if (budget_ != nullptr && size > free_bytes_) {
+    const size_t charge = size - std::max(free_bytes_, body.capacity());
+    if (!budget_->TryAcquire(charge)) {
+      throttled_ = true;
+      return false;
+    }
+    *charged_ += charge;
+  }
+  body.reserve(size);
+  return true;
+}
+
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                                      error_code& /*ec*/) {
+                                      error_code& ec) {
   // Content-Length is already checked against body_limit by Beast, so reserving is bounded.
-  if (content_length) request_->body.reserve(static_cast<size_t>(*content_length));
+  if (content_length && !Reserve(static_cast<size_t>(*content_length))) {
+    ec = bhttp::error::body_limit;
+  }
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code& /*ec*/) {
@@ -81,7 +111,16 @@ void RequestParser::on_chunk_header_impl(std::uint64_t /*size*/, string_view /*e
                                          error_code& /*ec*/) {}
 
 std::size_t RequestParser::on_chunk_body_impl(std::uint64_t /*remain*/, string_view body,
-                                              error_code& /*ec*/) {
+                                              error_code& ec) {
+  // Grow geometrically, as append would (but by at most 4 MB at a time, the body being at most
+  // 16 MB), charging the budget before the memory is taken.
+  const size_t size = request_->body.size() + body.size();
+  const size_t capacity = request_->body.capacity();
+  if (size > capacity &&
+      !Reserve(std::max(size, std::min(2 * capacity, size + kMaxChunkedGrowth)))) {
+    ec = bhttp::error::body_limit;
+    return 0;
+  }
   request_->body.append(body.data(), body.size());
   return body.size();
 }

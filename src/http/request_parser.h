@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/memory_budget.h"
+
 namespace tideline::http {
 
 // One parsed request. Reused across the requests of a connection (Clear keeps capacity).
@@ -21,6 +23,8 @@ struct Request {
   std::string origin;                // Origin (CORS)
   std::string cors_request_headers;  // Access-Control-Request-Headers
   std::string cors_request_method;   // Access-Control-Request-Method
+  std::string content_encoding;      // Content-Encoding (decoded after the signature check)
+  std::string accept_encoding;       // Accept-Encoding (the last one, as DynamoDB reads it)
   bool has_origin = false;
   bool expect_continue = false;  // Expect: 100-continue
   std::string body;              // decoded body (chunked encoding removed)
@@ -29,11 +33,22 @@ struct Request {
 };
 
 // Parses one request into *request (which it clears first). Construct one per request; set
-// body_limit (bytes of decoded body, enforced for Content-Length and chunked alike) and
-// header_limit before the first put().
+// body_limit (bytes of decoded body, enforced for Content-Length and chunked alike),
+// header_limit and the budget before the first put().
 class RequestParser : public boost::beast::http::basic_parser<true> {
  public:
   explicit RequestParser(Request* request);
+
+  // Bodies larger than `free_bytes` take their memory from `budget` before it is spent (the
+  // whole Content-Length up front; a chunked body as it grows), adding what they took to
+  // *charged, which the caller gives back once the body is freed. When the budget refuses,
+  // put() fails with error::body_limit and throttled() is true.
+  void set_budget(MemoryBudget* budget, size_t free_bytes, size_t* charged) {
+    budget_ = budget;
+    free_bytes_ = free_bytes;
+    charged_ = charged;
+  }
+  bool throttled() const { return throttled_; }
 
  private:
   using error_code = boost::beast::error_code;
@@ -52,7 +67,14 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
   void on_finish_impl(error_code& ec) override;
 
+  // Makes room for the body to reach `size` bytes, charging the budget; false if refused.
+  bool Reserve(size_t size);
+
   Request* request_;
+  MemoryBudget* budget_ = nullptr;
+  size_t free_bytes_ = 0;
+  size_t* charged_ = nullptr;
+  bool throttled_ = false;
 };
 
 }  // namespace tideline::http

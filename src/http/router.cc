@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/content_encoding.h"
+
 namespace tideline::http {
 
 namespace bhttp = boost::beast::http;
@@ -49,7 +51,10 @@ void Router::Handle(const Request& request, Reply* reply) const {
     return;
   }
   reply->content_type = media == kAmzJson ? kAmzJson : kJson;
-  DispatchResult result = Dispatch(ctx_, request.amz_target, request.body, lookup_);
+  std::string decoded;  // the body without its Content-Encoding, when it has one
+  std::string_view body;
+  if (!DecodeRequestBody(request, &decoded, &body, reply)) return;
+  DispatchResult result = Dispatch(ctx_, request.amz_target, body, lookup_);
   reply->status = result.status;
   reply->body = std::move(result.body);
 }
