@@ -253,7 +253,9 @@ net::awaitable<bool> Session<Stream>::ReadRequest(RequestParser& parser) {
         // Garbage, an oversized header, a bad chunk...: DynamoDB's front end answers a bare
         // 400 and drops the connection.
         version_ = 11;
-        co_await Write(ec == bhttp::error::header_limit ? 431 : 400, {}, {}, false);
+        if (co_await Write(ec == bhttp::error::header_limit ? 431 : 400, {}, {}, false)) {
+          co_await LingeringClose();  // the rest of an oversized header may still be coming
+        }
         co_return false;
       } else if (parser.is_done()) {
         break;
