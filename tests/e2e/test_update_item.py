@@ -187,6 +187,21 @@ class Validation(ServerTestCase):
             self.update(UpdateExpression="SET l[4294967295] = :v",
                         ExpressionAttributeValues={":v": {"N": "1"}})
 
+    # The same limit holds for a name given through ExpressionAttributeNames: nothing is stored
+    # and the item stays readable.
+    def test_expression_attribute_name_over_65535_bytes(self):
+        key = {"pk": {"S": "ean-long"}}
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.update_item(TableName=self.hash_table, Key=key,
+                                        UpdateExpression="SET #n = :v",
+                                        ExpressionAttributeNames={"#n": "x" * 65536},
+                                        ExpressionAttributeValues={":v": {"N": "1"}})
+        self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table, Key=key))
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.get_item(TableName=self.hash_table, Key=key,
+                                     ProjectionExpression="#n",
+                                     ExpressionAttributeNames={"#n": "x" * 65536})
+
 
 class Functionality(ServerTestCase):
     TABLES = TABLES
