@@ -30,7 +30,7 @@ struct TableRequest {
 
 std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
-  const json::Value* request_items = ReadRequestItems(req, &errors);
+  const json::Value* request_items = ReadRequestItems(req, "BatchGetItem");
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
@@ -40,11 +40,15 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
     CheckTableNameOrArn(json::AsView(m.name), "requestItems.key", &errors);
     if (!m.value.IsObject()) throw ApiError::Serialization("Expected null");
     const json::Value* keys = OptArray(m.value, "Keys");
-    const std::string path = "requestItems." + std::string(json::AsView(m.name)) + ".member.keys";
+    // DynamoDB reports the Keys list's length in its newer form, which names the member (in
+    // request spelling) but not the list.
+    const std::string path = "RequestItems." + std::string(json::AsView(m.name)) + ".member.Keys";
     if (!keys)
-      errors.AddNull(path);
+      errors.AddNull("requestItems." + std::string(json::AsView(m.name)) + ".member.keys");
     else if (keys->Size() == 0)
-      errors.Add("'[]'", path, "Member must have length greater than or equal to 1");
+      errors.AddWithoutValue(path, "Member must have length greater than or equal to 1");
+    else if (keys->Size() > 100)
+      errors.AddWithoutValue(path, "Member must have length less than or equal to 100");
     else
       total += keys->Size();
     tables.push_back(
@@ -55,7 +59,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
 
   for (auto& t : tables) {
     t.resolver = ResolverFor(*t.body, expr::ParamSet::kBatchGetItemTable);
-    t.projection = ReadProjection(*t.body, *t.resolver);
+    t.projection = ReadProjection(*t.body, *t.resolver, t.name);
     t.resolver->CheckAllUsed();
     t.consistent = OptBool(*t.body, "ConsistentRead").value_or(false);
     for (const auto& k : OptArray(*t.body, "Keys")->GetArray())

@@ -25,8 +25,9 @@ struct PendingWrite {
 
 std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
-  const json::Value* request_items = ReadRequestItems(req, &errors);
+  const json::Value* request_items = ReadRequestItems(req, "BatchWriteItem");
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
   size_t total = 0;

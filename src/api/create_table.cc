@@ -20,6 +20,28 @@ struct KeyElement {
   std::string type;
 };
 
+// Key attribute names, in KeySchema and AttributeDefinitions alike, are 1..255 characters (the
+// service model's KeySchemaAttributeName); checked with the other member constraints, so before
+// any check that the key schema and the definitions match.
+void CheckKeyAttributeName(std::string_view name, const std::string& path,
+                           ValidationErrors* errors) {
+  if (name.empty()) {
+    errors->Add(ValidationErrors::Quote(name), path,
+                "Member must have length greater than or equal to 1");
+  } else if (name.size() > 255) {
+    errors->Add(ValidationErrors::Quote(name), path,
+                "Member must have length less than or equal to 255");
+  }
+}
+
+// A KeySchemaElement as DynamoDB's messages print it (Java's toString of the request object):
+// "KeySchemaElement(attributeName=pk, keyType=HASH)".
+std::string RenderKeySchemaElement(std::optional<std::string_view> name,
+                                   std::optional<std::string_view> type) {
+  return "KeySchemaElement(attributeName=" + std::string(name.value_or("null")) +
+         ", keyType=" + std::string(type.value_or("null")) + ")";
+}
+
 }  // namespace
 
 std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
@@ -41,7 +63,10 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
       const std::string path = "attributeDefinitions." + std::to_string(i) + ".member";
       auto an = OptString(d, "AttributeName");
       auto at = OptString(d, "AttributeType");
-      if (!an) errors.AddNull(path + ".attributeName");
+      if (!an)
+        errors.AddNull(path + ".attributeName");
+      else
+        CheckKeyAttributeName(*an, path + ".attributeName", &errors);
       if (!at)
         errors.AddNull(path + ".attributeType");
       else if (*at != "S" && *at != "N" && *at != "B")
@@ -51,6 +76,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
     }
   }
   CheckTableName(name, "tableName", &errors);
+  std::vector<std::string> rendered;  // the elements as DynamoDB prints them in messages
   if (!schema) {
     errors.AddNull("keySchema");
   } else {
@@ -63,21 +89,24 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
       auto kt = OptString(k, "KeyType");
       if (!an)
         errors.AddNull(path + ".attributeName");
-      else if (an->empty() || an->size() > 255)
-        errors.Add(ValidationErrors::Quote(*an), path + ".attributeName",
-                   an->empty() ? "Member must have length greater than or equal to 1"
-                               : "Member must have length less than or equal to 255");
+      else
+        CheckKeyAttributeName(*an, path + ".attributeName", &errors);
       if (!kt)
         errors.AddNull(path + ".keyType");
       else if (*kt != "HASH" && *kt != "RANGE")
         errors.Add(ValidationErrors::Quote(*kt), path + ".keyType",
                    "Member must satisfy enum value set: [HASH, RANGE]");
       keys.push_back({std::string(an.value_or("")), std::string(kt.value_or(""))});
+      rendered.push_back(RenderKeySchemaElement(an, kt));
     }
     if (keys.empty())
       errors.Add("'[]'", "keySchema", "Member must have length greater than or equal to 1");
-    if (keys.size() > 2)
-      errors.Add("'[...]'", "keySchema", "Member must have length less than or equal to 2");
+    if (keys.size() > 2) {
+      std::string list = "[";
+      for (size_t i = 0; i < rendered.size(); ++i) list += (i ? ", " : "") + rendered[i];
+      errors.Add(ValidationErrors::Quote(list + "]"), "keySchema",
+                 "Member must have length less than or equal to 2");
+    }
   }
   if (billing && *billing != "PROVISIONED" && *billing != "PAY_PER_REQUEST") {
     errors.Add(ValidationErrors::Quote(*billing), "billingMode",

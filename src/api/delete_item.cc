@@ -15,9 +15,11 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   CheckTableNameOrArn(table_name, "tableName", &errors);
   if (!key_json) errors.AddNull("key");
+  // Invalid enums are reported together, in this order.
+  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
   model::Item key_item = model::ItemFromJson(*key_json);

@@ -32,11 +32,26 @@ std::shared_ptr<const expr::Condition> ReadFilter(const json::Value& req,
 }
 
 std::shared_ptr<const expr::Projection> ReadProjection(const json::Value& req,
-                                                       expr::AttributeResolver& resolver) {
+                                                       expr::AttributeResolver& resolver,
+                                                       std::string_view batch_table) {
   if (auto text = OptString(req, "ProjectionExpression")) {
     return expr::ParseProjection(*text, resolver);
   }
   if (const json::Value* names = OptArray(req, "AttributesToGet")) {
+    // An empty list would select nothing; the service model requires at least one name.
+    if (names->Size() == 0) {
+      ValidationErrors errors;
+      if (batch_table.empty()) {
+        errors.Add("'[]'", "attributesToGet", "Member must have length greater than or equal to 1");
+      } else {
+        // BatchGetItem's members of RequestItems are reported in the newer form (as its Keys
+        // are); the exact path AWS prints here is not recorded.
+        errors.AddWithoutValue(
+            "RequestItems." + std::string(batch_table) + ".member.AttributesToGet",
+            "Member must have length greater than or equal to 1");
+      }
+      errors.ThrowIfAny();
+    }
     return expr::ProjectionFromAttributesToGet(*names);
   }
   return nullptr;

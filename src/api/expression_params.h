@@ -22,9 +22,11 @@ std::shared_ptr<const expr::Condition> ReadCondition(const json::Value& req,
 std::shared_ptr<const expr::Condition> ReadFilter(const json::Value& req,
                                                   expr::AttributeResolver& resolver,
                                                   std::string_view legacy_name);
-// ProjectionExpression, or AttributesToGet; nullptr when neither (all attributes).
+// ProjectionExpression, or AttributesToGet (at least one name); nullptr when neither (all
+// attributes). `batch_table`: the table whose RequestItems entry of BatchGetItem `req` is.
 std::shared_ptr<const expr::Projection> ReadProjection(const json::Value& req,
-                                                       expr::AttributeResolver& resolver);
+                                                       expr::AttributeResolver& resolver,
+                                                       std::string_view batch_table = {});
 // UpdateExpression, or AttributeUpdates; nullptr when neither.
 std::shared_ptr<const expr::UpdatePlan> ReadUpdate(const json::Value& req,
                                                    expr::AttributeResolver& resolver);

@@ -45,12 +45,20 @@ bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors
   return false;
 }
 
-const json::Value* ReadRequestItems(const json::Value& req, ValidationErrors* errors) {
+void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
+  auto v = OptString(req, "ReturnItemCollectionMetrics");
+  if (!v || *v == "NONE" || *v == "SIZE") return;
+  errors->Add(ValidationErrors::Quote(*v), "returnItemCollectionMetrics",
+              "Member must satisfy enum value set: [SIZE, NONE]");
+}
+
+const json::Value* ReadRequestItems(const json::Value& req, std::string_view operation) {
+  // Checked before any other member (dynalite's batchGetItem tests, recorded against AWS:
+  // an invalid ReturnConsumedCapacity alongside still gets this message).
   const json::Value* request_items = OptObject(req, "RequestItems");
-  if (!request_items) {
-    errors->AddNull("requestItems");
-  } else if (request_items->MemberCount() == 0) {
-    errors->Add("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  if (!request_items || request_items->MemberCount() == 0) {
+    throw ApiError::Validation("The requestItems parameter is required for " +
+                               std::string(operation));
   }
   return request_items;
 }

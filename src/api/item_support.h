@@ -25,9 +25,13 @@ bool ReadReturnOldOnConditionFailure(const json::Value& req, ValidationErrors* e
 // ReturnConsumedCapacity == TOTAL or INDEXES (validated).
 bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors);
 
-// The RequestItems map of BatchGetItem / BatchWriteItem (non-empty; violations added to
-// *errors).
-const json::Value* ReadRequestItems(const json::Value& req, ValidationErrors* errors);
+// ReturnItemCollectionMetrics (SIZE or NONE; validated only: there are no local secondary
+// indexes, so there are never metrics to return).
+void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors);
+
+// The RequestItems map of BatchGetItem / BatchWriteItem (`operation`). Absent or empty, it is
+// refused at once with DynamoDB's "The requestItems parameter is required for <operation>".
+const json::Value* ReadRequestItems(const json::Value& req, std::string_view operation);
 
 // The TransactItems list of TransactWriteItems / TransactGetItems (1..100 entries; violations
 // added to *errors).
@@ -49,6 +53,5 @@ double ReadUnits(size_t bytes, bool consistent);
 // The ConditionalCheckFailedException DynamoDB raises, with the old item when the request
 // asked for ReturnValuesOnConditionCheckFailure=ALL_OLD.
 [[noreturn]] void ThrowConditionalCheckFailed(const model::Item* old_item, bool return_old);
-
 
 }  // namespace tideline::api

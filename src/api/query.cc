@@ -82,12 +82,9 @@ void RangeOf(const expr::KeyCondition& kc, const model::KeySchema& schema, std::
 
 std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   auto table_name = OptString(req, "TableName");
-  auto limit = OptInt(req, "Limit");
   ValidationErrors errors;
   CheckTableNameOrArn(table_name, "tableName", &errors);
-  if (limit && *limit < 1)
-    errors.Add(ValidationErrors::Quote(std::to_string(*limit)), "limit",
-               "Member must have value greater than or equal to 1");
+  const auto limit = ReadLimit(req, &errors);
   const bool capacity = ReadReturnConsumedCapacity(req, &errors);
   // Members of the wrong JSON type are rejected before any table is looked up.
   for (const char* member : {"KeyConditionExpression", "FilterExpression", "ProjectionExpression",
@@ -120,11 +117,20 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   std::string lower, upper;
   RangeOf(kc, table->key_schema, &lower, &upper);
   if (start_key) {
+    // DynamoDB's checks of a starting key against the query, in this order (dynalite's query
+    // tests, recorded against AWS).
     const std::string start = StartKeyOf(*start_key, *table);
+    if (table->key_schema.range_name.empty() || kc.op == RangeOp::kEq) {
+      throw ApiError::Validation("The query can return at most one row and cannot be restarted");
+    }
     const std::string prefix = model::EncodePartitionPrefix(kc.hash_value);
     if (start.compare(0, prefix.size(), prefix) != 0) {
-      throw ApiError::Validation("The provided starting key is invalid: The provided key "
-                                 "element does not match the schema");
+      throw ApiError::Validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
+    }
+    if (start < lower || (!upper.empty() && start >= upper)) {
+      throw ApiError::Validation(
+          "The provided starting key does not match the range key predicate");
     }
     if (forward) lower = std::max(lower, storage::KeyAfter(start));
     else upper = std::min(upper, start);

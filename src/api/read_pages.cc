@@ -82,10 +82,12 @@ bool ReadSelectCount(const json::Value& req, bool has_projection) {
         "either AttributesToGet or ProjectionExpression");
   }
   if ((*select == "ALL_ATTRIBUTES" || *select == "COUNT") && has_projection) {
+    // The message names the parameter the request used.
+    const char* parameter =
+        json::Find(req, "ProjectionExpression") ? "ProjectionExpression" : "AttributesToGet";
     throw ApiError::Validation(
-        "One or more parameter values were invalid: Cannot specify the ProjectionExpression "
-        "when choosing to get " +
-        std::string(*select));
+        std::string("One or more parameter values were invalid: Cannot specify the ") + parameter +
+        " when choosing to get " + std::string(*select));
   }
   return *select == "COUNT";
 }

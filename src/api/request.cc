@@ -97,6 +97,12 @@ void ValidationErrors::Add(std::string_view repr, std::string_view path,
   errors_.push_back(std::move(e));
 }
 
+void ValidationErrors::AddWithoutValue(std::string_view path, std::string_view constraint) {
+  std::string e = "Value at '";
+  e.append(path).append("' failed to satisfy constraint: ").append(constraint);
+  errors_.push_back(std::move(e));
+}
+
 void ValidationErrors::ThrowIfAny() const {
   if (errors_.empty()) return;
   std::string msg = std::to_string(errors_.size()) + " validation error" +
@@ -136,13 +142,24 @@ void CheckNameRules(std::string_view name, std::string_view path, ValidationErro
 }
 }  // namespace
 
+namespace {
+// DynamoDB checks that TableName is present before it validates anything else, with a message
+// of its own instead of the "Value null at 'tableName'" constraint form.
+void RequireTableName(std::optional<std::string_view> name, std::string_view path) {
+  if (!name && path == "tableName") {
+    throw ApiError::Validation(
+        "The parameter 'TableName' is required but was not present in the request");
+  }
+}
+}  // namespace
+
 void CheckTableName(std::optional<std::string_view> name, std::string_view path,
-                    ValidationErrors* errors) {
+                    ValidationErrors* errors, bool length_message) {
+  RequireTableName(name, path);
   if (!name) return errors->AddNull(path);
-  // CreateTable checks a new table name's length first and on its own, with this message
-  // (tests/e2e/test_create_table.py test_short_table_name); other operations report it as a
-  // constraint violation.
-  if (name->size() < 3 || name->size() > 255) {
+  // The restore operations check a new table name's length first and on its own, with this
+  // message; CreateTable reports it as a constraint violation like the other rules.
+  if (length_message && (name->size() < 3 || name->size() > 255)) {
     throw ApiError::Validation(
         "TableName must be at least 3 characters long and at most 255 characters long");
   }
@@ -151,6 +168,7 @@ void CheckTableName(std::optional<std::string_view> name, std::string_view path,
 
 void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
                          ValidationErrors* errors) {
+  RequireTableName(name, path);
   if (!name) return errors->AddNull(path);
   if (name->size() < 1) {
     errors->Add(ValidationErrors::Quote(*name), path,
@@ -203,6 +221,14 @@ std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const
   CheckTableNameOrArn(name, "tableName", &errors);
   errors.ThrowIfAny();
   return FindNamedTable(ctx, *name, TableNotFoundMessage(*name).c_str());
+}
+
+std::optional<int64_t> ReadLimit(const json::Value& req, ValidationErrors* errors) {
+  auto limit = OptInt(req, "Limit");
+  if (limit && *limit < 1) {
+    errors->AddWithoutValue("Limit", "Member must have value greater than or equal to 1");
+  }
+  return limit;
 }
 
 void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,

@@ -41,6 +41,9 @@ class ValidationErrors {
   // through Quote()).
   void Add(std::string_view repr, std::string_view path, std::string_view constraint);
   void AddNull(std::string_view path) { Add("null", path, "Member must not be null"); }
+  // The newer form DynamoDB uses for some members, which names the member but not its value:
+  // "Value at '<path>' failed to satisfy constraint: <constraint>".
+  void AddWithoutValue(std::string_view path, std::string_view constraint);
   bool empty() const { return errors_.empty(); }
   // Throws ValidationException "1 validation error detected: ..." when any were added.
   void ThrowIfAny() const;
@@ -51,15 +54,20 @@ class ValidationErrors {
   std::vector<std::string> errors_;
 };
 
-// TableName rules of CreateTable (3..255 chars of [a-zA-Z0-9_.-]).
+// TableName rules of CreateTable (3..255 chars of [a-zA-Z0-9_.-]). An absent member at path
+// "tableName" throws DynamoDB's "The parameter 'TableName' is required but was not present in
+// the request" at once. `length_message`: a bad length throws the restore operations' own
+// "TableName must be at least 3 characters long and at most 255 characters long".
 void CheckTableName(std::optional<std::string_view> name, std::string_view path,
-                    ValidationErrors* errors);
-// TableName of operations that also take a table ARN (1..1024 chars, a name or an ARN).
+                    ValidationErrors* errors, bool length_message = false);
+// TableName of operations that also take a table ARN (1..1024 chars, a name or an ARN); absent
+// at path "tableName", the same "is required" error as CheckTableName.
 void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
                          ValidationErrors* errors);
 // The table a name or ARN refers to; throws ResourceNotFoundException with `message` (default:
 // "Requested resource not found") when there is none, or while a restore is still filling it.
-std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx, std::string_view name_or_arn,
+std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
+                                                           std::string_view name_or_arn,
                                                            const char* message = nullptr);
 // "Requested resource not found: Table: <name> not found": the message of the table
 // operations (DescribeTable, DeleteTable, UpdateTable, DescribeTimeToLive) for a missing table.
@@ -81,6 +89,11 @@ void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
 ApiError ThroughputWithPayPerRequest();
 // The ValidationException for secondary indexes, which Tideline does not support yet.
 ApiError SecondaryIndexesUnsupported();
+
+// The Limit member of Query and Scan (nullopt when absent). Every rule on Limit lives here:
+// DynamoDB reports a Limit below 1 as "Value at 'Limit' failed to satisfy constraint: Member
+// must have value greater than or equal to 1" (the newer form, without the value).
+std::optional<int64_t> ReadLimit(const json::Value& req, ValidationErrors* errors);
 
 // Current time in epoch milliseconds / as a JSON timestamp (seconds with a fraction).
 int64_t NowMillis();

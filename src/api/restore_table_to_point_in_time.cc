@@ -25,8 +25,8 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   auto billing = OptString(req, "BillingModeOverride");
   const json::Value* throughput = OptObject(req, "ProvisionedThroughputOverride");
   ValidationErrors errors;
-  CheckTableName(target_name, "targetTableName", &errors);
-  if (source_name) CheckTableName(source_name, "sourceTableName", &errors);
+  CheckTableName(target_name, "targetTableName", &errors, /*length_message=*/true);
+  if (source_name) CheckTableName(source_name, "sourceTableName", &errors, true);
   if (source_arn && (source_arn->empty() || source_arn->size() > 1024)) {
     errors.Add(ValidationErrors::Quote(*source_arn), "sourceTableArn",
                "Member must have length between 1 and 1024");

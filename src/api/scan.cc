@@ -13,14 +13,11 @@ namespace tideline::api {
 
 std::string ExecuteScan(Context& ctx, const json::Value& req) {
   auto table_name = OptString(req, "TableName");
-  auto limit = OptInt(req, "Limit");
   auto segment = OptInt(req, "Segment");
   auto total = OptInt(req, "TotalSegments");
   ValidationErrors errors;
   CheckTableNameOrArn(table_name, "tableName", &errors);
-  if (limit && *limit < 1)
-    errors.Add(ValidationErrors::Quote(std::to_string(*limit)), "limit",
-               "Member must have value greater than or equal to 1");
+  const auto limit = ReadLimit(req, &errors);
   if (segment && *segment < 0)
     errors.Add(ValidationErrors::Quote(std::to_string(*segment)), "segment",
                "Member must have value greater than or equal to 0");
@@ -73,8 +70,8 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
     const std::string start = StartKeyOf(*start_key, *table);
     if (start < lower || (!upper.empty() && start >= upper)) {
       throw ApiError::Validation(
-          "The provided starting key is invalid: The provided key element does not match the "
-          "scan segment");
+          "The provided Exclusive start key does not map to the provided Segment and "
+          "TotalSegments values.");
     }
     lower = storage::KeyAfter(start);
   }

@@ -2,11 +2,53 @@
 
 #include "api/tags.h"
 
+#include <cctype>
+
 #include "api/operations.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
+
+namespace {
+
+// Length in characters (code points), as DynamoDB counts a tag's length; the request's JSON was
+// validated as UTF-8, so every byte that is not a continuation byte starts a character.
+size_t CharCount(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Decodes the code point at s[*i] and advances *i (valid UTF-8 assumed, see CharCount).
+uint32_t NextCodePoint(std::string_view s, size_t* i) {
+  const unsigned char c = static_cast<unsigned char>(s[(*i)++]);
+  if (c < 0x80) return c;
+  const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+  uint32_t cp = c & (0x3F >> extra);
+  for (int k = 0; k < extra && *i < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[(*i)++]) & 0x3F);
+  }
+  return cp;
+}
+
+// AWS's tag alphabet: letters, digits and white space of any script, and _ . : / = + - @.
+// ASCII is checked exactly; beyond it only control characters (C1) are refused, since telling
+// a letter from a symbol there needs Unicode's tables, and scripts are what tags use.
+bool ValidTagChar(uint32_t cp) {
+  if (cp >= 0x80) return cp >= 0xA0;
+  return std::isalnum(static_cast<int>(cp)) || std::isspace(static_cast<int>(cp)) || cp == '_' ||
+         cp == '.' || cp == ':' || cp == '/' || cp == '=' || cp == '+' || cp == '-' || cp == '@';
+}
+
+bool ValidTagText(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (!ValidTagChar(NextCodePoint(s, &i))) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> ReadTags(const json::Value& tags,
                                                           ValidationErrors* errors) {
@@ -18,36 +60,63 @@ std::vector<std::pair<std::string, std::string>> ReadTags(const json::Value& tag
     const std::string path = "tags." + std::to_string(i) + ".member";
     auto k = OptString(t, "Key");
     auto v = OptString(t, "Value");
-    if (!k) errors->AddNull(path + ".key");
-    else if (k->empty() || k->size() > 128)
+    // A missing key or value gets DynamoDB's tag texts, key first ("The Tag Key provided is
+    // invalid, Key: null" for Tags=[{}], recorded from AWS).
+    if (!k) throw ApiError::Validation("The Tag Key provided is invalid, Key: null");
+    if (!v) throw ApiError::Validation("The Tag Value provided is invalid, Value: null");
+    const size_t key_chars = CharCount(*k), value_chars = CharCount(*v);
+    if (key_chars == 0 || key_chars > 128)
       errors->Add(ValidationErrors::Quote(*k), path + ".key",
-                  k->empty() ? "Member must have length greater than or equal to 1"
-                             : "Member must have length less than or equal to 128");
-    if (!v) errors->AddNull(path + ".value");
-    else if (v->size() > 256)
+                  key_chars == 0 ? "Member must have length greater than or equal to 1"
+                                 : "Member must have length less than or equal to 128");
+    if (value_chars > 256)
       errors->Add(ValidationErrors::Quote(*v), path + ".value",
                   "Member must have length less than or equal to 256");
-    out.emplace_back(std::string(k.value_or("")), std::string(v.value_or("")));
+    out.emplace_back(std::string(*k), std::string(*v));
   }
+  errors->ThrowIfAny();
+  // Characters outside the tag alphabet. AWS's exact wording here is not recorded; this
+  // follows its texts for a missing key or value.
+  for (const auto& [k, v] : out) {
+    if (!ValidTagText(k)) throw ApiError::Validation("The Tag Key provided is invalid, Key: " + k);
+    if (!ValidTagText(v)) {
+      throw ApiError::Validation("The Tag Value provided is invalid, Value: " + v);
+    }
+  }
+  CheckTagCount(out.size());
   return out;
+}
+
+void CheckTagCount(size_t count) {
+  if (count > 50) {
+    throw ApiError::Validation(
+        "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+  }
 }
 
 namespace {
 
-std::shared_ptr<const storage::TableMeta> TableOfArn(Context& ctx, std::optional<std::string_view> arn) {
+std::shared_ptr<const storage::TableMeta> TableOfArn(Context& ctx,
+                                                     std::optional<std::string_view> arn) {
   ValidationErrors errors;
-  if (!arn) errors.AddNull("resourceArn");
+  if (!arn)
+    errors.AddNull("resourceArn");
   else if (arn->empty() || arn->size() > 1283)
     errors.Add(ValidationErrors::Quote(*arn), "resourceArn",
                arn->empty() ? "Member must have length greater than or equal to 1"
                             : "Member must have length less than or equal to 1283");
   errors.ThrowIfAny();
-  if (arn->substr(0, 4) != "arn:") throw ApiError::Validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(*arn));
+  // Recorded from AWS for a bare table name given as ResourceArn.
+  if (arn->substr(0, 4) != "arn:") {
+    throw ApiError::Validation(
+        "One or more parameter values were invalid: ARNs must start with 'arn:': " +
+        std::string(*arn));
+  }
   std::string name = TableNameFromNameOrArn(ctx.config, *arn);
   auto table = name.empty() ? nullptr : ctx.storage.FindTable(name);
   if (!table) {
-    throw ApiError::ResourceNotFound("Requested resource not found: ResourceArn: " +
-                                     std::string(*arn) + " not found");
+    throw ApiError::ResourceNotFound(
+        "Requested resource not found: ResourceArn: " + std::string(*arn) + " not found");
   }
   return table;
 }
@@ -59,8 +128,10 @@ std::string ExecuteTagResource(Context& ctx, const json::Value& req) {
   const json::Value* tags = OptArray(req, "Tags");
   ValidationErrors errors;
   std::vector<std::pair<std::string, std::string>> new_tags;
-  if (!tags) errors.AddNull("tags");
-  else new_tags = ReadTags(*tags, &errors);
+  if (!tags)
+    errors.AddNull("tags");
+  else
+    new_tags = ReadTags(*tags, &errors);
   errors.ThrowIfAny();
   auto table = TableOfArn(ctx, arn);
   storage::TableMeta meta = *table;
@@ -74,9 +145,7 @@ std::string ExecuteTagResource(Context& ctx, const json::Value& req) {
     }
     if (!replaced) meta.tags.emplace_back(k, v);
   }
-  if (meta.tags.size() > 50) {
-    throw ApiError::Validation("One or more parameter values were invalid: The number of tags exceeds the limit of 50");
-  }
+  CheckTagCount(meta.tags.size());
   Status s = ctx.storage.UpdateTable(meta);
   if (!s.ok()) throw ApiError::ResourceNotFound("Requested resource not found");
   return "{}";

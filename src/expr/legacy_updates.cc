@@ -22,6 +22,7 @@ std::shared_ptr<const UpdatePlan> UpdateFromAttributeUpdates(const json::Value& 
     std::string key(json::AsView(it->name));
     const json::Value& u = it->value;
     if (!u.IsObject()) throw ApiError::Serialization("Expected structure or null");
+    model::CheckAttributeName(key);
     std::string_view action = "PUT";
     if (const json::Value* a = json::Find(u, "Action")) {
       if (!a->IsString()) throw ApiError::Serialization("Expected string");

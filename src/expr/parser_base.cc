@@ -1,5 +1,6 @@
 #include "expr/parser_base.h"
 
+#include <cstdint>
 #include <string>
 
 #include "common/api_error.h"
@@ -106,8 +107,10 @@ void ParserBase::ParsePathSteps(Path* path) {
       Advance();
       if (Kind() != TokenKind::kNumber) SyntaxError();
       std::string_view digits = Text(Cur());
-      // Indexes are int32 internally; a longer number cannot address any list item.
-      if (digits.size() > 9) SyntaxError();
+      // DynamoDB takes indexes up to 2^31 - 1 (as do our int32 indexes).
+      if (digits.size() > 10 || std::stoll(std::string(digits)) > INT32_MAX) {
+        Fail("List index is not within the allowable range; index: [" + std::string(digits) + "]");
+      }
       PathElement e;
       e.index = std::stoi(std::string(digits));
       Advance();
@@ -125,6 +128,7 @@ uint32_t ParserBase::ParsePath() {
   ParsePathName(&head);
   path.push_back(std::move(head));
   ParsePathSteps(&path);
+  CheckPathDepth(path);
   return tree_->AddPath(std::move(path));
 }
 
@@ -132,7 +136,18 @@ uint32_t ParserBase::ContinuePath(uint32_t path_node) {
   if (Kind() != TokenKind::kDot && Kind() != TokenKind::kLBracket) return path_node;
   Path path = tree_->paths[tree_->nodes[path_node].ref];
   ParsePathSteps(&path);
+  CheckPathDepth(path);
   return tree_->AddPath(std::move(path));
+}
+
+void ParserBase::CheckPathDepth(const Path& path) const {
+  // Documents nest 32 levels deep (the top-level attribute is level 1), and so may paths
+  // ("The document path has too many nesting levels; nesting levels: 33", pinned by Alternator's
+  // test_projection_expression_path_nesting_levels against AWS).
+  if (path.size() > kMaxPathDepth) {
+    Fail("The document path has too many nesting levels; nesting levels: " +
+         std::to_string(path.size()));
+  }
 }
 
 uint32_t ParserBase::ParseValueRef() {

@@ -25,6 +25,9 @@ constexpr size_t kMaxExpressionBytes = 4096;
 // Valid expressions cannot come close: they have at most 300 operators and one redundant level.
 constexpr int kMaxNestingDepth = 500;
 
+// The deepest document path DynamoDB accepts, counting the top-level attribute.
+constexpr size_t kMaxPathDepth = 32;
+
 // Throws "Invalid <parameter>: The expression can not be empty;" or "Invalid <parameter>:
 // Expression size has exceeded the maximum allowed size; expression size: <n>" (n = `size`).
 void CheckExpressionSize(std::string_view text, size_t size, std::string_view parameter);
@@ -103,6 +106,8 @@ class ParserBase {
   // Parses one path step name (identifier or #name) into *out.
   void ParsePathName(PathElement* out);
   void ParsePathSteps(Path* path);
+  // Throws "The document path has too many nesting levels" beyond kMaxPathDepth.
+  void CheckPathDepth(const Path& path) const;
 
   std::vector<std::string> slots_;
   int depth_ = 0;

@@ -54,6 +54,9 @@ AttributeResolver::AttributeResolver(const json::Value* names, const json::Value
             "ExpressionAttributeNames contains invalid value: Empty attribute name for key " +
             std::string(key));
       }
+      // A name no item may hold (over 65,535 bytes) is refused here, before an update could
+      // store it (Alternator's test_limit_attribute_length_nonkey_bad, run against AWS).
+      model::CheckAttributeName(json::AsView(it->value));
       names_.push_back(Entry{std::string(key), std::string(json::AsView(it->value)), false});
     }
     names_sorted_ = SortedIndex(names_);

@@ -45,6 +45,10 @@ constexpr size_t kMaxAttributeNameBytes = 65535;
 constexpr char kNameTooLong[] =
     "One or more parameter values were invalid: Attribute name exceeds the maximum length of "
     "65535 bytes";
+// AWS's exact wording for an empty attribute name is not recorded; it is refused as a
+// ValidationException (an item attribute, an AttributeUpdates key, an AttributesToGet entry).
+constexpr char kEmptyName[] =
+    "One or more parameter values were invalid: An attribute name may not be empty";
 constexpr char kNullSetMember[] =
     "One or more parameter values were invalid: Sets may not contain null values";
 
@@ -162,6 +166,8 @@ class Parser {
     for (const auto& m : v.GetObject()) {
       std::string name(json::AsView(m.name));
       if (name.size() > kMaxAttributeNameBytes) Fail(kNameTooLong);
+      // Only an item's own attributes need a name; keys of nested maps may be empty.
+      if (name.empty() && depth == 0) Fail(kEmptyName);
       if (m.value.IsNull()) {
         Fail(kEmptyValue);
         out->insert_or_assign(std::move(name), AttributeValue());
@@ -401,6 +407,11 @@ AttributeValue AttributeValueFromJson(const json::Value& v, int depth) {
   AttributeValue out = p.Value(v, depth);
   p.ThrowIfFailed();
   return out;
+}
+
+void CheckAttributeName(std::string_view name) {
+  if (name.empty()) throw ApiError::Validation(kEmptyName);
+  if (name.size() > kMaxAttributeNameBytes) throw ApiError::Validation(kNameTooLong);
 }
 
 Item ItemFromJson(const json::Value& v) {

@@ -53,7 +53,11 @@ struct AttributeValue {
 // attribute value); an L or M at depth >= 32 fails with "Nesting Levels have exceeded...".
 // Shape errors of the whole value win over rule violations, as in DynamoDB.
 AttributeValue AttributeValueFromJson(const json::Value& v, int depth = 0);
-// Parses an item map {"name": AttributeValue, ...}.
+// The rules on an item attribute's name (1..65535 bytes), for names given outside an item
+// (AttributeUpdates, AttributesToGet): throws ValidationException.
+void CheckAttributeName(std::string_view name);
+// Parses an item map {"name": AttributeValue, ...}; names are checked as CheckAttributeName
+// does (keys of nested maps may be empty).
 Item ItemFromJson(const json::Value& v);
 
 // Writes wire JSON ({"S":"x"}, binaries as base64).

@@ -49,8 +49,9 @@ class Validation(ServerTestCase):
         self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table,
                                                       Key={"pk": {"S": "a"}}))
 
+    # An empty (or absent) RequestItems has a message of its own (recorded from AWS).
     def test_no_request_items(self):
-        with self.assertValidation(contains="Member must have length greater than or equal to 1"):
+        with self.assertValidation("The requestItems parameter is required for BatchWriteItem"):
             self.raw_client.batch_write_item(RequestItems={})
 
     def test_empty_request_list(self):
@@ -100,6 +101,17 @@ class Validation(ServerTestCase):
             self.write({self.hash_table: [put({"pk": {"S": "good"}}), put({"pk": {"N": "1"}})]})
         self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table,
                                                       Key={"pk": {"S": "good"}}))
+
+    # An attribute named "" is refused here as in PutItem (AWS's exact wording is not
+    # recorded), and nothing of the batch is written.
+    def test_empty_attribute_name(self):
+        with self.assertValidation(contains="empty"):
+            self.raw_client.batch_write_item(RequestItems={self.hash_table: [
+                {"PutRequest": {"Item": {"pk": {"S": "bw-ok"}}}},
+                {"PutRequest": {"Item": {"pk": {"S": "bw-empty"}, "": {"N": "1"}}}}]})
+        for pk in ("bw-ok", "bw-empty"):
+            self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table,
+                                                          Key={"pk": {"S": pk}}))
 
 
 class Functionality(ServerTestCase):

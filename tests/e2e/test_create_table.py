@@ -56,16 +56,25 @@ class Validation(ServerTestCase):
             args["BillingMode"] = billing
         return self.raw_client.create_table(**args)
 
-    # DynamoDB checks CreateTable's name length with a message of its own.
+    # The name's length is a member constraint like its pattern (recorded from AWS).
     def test_short_table_name(self):
         with self.assertValidation(
-                "TableName must be at least 3 characters long and at most 255 characters long"):
+                "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 3"):
             self.create("ab", **HASH_S)
 
     def test_long_table_name(self):
+        name = "a" * 256
         with self.assertValidation(
-                "TableName must be at least 3 characters long and at most 255 characters long"):
-            self.create("a" * 256, **HASH_S)
+                f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+                "constraint: Member must have length less than or equal to 255"):
+            self.create(name, **HASH_S)
+
+    # DynamoDB checks TableName's presence first, with a message of its own (recorded from AWS).
+    def test_missing_table_name(self):
+        with self.assertValidation(
+                "The parameter 'TableName' is required but was not present in the request"):
+            self.raw_client.create_table(BillingMode="Woop", **HASH_S)
 
     def test_table_name_with_invalid_characters(self):
         with self.assertValidation(
@@ -224,6 +233,57 @@ class Validation(ServerTestCase):
             self.create(name, KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
                         AttributeDefinitions=[{"AttributeName": "b", "AttributeType": "S"}])
         self.assertNotIn(name, self.client.list_tables()["TableNames"])
+
+    # Too many KeySchema elements: the message prints the list as DynamoDB's Java objects
+    # print themselves (recorded from AWS).
+    def test_key_schema_rendering(self):
+        with self.assertValidation(
+                "1 validation error detected: Value '[KeySchemaElement(attributeName=pk, "
+                "keyType=HASH), KeySchemaElement(attributeName=sk, keyType=RANGE), "
+                "KeySchemaElement(attributeName=extra, keyType=RANGE)]' at 'keySchema' failed to "
+                "satisfy constraint: Member must have length less than or equal to 2"):
+            self.create(KeySchema=[{"AttributeName": n, "KeyType": t} for n, t in
+                                   [("pk", "HASH"), ("sk", "RANGE"), ("extra", "RANGE")]],
+                        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                              for n in ("pk", "sk", "extra")])
+
+    # Key attribute names are at most 255 characters, in AttributeDefinitions too; that is
+    # reported before the key schema and the definitions are matched (Alternator's
+    # test_limit_attribute_length_key_bad_incoherent_names, run against AWS, matches "25[56]").
+    def test_definition_name_over_255_before_missing_definition(self):
+        name = "d" * 256
+        with self.assertValidation(
+                f"1 validation error detected: Value '{name}' at "
+                "'attributeDefinitions.1.member.attributeName' failed to satisfy constraint: "
+                "Member must have length less than or equal to 255"):
+            self.create(KeySchema=[{"AttributeName": "short", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"}])
+        with self.assertValidation(regex="25[56]"):
+            self.create(KeySchema=[{"AttributeName": name, "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "short", "AttributeType": "S"}])
+
+    # A table has at most 50 tags, from its creation on (TagResource's limit; Alternator's
+    # test_too_long_tags_from_creation against AWS); no table is created.
+    def test_more_than_50_tags(self):
+        name = random_name()
+        with self.assertValidation(
+                "One or more parameter values were invalid: The number of tags exceeds the "
+                "limit of 50"):
+            self.create(name, Tags=[{"Key": str(i), "Value": str(i)} for i in range(100)],
+                        **HASH_S)
+        with self.assertNotFound(f"Requested resource not found: Table: {name} not found"):
+            self.client.describe_table(TableName=name)
+
+    # Tag keys and values take letters, digits and spaces of any script and _ . : / = + - @
+    # only (Alternator's test_tag_resource_incorrect, run against AWS). AWS's wording is not
+    # recorded: only the type and the offending text are checked.
+    def test_tag_with_forbidden_characters(self):
+        for key, value in [("ok", "#!%%^$$&"), ("->>;-)])", "ok")]:
+            name = random_name()
+            with self.assertValidation(contains=value if key == "ok" else key):
+                self.create(name, Tags=[{"Key": key, "Value": value}], **HASH_S)
+            with self.assertApiError("ResourceNotFoundException"):
+                self.client.describe_table(TableName=name)
 
 
 class Functionality(ServerTestCase):

@@ -80,6 +80,59 @@ class Validation(ServerTestCase):
             self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
                                  ProjectionExpression="#x")
 
+    # An empty AttributesToGet would select nothing: the service model requires one name.
+    def test_empty_attributes_to_get(self):
+        with self.assertValidation(
+                "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 1"):
+            self.raw_client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                     AttributesToGet=[])
+
+    # Attribute names are at most 65,535 bytes, in AttributesToGet too (Alternator's
+    # test_limit_attribute_length_nonkey_bad, run against AWS, matches only "65535|65536").
+    def test_attributes_to_get_name_over_65535_bytes(self):
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                     AttributesToGet=["x" * 65536])
+
+    # Only the expression's own text counts against its 4 KB limit: a 65,535-byte name given
+    # through #n projects (Alternator's test_limit_attribute_length_nonkey_good against AWS).
+    def test_projection_of_a_65535_byte_name_through_a_placeholder(self):
+        long_name = "x" * 65535
+        self.client.put_item(TableName=self.hash_table,
+                             Item={"pk": {"S": "long"}, long_name: {"N": "1"}, "o": {"N": "2"}})
+        got = self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "long"}},
+                                   ProjectionExpression="#n, o",
+                                   ExpressionAttributeNames={"#n": long_name})["Item"]
+        self.assertEqual(got, {long_name: {"N": "1"}, "o": {"N": "2"}})
+
+    # Document paths go 32 levels deep, counting the top-level attribute (Alternator's
+    # test_projection_expression_path_nesting_levels records AWS's message).
+    def test_projection_path_of_33_levels(self):
+        with self.assertValidation(
+                "Invalid ProjectionExpression: The document path has too many nesting levels; "
+                "nesting levels: 33"):
+            self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                 ProjectionExpression="a" + ".b" * 32)
+        self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                             ProjectionExpression="a" + ".b" * 31)
+
+    # List indexes go up to 2^31 - 1; a larger one has a message of its own.
+    def test_list_index_out_of_range(self):
+        with self.assertValidation(
+                "Invalid ProjectionExpression: List index is not within the allowable range; "
+                "index: [2147483648]"):
+            self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                 ProjectionExpression="l[2147483648]")
+        self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                             ProjectionExpression="l[2147483647]")
+
+    # DynamoDB checks TableName's presence before anything else, with a message of its own.
+    def test_missing_table_name(self):
+        with self.assertValidation(
+                "The parameter 'TableName' is required but was not present in the request"):
+            self.raw_client.get_item(Key={"pk": {"S": "a"}}, ReturnConsumedCapacity="hi")
+
 
 class Functionality(ServerTestCase):
     TABLES = TABLES

@@ -75,10 +75,10 @@ class Validation(ServerTestCase):
         with self.assertNotFound():
             self.client.put_item(TableName=random_name(), Item={"pk": {"S": "a"}})
 
+    # DynamoDB checks TableName's presence first, with a message of its own.
     def test_missing_table_name(self):
         with self.assertValidation(
-                "1 validation error detected: Value null at 'tableName' failed to satisfy "
-                "constraint: Member must not be null"):
+                "The parameter 'TableName' is required but was not present in the request"):
             self.raw_client.put_item(Item={"pk": {"S": "a"}})
 
     def test_missing_item(self):
@@ -200,6 +200,39 @@ class Validation(ServerTestCase):
                          "expressions"):
             self.client.put_item(TableName=self.hash_table, Item={"pk": {"S": "a"}},
                                  ExpressionAttributeValues={":x": {"S": "1"}})
+
+    # Every attribute needs a name: DynamoDB refuses "" (its exact wording is not recorded, so
+    # only the type and the word "empty" are checked) and nothing is stored.
+    def test_empty_attribute_name(self):
+        with self.assertValidation(contains="empty"):
+            self.raw_client.put_item(TableName=self.hash_table,
+                                     Item={"pk": {"S": "empty-name"}, "": {"S": "x"}})
+        self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table,
+                                                      Key={"pk": {"S": "empty-name"}}))
+
+    # Invalid enum members are reported together, in this order, in one message.
+    def test_invalid_enums_reported_together(self):
+        with self.assertValidation(
+                "3 validation errors detected: Value 'hi' at 'returnConsumedCapacity' failed to "
+                "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; "
+                "Value 'hi' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member "
+                "must satisfy enum value set: [SIZE, NONE]; Value 'hi' at 'returnValues' failed "
+                "to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, "
+                "UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"):
+            self.raw_client.put_item(TableName=self.hash_table, Item={"pk": {"S": "a"}},
+                                     ReturnConsumedCapacity="hi",
+                                     ReturnItemCollectionMetrics="hi", ReturnValues="hi")
+
+    # Document paths go 32 levels deep (the top-level attribute is level 1), in conditions too
+    # (Alternator's test_projection_expression_path_nesting_levels records AWS's message).
+    def test_condition_path_of_33_levels(self):
+        with self.assertValidation(
+                "Invalid ConditionExpression: The document path has too many nesting levels; "
+                "nesting levels: 33"):
+            self.client.put_item(TableName=self.hash_table, Item={"pk": {"S": "a"}},
+                                 ConditionExpression="attribute_exists(a" + ".b" * 32 + ")")
+        self.client.put_item(TableName=self.hash_table, Item={"pk": {"S": "a"}},
+                             ConditionExpression="attribute_not_exists(a" + ".b" * 31 + ")")
 
 
 class Functionality(ServerTestCase):

@@ -116,9 +116,11 @@ class Validation(ServerTestCase):
                 "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"):
             self.query("pk = :p", {":p": {"S": "a"}, ":x": {"S": "b"}})
 
+    # DynamoDB reports Limit in its newer form, naming the member but not the value (recorded
+    # from AWS).
     def test_limit_zero(self):
         with self.assertValidation(
-                "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+                "1 validation error detected: Value at 'Limit' failed to satisfy constraint: "
                 "Member must have value greater than or equal to 1"):
             self.raw_client.query(TableName=self.num_table, KeyConditionExpression="pk = :p",
                                   ExpressionAttributeValues={":p": {"S": "a"}}, Limit=0)
@@ -132,6 +134,57 @@ class Validation(ServerTestCase):
                 "The provided starting key is invalid: The provided key element does not match "
                 "the schema"):
             self.query("pk = :p", {":p": {"S": "a"}}, ExclusiveStartKey={"pk": {"S": "a"}})
+
+    def test_empty_attributes_to_get(self):
+        with self.assertValidation(
+                "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 1"):
+            self.raw_client.query(TableName=self.num_table, AttributesToGet=[],
+                                  KeyConditions={"pk": {"ComparisonOperator": "EQ",
+                                                        "AttributeValueList": [{"S": "a"}]}})
+
+    # A query that can match only one item (hash-only table, or an EQ on the range key) has no
+    # second page to start: DynamoDB refuses a starting key (dynalite's query tests, recorded
+    # against AWS).
+    def test_exclusive_start_key_on_a_hash_only_table(self):
+        self.client.put_item(TableName=self.hash_table, Item={"pk": {"S": "one"}})
+        with self.assertValidation("The query can return at most one row and cannot be "
+                                   "restarted"):
+            self.query("pk = :p", {":p": {"S": "one"}}, table=self.hash_table,
+                       ExclusiveStartKey={"pk": {"S": "one"}})
+        with self.assertValidation("The query can return at most one row and cannot be "
+                                   "restarted"):
+            self.query("pk = :p AND sk = :s", {":p": {"S": "a"}, ":s": {"N": "1"}},
+                       ExclusiveStartKey={"pk": {"S": "a"}, "sk": {"N": "1"}})
+
+    # A starting key of another partition, or outside the range condition, is refused.
+    def test_exclusive_start_key_outside_the_condition(self):
+        with self.assertValidation("The provided starting key is outside query boundaries "
+                                   "based on provided conditions"):
+            self.query("pk = :p", {":p": {"S": "a"}}, ExclusiveStartKey={"pk": {"S": "b"},
+                                                                         "sk": {"N": "1"}})
+        with self.assertValidation("The provided starting key does not match the range key "
+                                   "predicate"):
+            self.query("pk = :p AND sk > :s", {":p": {"S": "a"}, ":s": {"N": "5"}},
+                       ExclusiveStartKey={"pk": {"S": "a"}, "sk": {"N": "1"}})
+
+    # The message names the parameter the request used.
+    def test_select_all_attributes_with_attributes_to_get(self):
+        with self.assertValidation(
+                "One or more parameter values were invalid: Cannot specify the AttributesToGet "
+                "when choosing to get ALL_ATTRIBUTES"):
+            self.client.query(TableName=self.num_table, AttributesToGet=["pk"],
+                              Select="ALL_ATTRIBUTES",
+                              KeyConditions={"pk": {"ComparisonOperator": "EQ",
+                                                    "AttributeValueList": [{"S": "a"}]}})
+
+    # Document paths go 32 levels deep in filters too.
+    def test_filter_path_of_33_levels(self):
+        with self.assertValidation(
+                "Invalid FilterExpression: The document path has too many nesting levels; "
+                "nesting levels: 33"):
+            self.query("pk = :p", {":p": {"S": "a"}},
+                       FilterExpression="attribute_exists(a" + ".b" * 32 + ")")
 
 
 class Functionality(ServerTestCase):

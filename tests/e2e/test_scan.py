@@ -69,9 +69,11 @@ class Validation(ServerTestCase):
                 "constraint: Member must have value greater than or equal to 0"):
             self.raw_client.scan(TableName=self.table, Segment=-1, TotalSegments=2)
 
+    # DynamoDB reports Limit in its newer form, naming the member but not the value (recorded
+    # from AWS).
     def test_limit_zero(self):
         with self.assertValidation(
-                "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+                "1 validation error detected: Value at 'Limit' failed to satisfy constraint: "
                 "Member must have value greater than or equal to 1"):
             self.raw_client.scan(TableName=self.table, Limit=0)
 
@@ -80,6 +82,42 @@ class Validation(ServerTestCase):
                 "The provided starting key is invalid: The provided key element does not match "
                 "the schema"):
             self.client.scan(TableName=self.table, ExclusiveStartKey={"pk": {"S": "a"}})
+
+    def test_empty_attributes_to_get(self):
+        with self.assertValidation(
+                "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 1"):
+            self.raw_client.scan(TableName=self.table, AttributesToGet=[])
+
+    # A parallel scan's starting key must lie in its segment.
+    def test_exclusive_start_key_of_another_segment(self):
+        self.put_items(self.table, [{"pk": {"S": f"seg{i}"}, "sk": {"N": "1"}}
+                                    for i in range(20)])
+        first = self.client.scan(TableName=self.table, Segment=0, TotalSegments=2)["Items"]
+        self.assertTrue(first)
+        start = {"pk": first[0]["pk"], "sk": first[0]["sk"]}
+        with self.assertValidation("The provided Exclusive start key does not map to the "
+                                   "provided Segment and TotalSegments values."):
+            self.client.scan(TableName=self.table, Segment=1, TotalSegments=2,
+                             ExclusiveStartKey=start)
+        self.client.scan(TableName=self.table, Segment=0, TotalSegments=2,
+                         ExclusiveStartKey=start)
+
+    def test_select_count_with_attributes_to_get(self):
+        with self.assertValidation(
+                "One or more parameter values were invalid: Cannot specify the AttributesToGet "
+                "when choosing to get COUNT"):
+            self.client.scan(TableName=self.table, AttributesToGet=["pk"], Select="COUNT")
+
+    # Document paths go 32 levels deep in filters too.
+    def test_filter_path_of_33_levels(self):
+        with self.assertValidation(
+                "Invalid FilterExpression: The document path has too many nesting levels; "
+                "nesting levels: 33"):
+            self.client.scan(TableName=self.table,
+                             FilterExpression="attribute_exists(a" + ".b" * 32 + ")")
+        self.client.scan(TableName=self.table,
+                         FilterExpression="attribute_exists(a" + ".b" * 31 + ")")
 
 
 class Functionality(ServerTestCase):

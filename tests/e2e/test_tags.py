@@ -22,6 +22,39 @@ class Validation(ServerTestCase):
         with self.assertValidation(contains="Member must have length less than or equal to 256"):
             self.raw_client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v" * 257}])
 
+    # Lengths count characters, not UTF-8 bytes: a 128-character Cyrillic key (256 bytes) and a
+    # 256-character CJK value (768 bytes) are valid (the service model's limits are in
+    # characters; Alternator's test_tag_resource_unicode shows AWS takes other scripts).
+    def test_tag_lengths_in_characters(self):
+        name = self.create_table(("pk", "S"))
+        arn = self.client.describe_table(TableName=name)["Table"]["TableArn"]
+        key, value = "\u0436" * 128, "\u6f22" * 256
+        self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": key, "Value": value}])
+        self.assertEqual(self.client.list_tags_of_resource(ResourceArn=arn)["Tags"],
+                         [{"Key": key, "Value": value}])
+        with self.assertValidation(contains="Member must have length less than or equal to 128"):
+            self.raw_client.tag_resource(ResourceArn=arn, Tags=[{"Key": key + "\u0436",
+                                                                 "Value": "v"}])
+
+    # Characters outside the tag alphabet are refused (Alternator's test_tag_resource_incorrect,
+    # run against AWS). AWS's wording is not recorded: the type and the offending text are
+    # checked.
+    def test_tag_with_forbidden_characters(self):
+        name = self.create_table(("pk", "S"))
+        arn = self.client.describe_table(TableName=name)["Table"]["TableArn"]
+        for key, value, shown in [("ok", "#!%%^$$&", "#!%%^$$&"), ("->>;-)])", "ok", "->>;-)])"),
+                                  ("!!!\\|", "<><", "!!!\\|")]:
+            with self.assertValidation(contains=shown):
+                self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": key, "Value": value}])
+        self.assertEqual(self.client.list_tags_of_resource(ResourceArn=arn)["Tags"], [])
+
+    # A ResourceArn that is not an ARN at all (recorded from AWS for a bare table name).
+    def test_resource_arn_that_is_not_an_arn(self):
+        name = self.create_table(("pk", "S"))
+        with self.assertValidation("One or more parameter values were invalid: ARNs must start "
+                                   f"with 'arn:': {name}"):
+            self.client.tag_resource(ResourceArn=name, Tags=[{"Key": "k", "Value": "v"}])
+
 
 class Functionality(ServerTestCase):
 

@@ -142,6 +142,66 @@ class Validation(ServerTestCase):
         self.assertEqual(self.client.get_item(TableName=self.hash_table, Key=key)["Item"]["v"],
                          {"N": "1"})
 
+    # AttributeUpdates names attributes like an item does: "" is refused (AWS's exact wording is
+    # not recorded) ...
+    def test_attribute_updates_with_an_empty_name(self):
+        with self.assertValidation(contains="empty"):
+            self.raw_client.update_item(TableName=self.hash_table, Key={"pk": {"S": "au-empty"}},
+                                        AttributeUpdates={"": {"Value": {"S": "x"},
+                                                               "Action": "PUT"}})
+        self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table,
+                                                      Key={"pk": {"S": "au-empty"}}))
+
+    # ... and so is a name over 65,535 bytes (Alternator's test_limit_attribute_length_nonkey_bad,
+    # run against AWS, matches only "65535|65536"). The item stays readable with a projection.
+    def test_attribute_updates_with_a_name_over_65535_bytes(self):
+        key = {"pk": {"S": "au-long"}}
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.update_item(TableName=self.hash_table, Key=key, AttributeUpdates={
+                "x" * 65536: {"Value": {"N": "1"}, "Action": "PUT"},
+                "v": {"Value": {"N": "2"}, "Action": "PUT"}})
+        self.client.update_item(TableName=self.hash_table, Key=key, AttributeUpdates={
+            "x" * 65535: {"Value": {"N": "1"}, "Action": "PUT"}})
+        got = self.client.get_item(TableName=self.hash_table, Key=key,
+                                   ProjectionExpression="#n", ExpressionAttributeNames={
+                                       "#n": "x" * 65535})["Item"]
+        self.assertEqual(got, {"x" * 65535: {"N": "1"}})
+
+    def test_invalid_enums_reported_together(self):
+        with self.assertValidation(
+                "3 validation errors detected: Value 'hi' at 'returnConsumedCapacity' failed to "
+                "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; "
+                "Value 'hi' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member "
+                "must satisfy enum value set: [SIZE, NONE]; Value 'hi' at 'returnValues' failed "
+                "to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, "
+                "UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"):
+            self.raw_client.update_item(TableName=self.hash_table, Key={"pk": {"S": "a"}},
+                                        ReturnConsumedCapacity="hi",
+                                        ReturnItemCollectionMetrics="hi", ReturnValues="hi")
+
+    # A list index beyond 2^31 - 1 is refused with DynamoDB's own message.
+    def test_list_index_out_of_range(self):
+        with self.assertValidation(
+                "Invalid UpdateExpression: List index is not within the allowable range; "
+                "index: [4294967295]"):
+            self.update(UpdateExpression="SET l[4294967295] = :v",
+                        ExpressionAttributeValues={":v": {"N": "1"}})
+
+    # The same limit holds for a name given through ExpressionAttributeNames: nothing is stored
+    # and the item stays readable.
+    def test_expression_attribute_name_over_65535_bytes(self):
+        key = {"pk": {"S": "ean-long"}}
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.update_item(TableName=self.hash_table, Key=key,
+                                        UpdateExpression="SET #n = :v",
+                                        ExpressionAttributeNames={"#n": "x" * 65536},
+                                        ExpressionAttributeValues={":v": {"N": "1"}})
+        self.assertNotIn("Item", self.client.get_item(TableName=self.hash_table, Key=key))
+        with self.assertValidation(regex="6553[56]"):
+            self.raw_client.get_item(TableName=self.hash_table, Key=key,
+                                     ProjectionExpression="#n",
+                                     ExpressionAttributeNames={"#n": "x" * 65536})
+
 
 class Functionality(ServerTestCase):
     TABLES = TABLES

@@ -99,14 +99,33 @@ TEST(ProjectionTest, Errors) {
               "keyword: name"));
 }
 
-TEST(ProjectionTest, SizeIsMeasuredAfterNameSubstitution) {
-  std::string long_name(4000, 'x');
+TEST(ProjectionTest, SizeIsMeasuredOnTheTextAlone) {
+  // The names #names stand for do not count: a 65,535-byte name passes.
+  std::string long_name(65535, 'x');
   std::string names = R"({"#n":")" + long_name + "\"}";
-  std::string expr = "#n, " + std::string(100, 'a');
-  EXPECT_EQ(ProjectionError(expr, names),
+  EXPECT_EQ(ProjectionError("#n, " + std::string(100, 'a'), names), "no error");
+  EXPECT_EQ(ProjectionError("#n, " + std::string(4093, 'a'), names),
             V("Invalid ProjectionExpression: Expression size has exceeded the maximum allowed "
-              "size; expression size: 4102"));
-  EXPECT_EQ(ProjectionError("#n", names), "no error");
+              "size; expression size: 4097"));
+}
+
+TEST(ProjectionTest, PathsGoThirtyTwoLevelsDeep) {
+  std::string path = "a";
+  for (int i = 1; i < 32; ++i) path += (i % 2) ? ".b" : "[1]";
+  EXPECT_EQ(ProjectionError(path), "no error");
+  EXPECT_EQ(ProjectionError(path + ".c"),
+            V("Invalid ProjectionExpression: The document path has too many nesting levels; "
+              "nesting levels: 33"));
+}
+
+TEST(ProjectionTest, ListIndexRange) {
+  EXPECT_EQ(ProjectionError("a[2147483647]"), "no error");
+  EXPECT_EQ(ProjectionError("a[2147483648]"),
+            V("Invalid ProjectionExpression: List index is not within the allowable range; "
+              "index: [2147483648]"));
+  EXPECT_EQ(ProjectionError("a[99999999999999999999]"),
+            V("Invalid ProjectionExpression: List index is not within the allowable range; "
+              "index: [99999999999999999999]"));
 }
 
 TEST(ProjectionTest, AttributesToGet) {
@@ -119,6 +138,14 @@ TEST(ProjectionTest, AttributesToGet) {
   auto dup = testing::Json(R"(["a", "b", "a"])");
   EXPECT_EQ(ErrorOf([&] { ProjectionFromAttributesToGet(*dup); }),
             V("One or more parameter values were invalid: Duplicate value in attribute name: a"));
+  // Names are 1..65535 bytes.
+  auto empty = testing::Json(R"([""])");
+  EXPECT_EQ(ErrorOf([&] { ProjectionFromAttributesToGet(*empty); }),
+            V("One or more parameter values were invalid: An attribute name may not be empty"));
+  auto too_long = testing::Json("[\"" + std::string(65536, 'x') + "\"]");
+  EXPECT_EQ(ErrorOf([&] { ProjectionFromAttributesToGet(*too_long); }),
+            V("One or more parameter values were invalid: Attribute name exceeds the maximum "
+              "length of 65535 bytes"));
   // Names are taken literally: a dot is part of the name.
   auto dotted = testing::Json(R"(["a.b"])");
   EXPECT_EQ(model::ItemToJson(Project(*ProjectionFromAttributesToGet(*dotted),

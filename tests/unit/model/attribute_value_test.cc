@@ -179,6 +179,15 @@ TEST(AttributeValueTest, NestingLimitIs32Levels) {
   EXPECT_EQ(AvError(Nested(100000, "L")), msg);
 }
 
+// An item's attributes need a name; keys of nested maps may be empty.
+TEST(AttributeValueTest, EmptyAttributeNames) {
+  EXPECT_EQ(ItemError(R"({"a":{"S":"x"},"":{"S":"y"}})"),
+            "ValidationException: One or more parameter values were invalid: An attribute name "
+            "may not be empty");
+  EXPECT_EQ(ItemError(R"({"a":{"M":{"":{"S":"y"}}}})"), "no error");
+  EXPECT_EQ(AvError(R"({"M":{"":{"S":"y"}}})"), "no error");
+}
+
 TEST(AttributeValueTest, RoundTripIsCompactWireJson) {
   EXPECT_EQ(RoundTrip(R"({ "b" : {"B":"AAEC/w=="}, "a": {"N": "+001.50"}, "c":{"NULL":true},
                          "d": {"L": [ {"BOOL": true}, {"M": {"x": {"SS": ["q","p"]}}} ]},
