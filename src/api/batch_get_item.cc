@@ -31,7 +31,7 @@ struct TableRequest {
 std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   const json::Value* request_items = ReadRequestItems(req, "BatchGetItem");
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
   std::vector<TableRequest> tables;
@@ -96,7 +96,8 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
       }
       std::string item_json;
       bool found = false;
-      Status s = ctx.storage.Get(t.table->id, user_keys[i], ~0ull, &item_json, &found);
+      size_t item_size = 0;
+      Status s = ctx.storage.Get(t.table->id, user_keys[i], ~0ull, &item_json, &found, &item_size);
       if (!s.ok()) throw StatusError(s);
       // An item that would take the response past 16 MB is left for the next call.
       if (found && bytes + item_json.size() > kMaxResponseBytes) {
@@ -104,7 +105,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
         left.push_back(&t.keys[i]);
         continue;
       }
-      table_units += ReadUnits(found ? item_json.size() : 0, t.consistent);
+      table_units += ReadUnits(item_size, t.consistent);
       if (!found) continue;
       if (t.projection) {
         model::WriteItem(w, expr::Project(*t.projection, ParseStoredItem(item_json)));
@@ -139,7 +140,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   }
   w.EndObject();
   if (capacity) {
-    WriteConsumedCapacityList(w, units);
+    WriteConsumedCapacityList(w, capacity, units);
   }
   w.EndObject();
   return Finish(buf);

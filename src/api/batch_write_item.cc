@@ -1,6 +1,7 @@
 // BatchWriteItem: up to 25 puts and deletes over several tables. They commit together (a
 // stronger guarantee than DynamoDB gives), so UnprocessedItems is always empty.
 
+#include <algorithm>
 #include <set>
 
 #include "api/item_support.h"
@@ -26,7 +27,7 @@ struct PendingWrite {
 std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   const json::Value* request_items = ReadRequestItems(req, "BatchWriteItem");
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
@@ -73,7 +74,8 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
       parsed.emplace_back(del != nullptr, model::ItemFromJson(*body));
     }
     auto table = FindTableOrThrow(ctx, json::AsView(m.name));
-    double table_units = 0;
+    // Every table of the request has an entry, in request order (summed per write below).
+    units.emplace_back(table->name, 0.0);
     for (auto& [is_delete, item] : parsed) {
       PendingWrite w{table, {}, is_delete, {}, 0};
       if (is_delete) {
@@ -89,14 +91,21 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
       if (!seen.emplace(table->id, w.key).second) {
         throw ApiError::Validation("Provided list of item keys contains duplicates");
       }
-      table_units += WriteUnits(w.size);
       writes.push_back(std::move(w));
     }
-    units.emplace_back(table->name, table_units);
   }
 
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     for (auto& w : writes) {
+      if (capacity) {
+        // Each write is charged as its PutItem or DeleteItem would be: by the larger of the
+        // item it replaces and the item it writes.
+        bool found = false;
+        size_t old_size = 0;
+        Status gs = txn.Get(*w.table, w.key, nullptr, &found, &old_size);
+        if (!gs.ok()) throw StatusError(gs);
+        units.emplace_back(w.table->name, WriteUnits(std::max(old_size, w.size)));
+      }
       if (w.is_delete)
         txn.Delete(*w.table, w.key);
       else
@@ -111,7 +120,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   w.Key("UnprocessedItems");
   w.StartObject();
   w.EndObject();
-  WriteConsumedCapacityList(w, units);
+  WriteConsumedCapacityList(w, capacity, units);
   w.EndObject();
   return Finish(buf);
 }

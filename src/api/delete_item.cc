@@ -16,7 +16,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   CheckTableNameOrArn(table_name, "tableName", &errors);
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
@@ -31,8 +31,9 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
 
   std::string old_json;
   bool old_found = false;
+  size_t old_size = 0;
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    Status gs = txn.Get(*table, key, &old_json, &old_found);
+    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
     if (!gs.ok()) throw StatusError(gs);
     if (condition) {
       model::Item old_item;
@@ -52,7 +53,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     w.RawValue(old_json.data(), old_json.size(), rapidjson::kObjectType);
   }
-  if (capacity) WriteConsumedCapacity(w, table->name, WriteUnits(old_json.size()));
+  if (capacity) WriteConsumedCapacity(w, capacity, table->name, WriteUnits(old_size));
   w.EndObject();
   return Finish(buf);
 }

@@ -16,7 +16,7 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
   CheckTableNameOrArn(table_name, "tableName", &errors);
   if (!key_json) errors.AddNull("key");
   const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
   model::Item key_item = model::ItemFromJson(*key_json);
@@ -28,7 +28,8 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
 
   std::string item_json;
   bool found = false;
-  Status s = ctx.storage.Get(table->id, key, ~0ull, &item_json, &found);
+  size_t item_size = 0;
+  Status s = ctx.storage.Get(table->id, key, ~0ull, &item_json, &found, &item_size);
   if (!s.ok()) throw StatusError(s);
 
   std::string out;
@@ -46,7 +47,7 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
     json::Buffer buf;
     json::Writer w(buf);
     w.StartObject();
-    WriteConsumedCapacity(w, table->name, ReadUnits(found ? item_json.size() : 0, consistent));
+    WriteConsumedCapacity(w, capacity, table->name, ReadUnits(item_size, consistent));
     w.EndObject();
     if (out.size() > 1) out += ",";
     out.append(buf.GetString() + 1, buf.GetSize() - 2);

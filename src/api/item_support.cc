@@ -1,5 +1,6 @@
 #include "api/item_support.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/api_error.h"
@@ -36,13 +37,14 @@ bool ReadReturnOldOnConditionFailure(const json::Value& req, ValidationErrors* e
   return false;
 }
 
-bool ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors) {
+ReturnCapacity ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors) {
   auto v = OptString(req, "ReturnConsumedCapacity");
-  if (!v || *v == "NONE") return false;
-  if (*v == "TOTAL" || *v == "INDEXES") return true;
+  if (!v || *v == "NONE") return ReturnCapacity::kNone;
+  if (*v == "TOTAL") return ReturnCapacity::kTotal;
+  if (*v == "INDEXES") return ReturnCapacity::kIndexes;
   errors->Add(ValidationErrors::Quote(*v), "returnConsumedCapacity",
               "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
-  return false;
+  return ReturnCapacity::kNone;
 }
 
 void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
@@ -94,28 +96,48 @@ double ReadUnits(size_t bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
-void WriteConsumedCapacity(json::Writer& w, const std::string& table, double units) {
-  w.Key("ConsumedCapacity");
+namespace {
+
+// One ConsumedCapacity object (value only).
+void WriteCapacityObject(json::Writer& w, ReturnCapacity detail, const std::string& table,
+                         double units) {
   w.StartObject();
   w.Key("TableName");
   json::WriteString(w, table);
   w.Key("CapacityUnits");
   w.Double(units);
+  if (detail.indexes()) {
+    w.Key("Table");
+    w.StartObject();
+    w.Key("CapacityUnits");
+    w.Double(units);
+    w.EndObject();
+  }
   w.EndObject();
 }
 
-void WriteConsumedCapacityList(json::Writer& w,
+}  // namespace
+
+void WriteConsumedCapacity(json::Writer& w, ReturnCapacity detail, const std::string& table,
+                           double units) {
+  w.Key("ConsumedCapacity");
+  WriteCapacityObject(w, detail, table, units);
+}
+
+void WriteConsumedCapacityList(json::Writer& w, ReturnCapacity detail,
                                const std::vector<std::pair<std::string, double>>& units) {
+  std::vector<std::pair<std::string, double>> per_table;
+  for (const auto& [table, u] : units) {
+    auto it = std::find_if(per_table.begin(), per_table.end(),
+                           [&](const auto& t) { return t.first == table; });
+    if (it == per_table.end())
+      per_table.emplace_back(table, u);
+    else
+      it->second += u;
+  }
   w.Key("ConsumedCapacity");
   w.StartArray();
-  for (const auto& [table, u] : units) {
-    w.StartObject();
-    w.Key("TableName");
-    json::WriteString(w, table);
-    w.Key("CapacityUnits");
-    w.Double(u);
-    w.EndObject();
-  }
+  for (const auto& [table, u] : per_table) WriteCapacityObject(w, detail, table, u);
   w.EndArray();
 }
 
@@ -125,5 +147,34 @@ void ThrowConditionalCheckFailed(const model::Item* old_item, bool return_old) {
   throw ApiError::ConditionalCheckFailed("The conditional request failed", std::move(extra));
 }
 
+void CancellationReasons::Set(size_t i, std::string code, std::string_view message,
+                              std::string_view item_json) {
+  json::Buffer buf;
+  json::Writer w(buf);
+  w.StartObject();
+  w.Key("Code");
+  json::WriteString(w, code);
+  w.Key("Message");
+  json::WriteString(w, message);
+  if (!item_json.empty()) {
+    w.Key("Item");
+    w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  reasons[i].assign(buf.GetString(), buf.GetSize());
+  codes[i] = std::move(code);
+}
+
+void CancellationReasons::Throw() const {
+  std::string summary, list;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    summary += (i ? ", " : "") + codes[i];
+    list += (i ? "," : "") + (reasons[i].empty() ? std::string("{\"Code\":\"None\"}") : reasons[i]);
+  }
+  const std::string message =
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [" + summary +
+      "]";
+  throw ApiError::TransactionCanceled(message, "\"CancellationReasons\":[" + list + "]");
+}
 
 }  // namespace tideline::api

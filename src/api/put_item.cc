@@ -1,5 +1,7 @@
 // PutItem: replaces an item whole, optionally under a condition on the old one.
 
+#include <algorithm>
+
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
@@ -17,7 +19,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   CheckTableNameOrArn(table_name, "tableName", &errors);
   if (!item_json) errors.AddNull("item");
   // Invalid enums are reported together, in this order.
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
@@ -35,13 +37,16 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
     throw ApiError::Validation("Item size has exceeded the maximum allowed size");
   }
   std::string stored = model::ItemToJson(item);
-  const bool need_old = condition || rv == ReturnValues::kAllOld;
+  // The old item's size is needed for the capacity (the larger of old and new is charged); the
+  // commit reads the old version anyway, so this read is not repeated there.
+  const bool need_old = condition || rv == ReturnValues::kAllOld || capacity;
 
   std::string old_json;
   bool old_found = false;
+  size_t old_size = 0;
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     if (need_old) {
-      Status gs = txn.Get(*table, key, &old_json, &old_found);
+      Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
       if (!gs.ok()) throw StatusError(gs);
       if (condition) {
         model::Item old_item;
@@ -62,7 +67,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
     json::Buffer buf;
     json::Writer w(buf);
     w.StartObject();
-    WriteConsumedCapacity(w, table->name, WriteUnits(size));
+    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, size)));
     w.EndObject();
     std::string cap(buf.GetString() + 1, buf.GetSize() - 2);
     if (out.size() > 1) out += ",";

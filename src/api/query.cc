@@ -85,7 +85,7 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   CheckTableNameOrArn(table_name, "tableName", &errors);
   const auto limit = ReadLimit(req, &errors);
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   // Members of the wrong JSON type are rejected before any table is looked up.
   for (const char* member : {"KeyConditionExpression", "FilterExpression", "ProjectionExpression",
                              "Select", "IndexName"}) {
@@ -154,6 +154,8 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
     w.Int(0);
     w.Key("ScannedCount");
     w.Int(0);
+    // A key condition no item can satisfy still costs the minimum read.
+    if (capacity) WriteConsumedCapacity(w, capacity, table->name, ReadUnits(0, consistent));
   }
   w.EndObject();
   return Finish(buf);

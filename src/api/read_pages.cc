@@ -56,7 +56,8 @@ void WritePage(json::Writer& w, storage::ItemCursor& cursor, const storage::Tabl
     model::WriteItem(w, model::KeyAttributes(table.key_schema, ParseStoredItem(last_json)));
   }
   if (options.return_capacity) {
-    WriteConsumedCapacity(w, table.name, ReadUnits(bytes, options.consistent));
+    WriteConsumedCapacity(w, options.return_capacity, table.name,
+                          ReadUnits(bytes, options.consistent));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "api/item_support.h"
 #include "expr/expressions.h"
 #include "json/json.h"
 #include "storage/storage.h"
@@ -19,7 +20,7 @@ struct PageOptions {
   const expr::Projection* projection = nullptr;
   bool count_only = false;                          // Select=COUNT
   bool consistent = false;
-  bool return_capacity = false;
+  ReturnCapacity return_capacity;
 };
 
 // Writes Items/Count/ScannedCount/LastEvaluatedKey (and ConsumedCapacity) members into the

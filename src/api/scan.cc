@@ -30,7 +30,7 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
   if (total && *total > 1000000)
     errors.Add(ValidationErrors::Quote(std::to_string(*total)), "totalSegments",
                "Member must have value less than or equal to 1000000");
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
   if (segment && !total) {
     throw ApiError::Validation(

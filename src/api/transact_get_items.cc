@@ -15,7 +15,7 @@ namespace tideline::api {
 std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   const json::Value* items = ReadTransactItems(req, &errors);
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
   struct Read {
@@ -25,6 +25,10 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   };
   std::vector<Read> reads;
   std::set<std::pair<uint64_t, std::string>> targets;
+  // A key that does not fit its table cancels the transaction with a ValidationError reason
+  // for the first such item (None for the others), as in TransactWriteItems.
+  CancellationReasons cancel(items->Size());
+  bool bad_keys = false;
   for (const auto& entry : items->GetArray()) {
     const json::Value* get = entry.IsObject() ? OptObject(entry, "Get") : nullptr;
     if (!get) throw ApiError::Validation("TransactItems can only contain Get actions");
@@ -46,20 +50,30 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
     }
     resolver.CheckAllUsed();
     r.table = FindTableOrThrow(ctx, *table_name);
-    r.key = model::KeyOfKeyMap(r.table->key_schema, key_item);
+    try {
+      r.key = model::KeyOfKeyMap(r.table->key_schema, key_item);
+    } catch (const ApiError& e) {
+      if (e.type() != "ValidationException") throw;
+      if (!bad_keys) cancel.Set(reads.size(), "ValidationError", e.message());
+      bad_keys = true;
+      reads.push_back(std::move(r));
+      continue;
+    }
     if (!targets.emplace(r.table->id, r.key).second) {
       throw ApiError::Validation(
           "Transaction request cannot include multiple operations on one item");
     }
     reads.push_back(std::move(r));
   }
+  if (bad_keys) cancel.Throw();
 
   // Read every item at one instant.
   std::vector<storage::Storage::ItemRef> refs;
   refs.reserve(reads.size());
   for (const auto& r : reads) refs.push_back({r.table->id, r.key});
   std::vector<std::optional<std::string>> found;
-  Status s = ctx.storage.GetLatest(refs, &found);
+  std::vector<size_t> sizes;
+  Status s = ctx.storage.GetLatest(refs, &found, &sizes);
   if (!s.ok()) throw StatusError(s);
   json::Buffer buf;
   json::Writer w(buf);
@@ -81,8 +95,10 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   w.EndArray();
   if (capacity) {
     std::vector<std::pair<std::string, double>> units;
-    for (const auto& r : reads) units.emplace_back(r.table->name, 2.0);
-    WriteConsumedCapacityList(w, units);
+    // A transactional read costs twice a consistent one.
+    for (size_t i = 0; i < reads.size(); ++i)
+      units.emplace_back(reads[i].table->name, 2 * ReadUnits(sizes[i], true));
+    WriteConsumedCapacityList(w, capacity, units);
   }
   w.EndObject();
   return Finish(buf);

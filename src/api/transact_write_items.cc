@@ -3,6 +3,7 @@
 // them), or none at all with TransactionCanceledException and one CancellationReason per
 // action, in order. ClientRequestToken makes a request idempotent for 10 minutes.
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -31,6 +32,10 @@ struct Action {
   std::shared_ptr<const expr::Condition> condition;
   std::shared_ptr<const expr::UpdatePlan> update;
   bool return_old_on_failure = false;
+  // Why the item does not fit the table: a key attribute missing, of the wrong type or empty, or
+  // an item over 400 KB (empty: it fits). DynamoDB reports it as a ValidationError cancellation
+  // reason, not as a ValidationException of the request.
+  std::string item_error;
 };
 
 // Recently seen ClientRequestTokens: token -> (request fingerprint, expiry).
@@ -102,13 +107,15 @@ Action ReadAction(Context& ctx, const json::Value& entry, int index) {
     a.condition = expr::ParseCondition(*condition_text, *a.resolver, "ConditionExpression");
   a.resolver->CheckAllUsed();
   a.table = FindTableOrThrow(ctx, *table_name);
-  if (kind == ActionKind::kPut) {
-    a.key = model::KeyOfItem(a.table->key_schema, a.item);
-    if (model::ItemSize(a.item) > model::kMaxItemSize) {
+  try {
+    a.key = kind == ActionKind::kPut ? model::KeyOfItem(a.table->key_schema, a.item)
+                                     : model::KeyOfKeyMap(a.table->key_schema, a.item);
+    if (kind == ActionKind::kPut && model::ItemSize(a.item) > model::kMaxItemSize) {
       throw ApiError::Validation("Item size has exceeded the maximum allowed size");
     }
-  } else {
-    a.key = model::KeyOfKeyMap(a.table->key_schema, a.item);
+  } catch (const ApiError& e) {
+    if (e.type() != "ValidationException") throw;
+    a.item_error = e.message();
   }
   if (a.update) expr::CheckUpdateKeys(*a.update, a.table->key_schema);
   return a;
@@ -124,18 +131,36 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     errors.Add(ValidationErrors::Quote(*token), "clientRequestToken",
                token->empty() ? "Member must have length greater than or equal to 1"
                               : "Member must have length less than or equal to 36");
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   errors.ThrowIfAny();
 
   std::vector<Action> actions;
   std::set<std::pair<uint64_t, std::string>> targets;
   int index = 0;
+  bool bad_items = false;
   for (const auto& entry : items->GetArray()) {
     actions.push_back(ReadAction(ctx, entry, ++index));
+    if (!actions.back().item_error.empty()) {
+      bad_items = true;
+      continue;
+    }
     if (!targets.emplace(actions.back().table->id, actions.back().key).second) {
       throw ApiError::Validation(
           "Transaction request cannot include multiple operations on one item");
     }
+  }
+  if (bad_items) {
+    // An item that does not fit its table cancels the transaction before anything is read:
+    // ValidationError for the first such item, None for every other one, even another invalid
+    // one (ScyllaDB's test_transact_write_cancellation_reasons_validationerror, run against
+    // AWS; test_transact_write_items.py test_invalid_item_cancels).
+    CancellationReasons cancel(actions.size());
+    for (size_t i = 0; i < actions.size(); ++i) {
+      if (actions[i].item_error.empty()) continue;
+      cancel.Set(i, "ValidationError", actions[i].item_error);
+      break;
+    }
+    cancel.Throw();
   }
 
   // Idempotency: the same token with the same request succeeds again without a second write.
@@ -156,12 +181,13 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     }
   }
 
+  // Per action, the larger of the item before and after it (what its capacity is charged by).
+  std::vector<size_t> charged_sizes(actions.size());
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     // Every action is checked and computed against the state before the transaction; any
     // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
     // cancels all of them.
-    std::vector<std::string> reasons(actions.size());
-    std::vector<std::string> codes(actions.size(), "None");
+    CancellationReasons cancel(actions.size());
     std::vector<bool> found(actions.size());
     std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
     bool cancelled = false;
@@ -169,18 +195,15 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
       Action& a = actions[i];
       std::string old_json;
       bool f = false;
-      Status gs = txn.Get(*a.table, a.key, &old_json, &f);
+      Status gs = txn.Get(*a.table, a.key, &old_json, &f, &charged_sizes[i]);
       if (!gs.ok()) throw StatusError(gs);
       found[i] = f;
       model::Item old;
       if (f) old = ParseStoredItem(old_json);
       if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
         cancelled = true;
-        codes[i] = "ConditionalCheckFailed";
-        reasons[i] =
-            "{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"The conditional request failed\"";
-        if (a.return_old_on_failure && f) reasons[i] += ",\"Item\":" + old_json;
-        reasons[i] += "}";
+        cancel.Set(i, "ConditionalCheckFailed", "The conditional request failed",
+                   a.return_old_on_failure && f ? std::string_view(old_json) : std::string_view());
         continue;
       }
       if (a.kind == ActionKind::kPut) {
@@ -197,31 +220,18 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
         } catch (const ApiError& e) {
           if (e.type() != "ValidationException") throw;
           cancelled = true;
-          codes[i] = "ValidationError";
-          json::Buffer buf;
-          json::Writer w(buf);
-          json::WriteString(w, e.message());
-          reasons[i] = "{\"Code\":\"ValidationError\",\"Message\":" +
-                       std::string(buf.GetString(), buf.GetSize()) + "}";
+          cancel.Set(i, "ValidationError", e.message());
         }
       }
     }
-    if (cancelled) {
-      std::string summary, list;
-      for (size_t i = 0; i < actions.size(); ++i) {
-        summary += (i ? ", " : "") + codes[i];
-        list +=
-            (i ? "," : "") + (reasons[i].empty() ? std::string("{\"Code\":\"None\"}") : reasons[i]);
-      }
-      throw ApiError::TransactionCanceled(
-          "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
-              summary + "]",
-          "\"CancellationReasons\":[" + list + "]");
-    }
+    if (cancelled) cancel.Throw();
     for (size_t i = 0; i < actions.size(); ++i) {
       Action& a = actions[i];
       if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
-      if (puts[i]) txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
+      if (puts[i]) {
+        charged_sizes[i] = std::max(charged_sizes[i], puts[i]->second);
+        txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
+      }
     }
   });
   if (!s.ok()) throw StatusError(s);
@@ -234,9 +244,9 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   json::Writer w(buf);
   w.StartObject();
   std::vector<std::pair<std::string, double>> units;
-  for (const auto& a : actions)
-    units.emplace_back(a.table->name, 2 * WriteUnits(model::ItemSize(a.item)));
-  WriteConsumedCapacityList(w, units);
+  for (size_t i = 0; i < actions.size(); ++i)
+    units.emplace_back(actions[i].table->name, 2 * WriteUnits(charged_sizes[i]));
+  WriteConsumedCapacityList(w, capacity, units);
   w.EndObject();
   return Finish(buf);
 }

@@ -1,6 +1,8 @@
 // UpdateItem: reads the item (or starts from its key), checks the condition, applies the
 // update, and writes the result, all under the write lock so concurrent updates serialise.
 
+#include <algorithm>
+
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
@@ -17,7 +19,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   CheckTableNameOrArn(table_name, "tableName", &errors);
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
-  const bool capacity = ReadReturnConsumedCapacity(req, &errors);
+  const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
   ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/false, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
@@ -35,10 +37,10 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   model::Item old_item, new_item;
   bool old_found = false;
   bool written = false;
-  size_t new_size = 0;
+  size_t old_size = 0, new_size = 0;
   Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
     std::string old_json;
-    Status gs = txn.Get(*table, key, &old_json, &old_found);
+    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
     if (!gs.ok()) throw StatusError(gs);
     if (old_found) old_item = ParseStoredItem(old_json);
     if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
@@ -94,7 +96,9 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     model::WriteItem(w, *attributes);
   }
-  if (capacity) WriteConsumedCapacity(w, table->name, WriteUnits(new_size));
+  if (capacity) {
+    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, new_size)));
+  }
   w.EndObject();
   return Finish(buf);
 }

@@ -461,13 +461,14 @@ TableStats Storage::Stats(uint64_t table_id) const {
 }
 
 Status Storage::Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
-                    std::string* item_json, bool* found) const {
+                    std::string* item_json, bool* found, size_t* item_size) const {
   StoredVersion v;
   Status s = impl_->ReadAsOf(table_id, user_key, as_of_us, &v);
   *found = false;
+  if (item_size) *item_size = 0;
   if (!s.ok()) return s;
   std::string_view json;
-  if (v.ItemJson(&json)) {
+  if (v.ItemJson(&json, item_size)) {
     item_json->assign(json);
     *found = true;
   }
@@ -475,21 +476,25 @@ Status Storage::Get(uint64_t table_id, std::string_view user_key, uint64_t as_of
 }
 
 Status Storage::GetLatest(const std::vector<ItemRef>& items,
-                          std::vector<std::optional<std::string>>* item_jsons) const {
+                          std::vector<std::optional<std::string>>* item_jsons,
+                          std::vector<size_t>* item_sizes) const {
   // One snapshot makes the reads one instant without pinning history.
   const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
   item_jsons->clear();
+  if (item_sizes) item_sizes->clear();
   Status status;
   for (const auto& ref : items) {
     StoredVersion v;
     status = impl_->ReadLatestSlot(ref.table_id, ref.user_key, &v, snapshot);
     if (!status.ok()) break;
     std::string_view json;
-    if (v.ItemJson(&json)) {
+    size_t size = 0;
+    if (v.ItemJson(&json, &size)) {
       item_jsons->emplace_back(std::string(json));
     } else {
       item_jsons->emplace_back(std::nullopt);
     }
+    if (item_sizes) item_sizes->push_back(size);
   }
   impl_->db->ReleaseSnapshot(snapshot);
   return status;

@@ -68,9 +68,11 @@ std::string KeyAfter(std::string_view user_key);
 // written and the exception propagates to the caller of Write().
 class WriteTxn {
  public:
-  // The latest version of an item (including this transaction's staged writes).
-  Status Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
-             bool* found);
+  // The latest version of an item (including this transaction's staged writes). item_json may
+  // be null when only its existence or size matters; *item_size (optional) receives the
+  // item's DynamoDB size as stored with it (0 when absent).
+  Status Get(const TableMeta& table, std::string_view user_key, std::string* item_json, bool* found,
+             size_t* item_size = nullptr);
   void Put(const TableMeta& table, std::string_view user_key, std::string item_json,
            size_t item_size);
   // Put of an item the caller knows is not stored (a bulk load into a new table): the commit
@@ -142,16 +144,19 @@ class Storage {
   // The newest version of `user_key` with commit ts <= as_of_us; *found=false when absent or
   // deleted. A past as_of_us is answered only while the table keeps history for it: inside its
   // PITR window, or at a time a HistoryPin holds. ~0 reads the latest version (one point lookup).
+  // *item_size (optional) receives the item's DynamoDB size as stored with it, so that readers
+  // never recompute it from the JSON (whose length is not the DynamoDB size).
   Status Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
-             std::string* item_json, bool* found) const;
+             std::string* item_json, bool* found, size_t* item_size = nullptr) const;
   struct ItemRef {
     uint64_t table_id;
     std::string user_key;
   };
   // The latest versions of several items at one instant (nullopt: absent), without the
-  // history a read as of a timestamp needs.
+  // history a read as of a timestamp needs; *item_sizes (optional) their DynamoDB sizes.
   Status GetLatest(const std::vector<ItemRef>& items,
-                   std::vector<std::optional<std::string>>* item_jsons) const;
+                   std::vector<std::optional<std::string>>* item_jsons,
+                   std::vector<size_t>* item_sizes = nullptr) const;
   // A cursor over user keys in [lower, upper) ("" upper = to the end of the table).
   // `bulk`: a one-pass read of a whole table (an export, a restore); its blocks bypass the
   // block cache so that they do not evict what the serving reads need.

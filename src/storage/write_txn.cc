@@ -52,10 +52,11 @@ Status WriteTxn::LoadOld(uint64_t table_id, std::string_view user_key, std::stri
 }
 
 Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
-                     bool* found) {
+                     bool* found, size_t* item_size) {
   OldVersion old{};
   Status s = LoadOld(table.id, user_key, item_json, &old);
   *found = old.found;
+  if (item_size) *item_size = old.found ? old.size : 0;
   return s;
 }
 

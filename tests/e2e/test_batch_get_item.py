@@ -173,3 +173,33 @@ class Functionality(ServerTestCase):
         out = self.aws("batch-get-item", "--request-items", json.dumps({
             self.hash_table: {"Keys": [{"pk": {"S": "h9"}}]}}))
         self.assertEqual(out["Responses"][self.hash_table][0]["v"], {"N": "9"})
+
+    # Each key is charged as its GetItem would be: 1 unit per 4 KB of the item's DynamoDB size
+    # (names plus values, not its JSON length), at least 1 unit for a missing item, halved when
+    # eventually consistent; one entry per table, with "Table" under INDEXES (dynalite's
+    # batchGetItem ConsumedCapacity tests, run against AWS).
+    def test_consumed_capacity(self):
+        base = 2 + 8 + 1  # "pk" + an 8-character value + the name "b"
+        k4096, k4097, absent = ({"pk": {"S": random_name()[:8]}} for _ in range(3))
+        self.client.put_item(TableName=self.hash_table,
+                             Item={**k4096, "b": {"S": "x" * (4096 - base)}})
+        self.client.put_item(TableName=self.hash_table,
+                             Item={**k4097, "b": {"S": "x" * (4097 - base)}})
+        for consistent, factor in ((True, 1), (False, 0.5)):
+            for detail in ("TOTAL", "INDEXES"):
+                with self.subTest(consistent=consistent, detail=detail):
+                    resp = self.client.batch_get_item(RequestItems={
+                        self.hash_table: {"Keys": [k4096, k4097, absent],
+                                          "ConsistentRead": consistent},
+                        self.range_table: {"Keys": [{"pk": {"S": "none"}, "sk": {"N": "0"}}],
+                                           "ConsistentRead": consistent}},
+                        ReturnConsumedCapacity=detail)
+                    expected = [(self.hash_table, 4 * factor), (self.range_table, 1 * factor)]
+                    got = sorted(resp["ConsumedCapacity"], key=lambda c: c["TableName"])
+                    want = []
+                    for table, units in sorted(expected):
+                        entry = {"TableName": table, "CapacityUnits": units}
+                        if detail == "INDEXES":
+                            entry["Table"] = {"CapacityUnits": units}
+                        want.append(entry)
+                    self.assertEqual(got, want)

@@ -119,3 +119,20 @@ class Functionality(ServerTestCase):
         old = table.delete_item(Key={"pk": "res"}, ReturnValues="ALL_OLD")["Attributes"]
         self.assertEqual(old, {"pk": "res", "n": 5})
         self.assertNotIn("Item", table.get_item(Key={"pk": "res"}))
+
+    # A delete is charged by the deleted item's DynamoDB size, 1 unit per KB (not its JSON
+    # length): an item of exactly 1,024 bytes costs 1 unit, 2,049 bytes 3 units (ScyllaDB's
+    # test_long_delete, run against AWS); an absent item 1 unit; INDEXES adds "Table".
+    def test_consumed_capacity(self):
+        base = 2 + 8 + 1  # "pk" + an 8-character value + the name "b"
+        for size, units in ((1024, 1.0), (2049, 3.0), (0, 1.0)):
+            key = {"pk": {"S": random_name()[:8]}}
+            if size:
+                self.client.put_item(TableName=self.hash_table,
+                                     Item={**key, "b": {"S": "x" * (size - base)}})
+            with self.subTest(size=size):
+                resp = self.client.delete_item(TableName=self.hash_table, Key=key,
+                                               ReturnConsumedCapacity="INDEXES")
+                self.assertEqual(resp["ConsumedCapacity"],
+                                 {"TableName": self.hash_table, "CapacityUnits": units,
+                                  "Table": {"CapacityUnits": units}})

@@ -195,3 +195,37 @@ class Functionality(ServerTestCase):
         out = self.aws("get-item", "--table-name", self.range_table, "--key",
                        '{"pk": {"S": "a"}, "sk": {"N": "1"}}', "--consistent-read")
         self.assertEqual(out["Item"], {k: v for k, v in self.item.items()})
+
+    # ConsumedCapacity is charged by the item's DynamoDB size (attribute names plus values),
+    # 1 unit per 4 KB, halved for an eventually consistent read: an item of exactly 4,096 bytes
+    # costs 1 unit, one byte more costs 2, whatever its JSON length (ScyllaDB's test_long_get,
+    # run against AWS). A missing item costs the minimum.
+    def test_consumed_capacity_by_item_size(self):
+        key = {"pk": {"S": random_name()[:8]}}
+        base = 2 + len(key["pk"]["S"]) + 1  # "pk" + its value + the name "b"
+        for size, units in ((4096, 1), (4097, 2)):
+            self.client.put_item(TableName=self.hash_table,
+                                 Item={**key, "b": {"S": "x" * (size - base)}})
+            for consistent, expected in ((True, units), (False, units / 2)):
+                with self.subTest(size=size, consistent=consistent):
+                    resp = self.client.get_item(TableName=self.hash_table, Key=key,
+                                                ConsistentRead=consistent,
+                                                ReturnConsumedCapacity="TOTAL")
+                    self.assertEqual(resp["ConsumedCapacity"],
+                                     {"TableName": self.hash_table, "CapacityUnits": expected})
+        resp = self.client.get_item(TableName=self.hash_table, Key={"pk": {"S": random_name()}},
+                                    ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(resp["ConsumedCapacity"]["CapacityUnits"], 0.5)
+
+    # ReturnConsumedCapacity=INDEXES adds the table's share as "Table" (dynalite's getItem
+    # tests, run against AWS); NONE leaves ConsumedCapacity out.
+    def test_consumed_capacity_indexes(self):
+        key = {"pk": {"S": random_name()}}
+        resp = self.client.get_item(TableName=self.hash_table, Key=key, ConsistentRead=True,
+                                    ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(resp["ConsumedCapacity"], {"TableName": self.hash_table,
+                                                    "CapacityUnits": 1.0,
+                                                    "Table": {"CapacityUnits": 1.0}})
+        resp = self.client.get_item(TableName=self.hash_table, Key=key,
+                                    ReturnConsumedCapacity="NONE")
+        self.assertNotIn("ConsumedCapacity", resp)

@@ -389,3 +389,32 @@ class Functionality(ServerTestCase):
                        "--key-condition-expression", "pk = :p AND sk < :z",
                        "--expression-attribute-values", '{":p": {"S": "n"}, ":z": {"N": "0"}}')
         self.assertEqual(out["Count"], len([n for n in NUMBERS if nkey(n) < 0]))
+
+    # A Query is charged once for the total DynamoDB size of the items it read, rounded up to
+    # 4 KB (not per item), at least 1 unit, halved when eventually consistent; INDEXES adds
+    # "Table" (dynalite's query tests, run against AWS). A key condition that matches nothing
+    # still costs the minimum.
+    def test_consumed_capacity(self):
+        table = self.create_table(("pk", "S"), ("sk", "N"))
+        base = 2 + 1 + 2 + 2 + 1  # "pk" "p", "sk" and a one-digit number, the name "b"
+        self.put_items(table, [{"pk": {"S": "p"}, "sk": {"N": str(i)},
+                                "b": {"S": "x" * (2000 - base)}} for i in range(3)])
+        for consistent, units in ((True, 2.0), (False, 1.0)):  # 6,000 bytes: two 4 KB units
+            with self.subTest(consistent=consistent):
+                resp = self.client.query(TableName=table, KeyConditionExpression="pk = :p",
+                                         ExpressionAttributeValues={":p": {"S": "p"}},
+                                         ConsistentRead=consistent,
+                                         ReturnConsumedCapacity="INDEXES")
+                self.assertEqual(resp["Count"], 3)
+                self.assertEqual(resp["ConsumedCapacity"],
+                                 {"TableName": table, "CapacityUnits": units,
+                                  "Table": {"CapacityUnits": units}})
+        for condition in ("pk = :p AND sk > :n", "pk = :p AND sk BETWEEN :n AND :n"):
+            with self.subTest(condition=condition):
+                resp = self.client.query(TableName=table, KeyConditionExpression=condition,
+                                         ExpressionAttributeValues={":p": {"S": "p"},
+                                                                    ":n": {"N": "9"}},
+                                         ReturnConsumedCapacity="TOTAL")
+                self.assertEqual(resp["Count"], 0)
+                self.assertEqual(resp["ConsumedCapacity"],
+                                 {"TableName": table, "CapacityUnits": 0.5})

@@ -242,3 +242,27 @@ class Functionality(ServerTestCase):
     def test_cli_scan(self):
         out = self.aws("scan", "--table-name", self.table, "--page-size", "10")
         self.assertEqual(len(out["Items"]), len(ITEMS))
+
+    # A Scan is charged once for the total DynamoDB size of the items it read, rounded up to
+    # 4 KB, at least 1 unit, halved when eventually consistent: a one-item table costs 0.5
+    # (1 consistent), three 2,000-byte items 1 (2 consistent); INDEXES adds "Table".
+    def test_consumed_capacity(self):
+        table = self.create_table(("pk", "S"))
+        self.client.put_item(TableName=table, Item={"pk": {"S": "only"}, "v": {"S": "x" * 100}})
+        for consistent, units in ((False, 0.5), (True, 1.0)):
+            with self.subTest(items=1, consistent=consistent):
+                resp = self.client.scan(TableName=table, ConsistentRead=consistent,
+                                        ReturnConsumedCapacity="TOTAL")
+                self.assertEqual(resp["ConsumedCapacity"],
+                                 {"TableName": table, "CapacityUnits": units})
+        base = 2 + 2 + 1  # "pk" and a two-character value, the name "b"
+        self.put_items(table, [{"pk": {"S": f"p{i}"}, "b": {"S": "x" * (2000 - base)}}
+                               for i in range(3)])
+        self.client.delete_item(TableName=table, Key={"pk": {"S": "only"}})
+        for consistent, units in ((False, 1.0), (True, 2.0)):
+            with self.subTest(items=3, consistent=consistent):
+                resp = self.client.scan(TableName=table, ConsistentRead=consistent,
+                                        ReturnConsumedCapacity="INDEXES")
+                self.assertEqual(resp["ConsumedCapacity"],
+                                 {"TableName": table, "CapacityUnits": units,
+                                  "Table": {"CapacityUnits": units}})

@@ -74,8 +74,19 @@ class Reads(ServerTestCase):
         with self.assertApiError("ResourceNotFoundException"):
             self.client.transact_get_items(TransactItems=[self.get({"pk": {"S": "k1"}},
                                                                    random_name())])
-        with self.assertValidation("The provided key element does not match the schema"):
-            self.client.transact_get_items(TransactItems=[self.get({"pk": {"N": "1"}})])
+        # A key that does not fit its table cancels the transaction with a ValidationError
+        # reason for that item and None for the others, as in TransactWriteItems (AWS's
+        # TransactGetItems reference lists "a user error, such as an invalid data format" among
+        # the reasons for TransactionCanceledException).
+        with self.assertApiError("TransactionCanceledException",
+                                 "Transaction cancelled, please refer cancellation reasons for "
+                                 "specific reasons [None, ValidationError]") as cm:
+            self.client.transact_get_items(TransactItems=[self.get({"pk": {"S": "k1"}}),
+                                                          self.get({"pk": {"N": "1"}})])
+        self.assertEqual(cm.exception.response["CancellationReasons"],
+                         [{"Code": "None"},
+                          {"Code": "ValidationError",
+                           "Message": "The provided key element does not match the schema"}])
 
     def test_projection_errors(self):
         with self.assertValidation("Invalid ProjectionExpression: Attribute name is a reserved "

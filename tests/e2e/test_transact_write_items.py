@@ -97,6 +97,28 @@ class Writes(TransactTestCase):
                          {"pk": pk, "n": 42, "s": {"a", "b"}})
 
 
+    # Each item is charged twice what its write alone costs: 1 unit per KB of the larger of
+    # the item before and after it (DynamoDB sizes), so an update that shrinks a 2,049-byte item
+    # costs 6; ConsumedCapacity has one entry per table, with "Table" under INDEXES.
+    def test_consumed_capacity(self):
+        k1, k2 = self.key(), self.key()
+        name = k1["pk"]["S"]
+        self.put({**k1, "b": {"S": "x" * (2049 - 2 - len(name) - 1)}})
+        resp = self.client.transact_write_items(TransactItems=[
+            {"Update": {"TableName": self.table, "Key": k1, "UpdateExpression": "SET b = :v",
+                        "ExpressionAttributeValues": {":v": {"S": "small"}}}},
+            {"Put": {"TableName": self.table, "Item": k2}},
+            {"Put": {"TableName": self.range_table,
+                     "Item": {"pk": {"S": "cap"}, "sk": {"N": "1"}}}}],
+            ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(sorted(resp["ConsumedCapacity"], key=lambda c: c["TableName"]),
+                         sorted([{"TableName": self.table, "CapacityUnits": 8.0,
+                                  "Table": {"CapacityUnits": 8.0}},
+                                 {"TableName": self.range_table, "CapacityUnits": 2.0,
+                                  "Table": {"CapacityUnits": 2.0}}],
+                                key=lambda c: c["TableName"]))
+
+
 class Cancellation(TransactTestCase):
 
     def test_one_failed_condition_cancels_everything(self):
@@ -150,6 +172,40 @@ class Cancellation(TransactTestCase):
                 {"Put": {"TableName": self.table, "Item": k1}},
                 {"Update": {"TableName": self.table, "Key": k2, "UpdateExpression": "SET s = s + :o",
                             "ExpressionAttributeValues": {":o": {"N": "1"}}}}])
+        self.assertIsNone(self.get(k1))
+
+
+    def error_message(self, call, **kw):
+        """The ValidationException message of one non-transactional call."""
+        with self.assertApiError("ValidationException") as cm:
+            call(**kw)
+        return cm.exception.response["Error"]["Message"]
+
+    # An item that does not fit its table (a key attribute of the wrong type, an empty key
+    # value) cancels the transaction before anything is written: TransactionCanceledException
+    # with a ValidationError reason, carrying the message PutItem or DeleteItem would give, for
+    # the first such item, and None for every other one, even another invalid one or one whose
+    # condition would fail (ScyllaDB's test_transact_write_cancellation_reasons_validationerror,
+    # run against AWS).
+    def test_invalid_item_cancels(self):
+        k1 = self.key()
+        wrong_type = {"pk": {"N": "7"}}
+        empty = {"pk": {"S": ""}}
+        type_message = self.error_message(self.client.put_item, TableName=self.table,
+                                          Item=wrong_type)
+        empty_message = self.error_message(self.client.delete_item, TableName=self.table,
+                                           Key=empty)
+        with self.assertCancelled([NONE, {"Code": "ValidationError", "Message": type_message}]):
+            self.client.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self.table, "Item": k1}},
+                {"Put": {"TableName": self.table, "Item": wrong_type}}])
+        with self.assertCancelled([{"Code": "ValidationError", "Message": empty_message},
+                                   NONE, NONE]):
+            self.client.transact_write_items(TransactItems=[
+                {"Delete": {"TableName": self.table, "Key": empty}},
+                {"Put": {"TableName": self.table, "Item": wrong_type}},
+                {"Put": {"TableName": self.table, "Item": k1,
+                         "ConditionExpression": "attribute_exists(pk)"}}])
         self.assertIsNone(self.get(k1))
 
 
