@@ -5,6 +5,7 @@
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/status_error.h"
+#include "api/stream_specification.h"
 #include "api/table_description.h"
 #include "api/tags.h"
 #include "common/api_error.h"
@@ -116,6 +117,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   ReadProvisionedThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
   std::vector<std::pair<std::string, std::string>> tags;
   if (const json::Value* t = OptArray(req, "Tags")) tags = ReadTags(*t, &errors);
+  ReadStreamSpecification(req, &errors);
   errors.ThrowIfAny();
 
   const bool on_demand = billing && *billing == "PAY_PER_REQUEST";
@@ -134,6 +136,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   if (OptArray(req, "GlobalSecondaryIndexes") || OptArray(req, "LocalSecondaryIndexes")) {
     throw SecondaryIndexesUnsupported();
   }
+  RefuseEnabledStream(req);
   std::string def_names, key_names;
   for (size_t i = 0; i < definitions.size(); ++i)
     def_names += (i ? ", " : "") + definitions[i].name;

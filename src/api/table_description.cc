@@ -5,46 +5,61 @@
 
 namespace tideline::api {
 
-void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
-                           std::string_view status) {
-  const storage::TableStats stats = ctx.storage.Stats(t.id);
-  // A table a restore is still filling is CREATING, as on DynamoDB.
-  if (status == "ACTIVE" && t.restore_in_progress) status = "CREATING";
-  w.StartObject();
-  w.Key("AttributeDefinitions");
-  w.StartArray();
-  for (const auto& [name, type] : t.attribute_definitions) {
-    w.StartObject();
-    w.Key("AttributeName");
-    json::WriteString(w, name);
-    w.Key("AttributeType");
-    w.String(model::AvTypeName(type));
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("TableName");
-  json::WriteString(w, t.name);
+namespace {
+
+void WriteKeySchema(json::Writer& w, const model::KeySchema& schema) {
   w.Key("KeySchema");
   w.StartArray();
   w.StartObject();
   w.Key("AttributeName");
-  json::WriteString(w, t.key_schema.hash_name);
+  json::WriteString(w, schema.hash_name);
   w.Key("KeyType");
   w.String("HASH");
   w.EndObject();
-  if (t.key_schema.has_range()) {
+  if (schema.has_range()) {
     w.StartObject();
     w.Key("AttributeName");
-    json::WriteString(w, t.key_schema.range_name);
+    json::WriteString(w, schema.range_name);
     w.Key("KeyType");
     w.String("RANGE");
     w.EndObject();
   }
   w.EndArray();
+}
+
+}  // namespace
+
+void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
+                           std::string_view status) {
+  const storage::TableStats stats = ctx.storage.Stats(t.id);
+  // A table a restore is still filling is CREATING, as on DynamoDB.
+  if (status == "ACTIVE" && t.restore_in_progress) status = "CREATING";
+  // DeleteTable's description leaves out the schema and the creation time (DynamoDB's does:
+  // test_delete_table.py test_description_shape).
+  const bool deleting = status == "DELETING";
+  w.StartObject();
+  if (!deleting) {
+    w.Key("AttributeDefinitions");
+    w.StartArray();
+    for (const auto& [name, type] : t.attribute_definitions) {
+      w.StartObject();
+      w.Key("AttributeName");
+      json::WriteString(w, name);
+      w.Key("AttributeType");
+      w.String(model::AvTypeName(type));
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.Key("TableName");
+  json::WriteString(w, t.name);
+  if (!deleting) WriteKeySchema(w, t.key_schema);
   w.Key("TableStatus");
   json::WriteString(w, status);
-  w.Key("CreationDateTime");
-  WriteTimestamp(w, t.creation_time_ms);
+  if (!deleting) {
+    w.Key("CreationDateTime");
+    WriteTimestamp(w, t.creation_time_ms);
+  }
   w.Key("ProvisionedThroughput");
   w.StartObject();
   if (t.last_throughput_increase_ms) {
@@ -63,9 +78,9 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
   w.Int64(t.write_capacity);
   w.EndObject();
   w.Key("TableSizeBytes");
-  w.Int64(status == "DELETING" ? 0 : stats.size_bytes);
+  w.Int64(deleting ? 0 : stats.size_bytes);
   w.Key("ItemCount");
-  w.Int64(status == "DELETING" ? 0 : stats.item_count);
+  w.Int64(deleting ? 0 : stats.item_count);
   w.Key("TableArn");
   json::WriteString(w, TableArn(ctx.config, t.name));
   w.Key("TableId");

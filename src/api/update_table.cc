@@ -4,6 +4,7 @@
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/status_error.h"
+#include "api/stream_specification.h"
 #include "api/table_description.h"
 #include "api/tags.h"
 #include "common/api_error.h"
@@ -24,15 +25,16 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   }
   int64_t rcu = 0, wcu = 0;
   ReadProvisionedThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
+  const bool stream = ReadStreamSpecification(req, &errors);
   errors.ThrowIfAny();
-  if (OptArray(req, "GlobalSecondaryIndexUpdates") || OptObject(req, "StreamSpecification") ||
-      OptArray(req, "ReplicaUpdates") || OptObject(req, "SSESpecification")) {
+  if (OptArray(req, "GlobalSecondaryIndexUpdates") || OptArray(req, "ReplicaUpdates") ||
+      OptObject(req, "SSESpecification")) {
     throw ApiError::Validation(
         "One or more parameter values were invalid: GlobalSecondaryIndexUpdates, "
-        "StreamSpecification, ReplicaUpdates and SSESpecification are not supported by this "
-        "server yet");
+        "ReplicaUpdates and SSESpecification are not supported by this server yet");
   }
-  if (!billing && !throughput && !protection) {
+  RefuseEnabledStream(req);
+  if (!billing && !throughput && !protection && !stream) {
     throw ApiError::Validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");

@@ -33,15 +33,26 @@ class Validation(ServerTestCase):
 
 class Functionality(ServerTestCase):
 
-    # DeleteTable answers with the table's description in state DELETING.
+    # DeleteTable answers with the table's description in state DELETING: its name, ARN, id,
+    # throughput, billing summary and counts, but not its KeySchema, AttributeDefinitions or
+    # CreationDateTime, which DynamoDB leaves out of this answer (the DeleteTable examples of
+    # the AWS CLI reference).
     def test_delete_returns_description(self):
         name = self.create_table(("pk", "S"), ("sk", "N"))
+        self.client.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"N": "1"}})
         before = self.client.describe_table(TableName=name)["Table"]
         desc = self.client.delete_table(TableName=name)["TableDescription"]
         self.assertEqual(desc["TableName"], name)
         self.assertEqual(desc["TableStatus"], "DELETING")
         self.assertEqual(desc["TableArn"], before["TableArn"])
-        self.assertEqual(desc["KeySchema"], before["KeySchema"])
+        self.assertEqual(desc["TableId"], before["TableId"])
+        self.assertEqual(desc["BillingModeSummary"]["BillingMode"],
+                         before["BillingModeSummary"]["BillingMode"])
+        self.assertEqual(desc["ProvisionedThroughput"]["ReadCapacityUnits"],
+                         before["ProvisionedThroughput"]["ReadCapacityUnits"])
+        self.assertEqual((desc["ItemCount"], desc["TableSizeBytes"]), (0, 0))
+        for absent in ("KeySchema", "AttributeDefinitions", "CreationDateTime"):
+            self.assertNotIn(absent, desc)
 
     def test_table_is_gone_after_delete(self):
         name = self.create_table()

@@ -5,13 +5,27 @@ from harness import ServerTestCase, random_name
 
 class Validation(ServerTestCase):
 
-    # An ARN naming no table of this account/region is not found.
+    # A well-formed ARN naming no table: TagResource and UntagResource answer
+    # ResourceNotFoundException (ScyllaDB's test_tag_resource_subtly_incorrect_arn, run against
+    # AWS).
     def test_unknown_table(self):
         arn = "arn:aws:dynamodb:us-east-1:000000000000:table/" + random_name()
         with self.assertApiError("ResourceNotFoundException", contains="not found"):
-            self.client.list_tags_of_resource(ResourceArn=arn)
-        with self.assertApiError("ResourceNotFoundException", contains="not found"):
             self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+        with self.assertApiError("ResourceNotFoundException", contains="not found"):
+            self.client.untag_resource(ResourceArn=arn, TagKeys=["k"])
+
+    # ListTagsOfResource, though, is refused with AccessDeniedException naming the caller, the
+    # action and the resource: DynamoDB authorizes the call against a table that does not
+    # exist before it looks it up. (AWS names the calling IAM identity; without credentials
+    # Tideline names the account's root.)
+    def test_list_tags_of_unknown_table(self):
+        arn = "arn:aws:dynamodb:us-east-1:000000000000:table/" + random_name()
+        with self.assertApiError(
+                "AccessDeniedException",
+                regex=r"^User: arn:aws:iam::\d+:\S+ is not authorized to perform: "
+                      r"dynamodb:ListTagsOfResource on resource: " + arn + "$"):
+            self.client.list_tags_of_resource(ResourceArn=arn)
 
     # Tag keys are 1..128 characters and values at most 256 (the service model's constraints).
     def test_tag_lengths(self):
@@ -81,6 +95,26 @@ class Functionality(ServerTestCase):
         self.assertEqual(tags(), {"env": "test"})
         self.restart_server()
         self.assertEqual(tags(), {"env": "test"})
+
+    # TagResource and UntagResource answer HTTP 200 with an empty body, as DynamoDB does (their
+    # output shapes have no members); boto3 and the AWS CLI read that as success.
+    def test_tag_and_untag_answer_an_empty_body(self):
+        name = self.create_table(("pk", "S"))
+        arn = self.client.describe_table(TableName=name)["Table"]["TableArn"]
+        for op, payload in (("TagResource", {"ResourceArn": arn,
+                                             "Tags": [{"Key": "k", "Value": "v"}]}),
+                            ("UntagResource", {"ResourceArn": arn, "TagKeys": ["k"]})):
+            with self.subTest(op=op):
+                resp = self.raw_op(op, payload)
+                self.assertEqual(resp.status, 200)
+                self.assertEqual(resp.body, b"")
+                self.assertEqual(resp.headers.get("content-length"), "0")
+        resp = self.client.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
+        self.aws("tag-resource", "--resource-arn", arn, "--tags", "Key=c,Value=d")
+        self.aws("untag-resource", "--resource-arn", arn, "--tag-keys", "a")
+        self.assertEqual(self.client.list_tags_of_resource(ResourceArn=arn)["Tags"],
+                         [{"Key": "c", "Value": "d"}])
 
     # TTL is not supported yet: DescribeTimeToLive reports it DISABLED for an existing table.
     def test_describe_time_to_live(self):
