@@ -259,6 +259,42 @@ TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
   EXPECT_EQ(out[2], std::optional<std::string>("3"));
 }
 
+// Every read returns the DynamoDB size the item was written with (which the API's consumed
+// capacity is charged by), not the length of its JSON; an absent item has size 0.
+TEST_F(StorageTest, ReadsReturnTheSizeStoredWithTheItem) {
+  ASSERT_TRUE(
+      storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, "a", "{\"pk\":{\"S\":\"a\"}}", 4096); })
+          .ok());
+  std::string json;
+  bool found = false;
+  size_t size = 1;
+  ASSERT_TRUE(storage_->Get(table_->id, "a", ~0ull, &json, &found, &size).ok());
+  EXPECT_TRUE(found);
+  EXPECT_EQ(size, 4096u);
+  ASSERT_TRUE(storage_->Get(table_->id, "absent", ~0ull, &json, &found, &size).ok());
+  EXPECT_FALSE(found);
+  EXPECT_EQ(size, 0u);
+
+  std::vector<std::optional<std::string>> items;
+  std::vector<size_t> sizes;
+  ASSERT_TRUE(
+      storage_->GetLatest({{table_->id, "a"}, {table_->id, "absent"}}, &items, &sizes).ok());
+  EXPECT_EQ(sizes, (std::vector<size_t>{4096, 0}));
+
+  // Inside a transaction: the stored size, then the size of the transaction's own write.
+  ASSERT_TRUE(storage_
+                  ->Write([&](WriteTxn& txn) {
+                    size_t old_size = 0;
+                    ASSERT_TRUE(txn.Get(*table_, "a", nullptr, &found, &old_size).ok());
+                    EXPECT_TRUE(found);
+                    EXPECT_EQ(old_size, 4096u);
+                    txn.Put(*table_, "b", "{}", 7);
+                    ASSERT_TRUE(txn.Get(*table_, "b", nullptr, &found, &old_size).ok());
+                    EXPECT_EQ(old_size, 7u);
+                  })
+                  .ok());
+}
+
 TEST_F(StorageTest, PitrWindowAndPinsKeepHistory) {
   SetPitr(true);
   std::vector<uint64_t> ts;
