@@ -57,6 +57,23 @@ class Reads(ServerTestCase):
             {"Get": {"TableName": self.table, "Key": {"pk": "k4"}}}])
         self.assertEqual(out["Responses"][0]["Item"], {"pk": "k4", "n": 4, "m": {"a": 4, "b": "b"}})
 
+    # A transactional read costs twice a strongly consistent one: 2 units per 4 KB of the
+    # item's DynamoDB size, 2 for a missing item; one entry per table, "Table" under INDEXES.
+    def test_consumed_capacity(self):
+        key = {"pk": {"S": random_name()[:8]}}
+        self.client.put_item(TableName=self.table,
+                             Item={**key, "b": {"S": "x" * (4097 - 2 - 8 - 1)}})
+        out = self.client.transact_get_items(TransactItems=[
+            self.get(key), self.get({"pk": {"S": random_name()}}),
+            self.get({"pk": {"S": "r"}, "sk": {"N": "1"}}, self.range_table)],
+            ReturnConsumedCapacity="INDEXES")
+        self.assertEqual(sorted(out["ConsumedCapacity"], key=lambda c: c["TableName"]),
+                         sorted([{"TableName": self.table, "CapacityUnits": 6.0,
+                                  "Table": {"CapacityUnits": 6.0}},
+                                 {"TableName": self.range_table, "CapacityUnits": 2.0,
+                                  "Table": {"CapacityUnits": 2.0}}],
+                                key=lambda c: c["TableName"]))
+
     def test_two_gets_of_one_item(self):
         with self.assertValidation("Transaction request cannot include multiple operations on one "
                                    "item"):
