@@ -3,7 +3,8 @@ service model for DynamoDB.
 
 For every operation Tideline implements and every string (or blob) member reachable from its
 input within a few levels -- nested structure members, list members, map keys and map values,
-AttributeValues included -- one request carries a long value there (1 KB, 64 KB and 1 MB),
+AttributeValues included -- one request carries a long value there (1 KB, 64 KB and 1 MB of
+ASCII, and about 57,000 characters that JSON escapes or that are not ASCII),
 beside just enough of the other required members to reach the code that reads it. Every answer
 must be HTTP 200 or a DynamoDB-shaped 4xx error (a JSON body with __type and message): never a
 5xx, never a dropped connection. Meanwhile a well-behaved client keeps reading one item on its
@@ -24,6 +25,9 @@ import botocore.session
 from harness import ServerTestCase, raw_request, random_name, ACCOUNT, REGION
 
 SIZES = (1024, 64 * 1024, 1024 * 1024)
+# One more long value, of about 57,000 characters that JSON must escape or that are not ASCII:
+# quotes, backslashes, 2- and 4-byte UTF-8, a control character.
+ESCAPED = json.dumps('"\\\u00e9\U0001f600\u0001<&' * 8192, ensure_ascii=False)[1:-1]
 # How many shapes deep the sweep walks from an operation's input (the input is depth 0). Enough
 # for RequestItems{}[].PutRequest.Item{}.S and TransactItems[].Put.Item{}.M{}.S; an
 # AttributeValue nests in another at most once on a path.
@@ -201,6 +205,7 @@ class Functionality(ServerTestCase):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         failures, counts, answers = [], {}, {}
         longs = {n: "a" * n for n in SIZES}
+        longs["escaped"] = ESCAPED
 
         def send(operation, body):
             nonlocal conn
@@ -224,7 +229,7 @@ class Functionality(ServerTestCase):
                     continue  # not implemented by Tideline
                 sweep = Sweep(operation, self.table, arn)
                 for path, template in sweep.requests(model.operation_model(operation).input_shape):
-                    for size in SIZES:
+                    for size in longs:
                         body = template.replace(PLACEHOLDER_JSON, longs[size])
                         resp = send(operation, body)
                         counts[operation] = counts.get(operation, 0) + 1
@@ -234,7 +239,7 @@ class Functionality(ServerTestCase):
                             answers[answer] = answers.get(answer, 0) + 1
                         problem = self.problem(resp)
                         if problem:
-                            failures.append(f"{operation} {path} ({size} bytes): {problem}")
+                            failures.append(f"{operation} {path} ({size}): {problem}")
                         if isinstance(resp, Exception) and not self.server.alive():
                             self.fail("the server died: " + "; ".join(failures[-3:]))
         finally:
