@@ -71,24 +71,21 @@ InflateResult Inflate(std::string_view in, int window_bits, bool multi_member, s
   out->clear();
   size_t produced = 0;
   InflateResult result = InflateResult::kOk;
+  char spare;  // where one byte past a full output at max_bytes would go
   for (;;) {
-    if (produced == out->size()) {
-      // One byte past the limit tells "exactly at the limit" from "over it".
-      const size_t grow = std::min(max_bytes + 1, std::max<size_t>(out->size() * 2, 64 * 1024));
-      if (grow <= out->size()) {
-        result = InflateResult::kTooLarge;
-        break;
-      }
-      out->resize(grow);
+    if (produced == out->size() && out->size() < max_bytes) {
+      // Doubling, as the string itself would grow, up to the limit exactly.
+      out->resize(std::min(max_bytes, std::max<size_t>(out->size() * 2, 64 * 1024)));
     }
-    zs.next_out = reinterpret_cast<Bytef*>(out->data() + produced);
-    zs.avail_out = static_cast<uInt>(out->size() - produced);
+    const bool full = produced == out->size();
+    zs.next_out = reinterpret_cast<Bytef*>(full ? &spare : out->data() + produced);
+    zs.avail_out = full ? 1 : static_cast<uInt>(out->size() - produced);
     const int rc = inflate(&zs, Z_NO_FLUSH);
-    produced = out->size() - zs.avail_out;
-    if (produced > max_bytes) {
+    if (full && zs.avail_out == 0) {
       result = InflateResult::kTooLarge;
       break;
     }
+    if (!full) produced = out->size() - zs.avail_out;
     if (rc == Z_STREAM_END) {
       if (zs.avail_in == 0) break;
       // DynamoDB was seen to ignore junk after a valid gzip member; Tideline refuses it, as a
@@ -100,7 +97,7 @@ InflateResult Inflate(std::string_view in, int window_bits, bool multi_member, s
       continue;
     }
     // Z_BUF_ERROR with room left in the output: the input ended before the stream did.
-    if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_out == 0)) {
+    if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_out == 0 && !full)) {
       result = InflateResult::kCorrupt;
       break;
     }

@@ -6,7 +6,9 @@
 #include <utility>  // must precede Asio's awaitable headers (GCC 12, Boost 1.74)
 // clang-format on
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -93,6 +95,10 @@ Status Server::Impl::LoadTls() {
                                    " as a TLS certificate chain (PEM): " + ec.message());
   }
   context->use_private_key_file(key, net::ssl::context::pem, ec);
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    return Status::InvalidArgument("the TLS key " + key + " does not match the certificate " +
+                                   cert);
+  }
   if (ec) {
     return Status::InvalidArgument("cannot use " + key + " as the private key of " + cert +
                                    " (PEM): " + ec.message());

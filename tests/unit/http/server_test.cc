@@ -358,6 +358,121 @@ TEST_F(ServerTest, ClosesIdleAndStalledConnections) {
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
 }
 
+// Each byte used to push the deadline back: a request now has one deadline from its first byte.
+TEST_F(ServerTest, CutsADribblingRequestAtTheRequestDeadline) {
+  ServerOptions options;
+  options.request_timeout = std::chrono::milliseconds(400);
+  options.io_timeout = std::chrono::milliseconds(300);
+  StartServer(options);
+  Client c(port(), 100);
+  const std::string request = Post("Echo", "{}");
+  const auto start = Clock::now();
+  bool closed = false;
+  for (size_t i = 0; i + 1 < request.size() && !closed; ++i) {
+    closed = !c.Send(request.substr(i, 1)) || c.ClosedByServer();  // a byte every 100 ms
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(350));
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+// A request that stops arriving is closed after the io timeout, even when the idle timeout
+// (which the watchdog was sleeping on) is much longer.
+TEST_F(ServerTest, ClosesAStalledRequestAfterTheIoTimeout) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::seconds(20);
+  options.io_timeout = std::chrono::milliseconds(200);
+  StartServer(options);
+  Client c(port(), 5000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // idle for a while first
+  ASSERT_TRUE(c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Len"));
+  const auto start = Clock::now();
+  EXPECT_TRUE(c.ClosedByServer());
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+}
+
+// Bodies share one memory budget; one that does not fit is refused with ThrottlingException
+// before it is buffered, and the budget is given back when a body is done with.
+TEST_F(ServerTest, RefusesBodiesPastTheMemoryBudget) {
+  ServerOptions options;
+  options.max_request_memory = 1024 * 1024;
+  StartServer(options);
+  const std::string body = "{\"a\":\"" + std::string(700 * 1024, 'x') + "\"}";
+  const std::string request = Post("Echo", body);
+  Client holder(port());
+  ASSERT_TRUE(holder.Send(request.substr(0, request.size() - 1)));  // all but the last byte
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    Client refused(port());
+    ASSERT_TRUE(refused.Send(request));
+    Response r;
+    ASSERT_TRUE(refused.Read(&r));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException",)"
+                      R"("message":"Rate of requests exceeds the allowed throughput."})");
+    EXPECT_EQ(r.headers["Connection"], "close");
+    EXPECT_TRUE(refused.ClosedByServer());
+    Client small(port());
+    ASSERT_TRUE(small.Send(Post("Echo", "{}")));
+    ASSERT_TRUE(small.Read(&r));
+    EXPECT_EQ(r.status, 200);  // small bodies are not counted
+  }
+  ASSERT_TRUE(holder.Send(request.substr(request.size() - 1)));
+  Response r;
+  ASSERT_TRUE(holder.Read(&r));
+  EXPECT_EQ(r.status, 200);
+  for (int i = 0; i < 3; ++i) {  // the budget came back, again and again
+    ASSERT_TRUE(holder.Send(request));
+    ASSERT_TRUE(holder.Read(&r));
+    EXPECT_EQ(r.status, 200);
+  }
+}
+
+// Connections past max_connections are answered ThrottlingException at once and closed.
+TEST_F(ServerTest, AnswersConnectionsPastTheLimit) {
+  ServerOptions options;
+  options.max_connections = 2;
+  StartServer(options);
+  Client a(port()), b(port());
+  Response r;
+  for (Client* c : {&a, &b}) {
+    ASSERT_TRUE(c->Send("GET / HTTP/1.1\r\n\r\n"));
+    ASSERT_TRUE(c->Read(&r));
+    EXPECT_EQ(r.status, 200);
+  }
+  {
+    Client over(port(), 2000);
+    ASSERT_TRUE(over.Send(Post("Echo", "{}")));
+    ASSERT_TRUE(over.Read(&r));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("ThrottlingException"), std::string::npos);
+    EXPECT_EQ(r.headers["x-amz-crc32"], std::to_string(Crc32(r.body)));
+    EXPECT_TRUE(over.ClosedByServer());
+  }
+  ASSERT_TRUE(a.Send(Post("Echo", "{}")));  // the admitted ones are unaffected
+  ASSERT_TRUE(a.Read(&r));
+  EXPECT_EQ(r.status, 200);
+}
+
+// A response of 4 KB or more is compressed when the client accepts it; x-amz-crc32 is then the
+// CRC of the compressed bytes, as DynamoDB sends it.
+TEST_F(ServerTest, CompressesLargeResponsesForClientsThatAcceptIt) {
+  StartServer();
+  Client c(port());
+  Response r;
+  ASSERT_TRUE(c.Send(Post("Big", R"({"n":100000})", "Accept-Encoding: gzip\r\n")));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.headers["Content-Encoding"], "gzip");
+  EXPECT_LT(r.body.size(), 10000u);
+  EXPECT_EQ(r.headers["x-amz-crc32"], std::to_string(Crc32(r.body)));
+  ASSERT_TRUE(c.Send(Post("Big", R"({"n":100})", "Accept-Encoding: gzip\r\n")));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.headers.count("Content-Encoding"), 0u);
+  ASSERT_TRUE(c.Send(Post("Big", R"({"n":100000})")));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.headers.count("Content-Encoding"), 0u);
+}
+
 TEST_F(ServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
   StartServer();
   Client idle(port());
