@@ -459,10 +459,17 @@ class RequestContentEncoding(ServerTestCase):
             "before-send.dynamodb",
             lambda request, **kw: sent.append(request.headers.get("Content-Encoding")))
         # DynamoDB's model does not ask for compression yet; turn it on for every operation.
-        for op in client.meta.service_model._service_description["operations"].values():
+        # botocore shares the loaded model between clients: put it back afterwards.
+        operations = client.meta.service_model._service_description["operations"].values()
+        for op in operations:
             op["requestcompression"] = {"encodings": ["gzip"]}
-        client.put_item(TableName=self.table, Item={"pk": {"S": "boto"}, "v": {"S": "x" * 5000}})
-        got = client.get_item(TableName=self.table, Key={"pk": {"S": "boto"}})
+        try:
+            client.put_item(TableName=self.table,
+                            Item={"pk": {"S": "boto"}, "v": {"S": "x" * 5000}})
+            got = client.get_item(TableName=self.table, Key={"pk": {"S": "boto"}})
+        finally:
+            for op in operations:
+                del op["requestcompression"]
         self.assertEqual(got["Item"]["v"]["S"], "x" * 5000)
         self.assertIn("gzip", [s.decode() if isinstance(s, bytes) else s for s in sent])
 
