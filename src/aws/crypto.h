@@ -14,6 +14,12 @@ std::string Sha256Hex(std::string_view data);                         // 64 lowe
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string Md5(std::string_view data);                               // 16 raw bytes
 
+// Into caller-provided buffers, without allocating (the per-request signature check).
+void Sha256Into(std::string_view data, unsigned char out[32]);
+void HmacSha256Into(std::string_view key, std::string_view data, unsigned char out[32]);
+// Lowercase hex of bytes[0..n) into out[0..2n).
+void HexEncodeInto(const unsigned char* bytes, size_t n, char* out);
+
 // Lowercase hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
 // Standard base64 with padding (what Content-MD5 and the export .md5 files use).

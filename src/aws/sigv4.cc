@@ -1,5 +1,7 @@
 #include "aws/sigv4.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <ctime>
 
@@ -44,21 +46,9 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Trims and collapses every run of whitespace to one space (SigV4 "Trimall").
 std::string TrimAll(std::string_view value) {
-  value = Trim(value);
   std::string out;
-  out.reserve(value.size());
-  bool in_space = false;
-  for (char c : value) {
-    if (IsSpace(c)) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) out.push_back(' ');
-    in_space = false;
-    out.push_back(c);
-  }
+  AppendTrimAll(&out, value);
   return out;
 }
 
@@ -91,6 +81,20 @@ Status Incomplete(std::string msg) {
 }
 
 }  // namespace
+
+void AppendTrimAll(std::string* out, std::string_view value) {
+  value = Trim(value);
+  bool in_space = false;
+  for (char c : value) {
+    if (IsSpace(c)) {
+      in_space = true;
+      continue;
+    }
+    if (in_space) out->push_back(' ');
+    in_space = false;
+    out->push_back(c);
+  }
+}
 
 const std::string* Request::FindHeader(std::string_view name) const {
   for (const auto& [n, v] : headers) {
@@ -245,11 +249,8 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point t) {
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]);
-  }
-  return diff == 0;
+  // OpenSSL's comparison is written so that compilers cannot turn it into an early exit.
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Status SignRequest(const Credentials& credentials, const SigningOptions& options,

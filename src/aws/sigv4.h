@@ -62,6 +62,9 @@ std::string UriDecode(std::string_view s);
 std::string CanonicalUri(std::string_view path, UriRules rules);
 // Parameters decoded, re-encoded, sorted by name then value; "k" becomes "k=".
 std::string CanonicalQueryString(std::string_view query);
+// Appends `value` trimmed, every inner run of whitespace collapsed to one space (SigV4's
+// "Trimall" of a canonical header value).
+void AppendTrimAll(std::string* out, std::string_view value);
 // `signed_headers`: lowercase names, sorted. Values trimmed, inner runs of spaces collapsed,
 // repeated headers joined with ',' in arrival order. One "name:value\n" line per header.
 std::string CanonicalHeaders(const Request& request,

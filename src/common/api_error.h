@@ -75,6 +75,24 @@ class ApiError : public std::exception {
     return ApiError(413, "RequestEntityTooLarge", std::move(msg));
   }
   static ApiError AccessDenied(std::string msg) { return Make("AccessDeniedException", msg); }
+  // Authentication (SigV4), raised before any operation runs. HTTP 400, as DynamoDB answers.
+  static ApiError MissingAuthenticationToken(std::string msg) {
+    return Make("MissingAuthenticationTokenException", msg);
+  }
+  static ApiError IncompleteSignature(std::string msg) {
+    return Make("IncompleteSignatureException", msg);
+  }
+  static ApiError InvalidSignature(std::string msg) {
+    return Make("InvalidSignatureException", msg);
+  }
+  static ApiError UnrecognizedClient(std::string msg) {
+    return Make("UnrecognizedClientException", msg);
+  }
+  // HTTP 403 AccessDeniedException: a browser's request refused before authentication (a Host
+  // that is not loopback on a loopback server, an Origin not allowed). DynamoDB never sees these.
+  static ApiError Forbidden(std::string msg) {
+    return ApiError(403, "AccessDeniedException", std::move(msg));
+  }
   // A failure of the server, not of the request. The client sees only a generic message;
   // `detail` (which may name files or carry RocksDB's text) is for the server's log alone.
   static ApiError Internal(std::string detail) {
