@@ -6,6 +6,7 @@
 //                  [--tls-cert FILE --tls-key FILE] [--max-connections N]
 //                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
 //                  [--idle-timeout S]
+//                  [--credentials FILE] [--cors-origin ORIGIN]...
 //   tideline --version | --help
 //
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
@@ -25,7 +26,9 @@
 #include <thread>
 
 #include "api/context.h"
+#include "auth/authenticator.h"
 #include "export/export_service.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "restore/restore_service.h"
 #include "s3/sink.h"
@@ -82,6 +85,23 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
 
   api::Context ctx{config, *storage};
 
+  // Authentication: every request's SigV4 signature is checked against the keys of the file.
+  std::unique_ptr<auth::Authenticator> authenticator;
+  if (!config.credentials_file.empty()) {
+    std::vector<auth::KeyEntry> keys;
+    if (Status s = auth::LoadCredentialsFile(config.credentials_file, &keys); !s.ok()) {
+      spdlog::critical("{}", s.ToString());
+      return 1;
+    }
+    authenticator = std::make_unique<auth::Authenticator>(keys, config.region);
+    ctx.authenticator = authenticator.get();
+    spdlog::info("authentication on: {} key(s) from {}", keys.size(), config.credentials_file);
+  } else {
+    spdlog::info(
+        "authentication off: any signature is accepted (start with --credentials FILE "
+        "to verify them)");
+  }
+
   // Exports: a local directory stands for S3 unless an S3 endpoint is configured. Unfinished
   // exports of an earlier run are resumed (or failed) before the server takes requests.
   std::unique_ptr<s3::Sink> sink;
@@ -134,6 +154,13 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
   spdlog::info("tideline {} listening on {}://{}:{} (data dir {}, region {}, sync writes {})",
                TIDELINE_VERSION, config.tls_cert.empty() ? "http" : "https", config.host,
                server.port(), config.data_dir, config.region, config.sync_writes ? "on" : "off");
+  if (!http::IsLoopbackBind(config.host) && (!authenticator || config.tls_cert.empty())) {
+    // Anyone who can reach the port can act without credentials, or read the traffic without TLS.
+    spdlog::warn("listening on {}, which is not a loopback address, without {}", config.host,
+                 !authenticator
+                     ? (config.tls_cert.empty() ? "--credentials or TLS" : "--credentials")
+                     : "TLS");
+  }
 
   const int sig = WaitForSignal(signals);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -218,6 +245,14 @@ int main(int argc, char** argv) {
                    "Seconds a keep-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 86400.0));
+  serve
+      ->add_option("--credentials", config.credentials_file,
+                   "AWS shared-credentials file (INI) whose keys may sign requests; without it "
+                   "any signature is accepted")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--cors-origin", config.cors_origins,
+                    "Origin allowed to call from a web page (repeatable; * allows any); "
+                    "default: none");
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error or critical")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tideline::storage {
 class Storage;
@@ -13,6 +14,9 @@ class ExportService;
 }
 namespace tideline::restore {
 class RestoreService;
+}
+namespace tideline::auth {
+class Authenticator;
 }
 
 namespace tideline::api {
@@ -37,6 +41,10 @@ struct ServerConfig {
   double idle_timeout_s = 60;
   std::string tls_cert;  // PEM certificate chain; with tls_key, serve HTTPS
   std::string tls_key;
+  // --credentials: the keys that may sign requests; empty = any signature is accepted.
+  std::string credentials_file;
+  // --cors-origin: the origins web pages may call from ("*" = any); empty = none.
+  std::vector<std::string> cors_origins;
 };
 
 struct Context {
@@ -44,6 +52,8 @@ struct Context {
   storage::Storage& storage;
   exporter::ExportService* exports = nullptr;  // null when exports are not wired (unit tests)
   restore::RestoreService* restores = nullptr;  // null when restores are not wired (unit tests)
+  // Verifies every request's signature; null = authentication off (no --credentials).
+  const auth::Authenticator* authenticator = nullptr;
 };
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>"

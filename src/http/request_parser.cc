@@ -26,6 +26,30 @@ void Request::Clear() {
   has_origin = false;
   expect_continue = false;
   body.clear();
+  header_bytes.clear();
+  headers.clear();
+}
+
+void Request::AddHeader(std::string_view name, std::string_view value) {
+  HeaderRef ref;
+  ref.name_pos = static_cast<uint32_t>(header_bytes.size());
+  ref.name_len = static_cast<uint32_t>(name.size());
+  header_bytes.append(name);
+  ref.value_pos = static_cast<uint32_t>(header_bytes.size());
+  ref.value_len = static_cast<uint32_t>(value.size());
+  header_bytes.append(value);
+  headers.push_back(ref);
+}
+
+const Request::HeaderRef* Request::FindHeader(std::string_view name) const {
+  for (const HeaderRef& h : headers) {
+    const std::string_view n = HeaderName(h);
+    if (beast::iequals(beast::string_view(n.data(), n.size()),
+                       beast::string_view(name.data(), name.size()))) {
+      return &h;
+    }
+  }
+  return nullptr;
 }
 
 RequestParser::RequestParser(Request* request) : request_(request) { request_->Clear(); }
@@ -43,6 +67,8 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
 
 void RequestParser::on_field_impl(bhttp::field name, string_view name_string, string_view value,
                                   error_code& /*ec*/) {
+  request_->AddHeader(std::string_view(name_string.data(), name_string.size()),
+                      std::string_view(value.data(), value.size()));
   switch (name) {
     case bhttp::field::content_type:
       request_->content_type.assign(value.data(), value.size());

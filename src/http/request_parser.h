@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/memory_budget.h"
 
@@ -28,6 +29,25 @@ struct Request {
   bool has_origin = false;
   bool expect_continue = false;  // Expect: 100-continue
   std::string body;              // decoded body (chunked encoding removed)
+
+  // Every header as received, for the signature check and the Host rule. Names and values
+  // are kept in one buffer (bounded by the header limit) so that nothing is allocated per
+  // header once it has grown.
+  struct HeaderRef {
+    uint32_t name_pos, name_len, value_pos, value_len;
+  };
+  std::string header_bytes;
+  std::vector<HeaderRef> headers;
+
+  void AddHeader(std::string_view name, std::string_view value);
+  std::string_view HeaderName(const HeaderRef& h) const {
+    return std::string_view(header_bytes).substr(h.name_pos, h.name_len);
+  }
+  std::string_view HeaderValue(const HeaderRef& h) const {
+    return std::string_view(header_bytes).substr(h.value_pos, h.value_len);
+  }
+  // The value of the first header named `name` (case-insensitive), or nullptr.
+  const HeaderRef* FindHeader(std::string_view name) const;
 
   void Clear();
 };

@@ -1,10 +1,49 @@
 #include "http/router.h"
 
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/core/string.hpp>
+#include <chrono>
+#include <vector>
+
+#include "auth/authenticator.h"
+#include "common/api_error.h"
 #include "http/content_encoding.h"
 
 namespace tideline::http {
 
 namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view kNotFound = "<UnknownOperationException/>\n";
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
+                               boost::beast::string_view(b.data(), b.size()));
+}
+
+bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// Characters a Host may have that are safe to echo in the health line.
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+}
+
+void AppendError(const ApiError& e, std::string_view content_type, Reply* reply) {
+  reply->status = e.http_status();
+  reply->content_type = content_type;
+  reply->body = ErrorBody(e);
+}
+
+}  // namespace
 
 std::string_view MediaType(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
@@ -13,48 +52,172 @@ std::string_view MediaType(std::string_view content_type) {
   return media;
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  std::string_view name = host;
+  std::string_view port;
+  if (!host.empty() && host.front() == '[') {
+    const size_t close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    name = host.substr(1, close - 1);
+    std::string_view rest = host.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      port = rest.substr(1);
+      if (!IsDigits(port)) return false;
+    }
+    boost::system::error_code ec;
+    const auto v6 = boost::asio::ip::make_address_v6(std::string(name), ec);
+    return !ec && v6.is_loopback();
+  }
+  const size_t colon = host.find(':');
+  if (colon != std::string_view::npos) {
+    name = host.substr(0, colon);
+    port = host.substr(colon + 1);
+    if (!IsDigits(port)) return false;
+  }
+  if (name.empty()) return false;
+  // Browsers resolve localhost and *.localhost to loopback themselves, never through DNS
+  // (RFC 6761), so these names cannot be rebound.
+  if (EqualsIgnoreCase(name, "localhost") || EndsWithIgnoreCase(name, ".localhost")) {
+    return true;
+  }
+  boost::system::error_code ec;
+  const auto v4 = boost::asio::ip::make_address_v4(std::string(name), ec);
+  return !ec && v4.is_loopback();
+}
+
+bool IsLoopbackBind(const std::string& host) {
+  if (EqualsIgnoreCase(host, "localhost")) return true;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 Router::Router(api::Context& ctx, OperationLookup lookup)
     : ctx_(ctx),
       lookup_(lookup),
-      health_body_("healthy: dynamodb." + ctx.config.region + ".amazonaws.com ") {}
+      default_host_("dynamodb." + ctx.config.region + ".amazonaws.com"),
+      loopback_only_(IsLoopbackBind(ctx.config.host)) {
+  for (const std::string& origin : ctx.config.cors_origins) {
+    if (origin == "*") any_origin_ = true;
+    origins_.push_back(origin);
+  }
+  if (ctx.authenticator != nullptr) {
+    for (const std::string& account : ctx.authenticator->accounts()) {
+      auto config = std::make_unique<api::ServerConfig>(ctx.config);
+      config->account_id = account;
+      account_contexts_.push_back(std::make_unique<api::Context>(
+          api::Context{*config, ctx.storage, ctx.exports, ctx.restores, ctx.authenticator}));
+      account_configs_.push_back(std::move(config));
+    }
+  }
+}
+
+Router::~Router() = default;
+
+bool Router::HandleOrigin(const Request& request, Reply* reply) const {
+  const std::string_view origin = request.origin;
+  const bool allowed =
+      any_origin_ || std::any_of(origins_.begin(), origins_.end(),
+                                 [&](const std::string& o) { return EqualsIgnoreCase(o, origin); });
+  const bool preflight = request.method == bhttp::verb::options;
+  if (!allowed) {
+    // No CORS headers: the browser keeps the answer from the page. A request that needed no
+    // preflight (or an old browser) is refused here too, before it can have any effect.
+    reply->status = 403;
+    if (!preflight) {
+      AppendError(
+          ApiError::Forbidden("Cross-origin requests are not allowed from this origin; start the "
+                              "server with --cors-origin to allow one"),
+          kJson, reply);
+    }
+    return true;
+  }
+  if (any_origin_) {
+    reply->extra_headers.append("Access-Control-Allow-Origin: *\r\n");
+  } else {
+    reply->extra_headers.append("Access-Control-Allow-Origin: ");
+    reply->extra_headers.append(origin);
+    reply->extra_headers.append("\r\nVary: Origin\r\n");
+  }
+  reply->extra_headers.append(
+      "Access-Control-Expose-Headers: x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date\r\n");
+  if (!preflight) return false;
+  if (!request.cors_request_headers.empty()) {
+    reply->extra_headers.append("Access-Control-Allow-Headers: ");
+    reply->extra_headers.append(request.cors_request_headers);
+    reply->extra_headers.append("\r\n");
+  }
+  if (!request.cors_request_method.empty()) {
+    reply->extra_headers.append("Access-Control-Allow-Methods: ");
+    reply->extra_headers.append(request.cors_request_method);
+    reply->extra_headers.append("\r\n");
+  }
+  reply->extra_headers.append("Access-Control-Max-Age: 172800\r\n");
+  return true;
+}
+
+api::Context* Router::Authenticate(const Request& request, std::string_view content_type,
+                                   Reply* reply) const {
+  const auth::Authenticator* authenticator = ctx_.authenticator;
+  if (authenticator == nullptr) return &ctx_;
+  // Views of the headers for the check; the vector keeps its capacity across requests.
+  thread_local std::vector<auth::HeaderView> headers;
+  headers.clear();
+  for (const Request::HeaderRef& h : request.headers) {
+    headers.push_back({request.HeaderName(h), request.HeaderValue(h)});
+  }
+  const auto method = bhttp::to_string(request.method);
+  const auth::RequestView view{std::string_view(method.data(), method.size()), request.target,
+                               headers, request.body};
+  try {
+    const auth::Identity& who = authenticator->Authenticate(view, std::chrono::system_clock::now());
+    return who.account < 0 ? &ctx_ : account_contexts_[static_cast<size_t>(who.account)].get();
+  } catch (const ApiError& e) {
+    AppendError(e, content_type, reply);
+    return nullptr;
+  }
+}
 
 void Router::Handle(const Request& request, Reply* reply) const {
   reply->Clear();
-  if (request.has_origin) {
-    reply->extra_headers.append(
-        "Access-Control-Allow-Origin: *\r\n"
-        "Access-Control-Expose-Headers: x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date\r\n");
-    if (request.method == bhttp::verb::options) {
-      if (!request.cors_request_headers.empty()) {
-        reply->extra_headers.append("Access-Control-Allow-Headers: ");
-        reply->extra_headers.append(request.cors_request_headers);
-        reply->extra_headers.append("\r\n");
-      }
-      if (!request.cors_request_method.empty()) {
-        reply->extra_headers.append("Access-Control-Allow-Methods: ");
-        reply->extra_headers.append(request.cors_request_method);
-        reply->extra_headers.append("\r\n");
-      }
-      reply->extra_headers.append("Access-Control-Max-Age: 172800\r\n");
+  const Request::HeaderRef* host = request.FindHeader("host");
+  if (loopback_only_ && host != nullptr && !IsLoopbackHost(request.HeaderValue(*host))) {
+    AppendError(
+        ApiError::Forbidden("The Host header names no loopback address; a server listening on a "
+                            "loopback address answers only localhost, 127.x.x.x and [::1]"),
+        kJson, reply);
+    return;
+  }
+  if (request.has_origin && HandleOrigin(request, reply)) return;
+  if (request.method == bhttp::verb::get) {
+    const std::string_view target = request.target;
+    if (target.substr(0, target.find('?')) != "/") {
+      reply->status = 404;
+      reply->body = kNotFound;
       return;
     }
-  }
-  if (request.method == bhttp::verb::get) {
-    reply->body = health_body_;
+    std::string_view name = host == nullptr ? std::string_view() : request.HeaderValue(*host);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), IsHostChar)) name = default_host_;
+    reply->body.append("healthy: ").append(name).push_back(' ');
     return;
   }
   const std::string_view media = MediaType(request.content_type);
   if (request.method != bhttp::verb::post ||
       (!request.body.empty() && media != kJson && media != kAmzJson)) {
     reply->status = 404;
-    reply->body = "<UnknownOperationException/>\n";
+    reply->body = kNotFound;
     return;
   }
   reply->content_type = media == kAmzJson ? kAmzJson : kJson;
+  // The signature covers the body bytes as they arrived, so it is checked before anything
+  // reads or transforms the body.
+  api::Context* ctx = Authenticate(request, reply->content_type, reply);
+  if (ctx == nullptr) return;
   std::string decoded;  // the body without its Content-Encoding, when it has one
   std::string_view body;
   if (!DecodeRequestBody(request, &decoded, &body, reply)) return;
-  DispatchResult result = Dispatch(ctx_, request.amz_target, body, lookup_);
+  DispatchResult result = Dispatch(*ctx, request.amz_target, body, lookup_);
   reply->status = result.status;
   reply->body = std::move(result.body);
 }

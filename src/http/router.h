@@ -1,16 +1,29 @@
 #pragma once
 // What DynamoDB answers to a parsed HTTP request, before and around the JSON protocol. Transport
-// free like the dispatcher. The rules follow DynamoDB as dynalite's connection tests record it:
-//   - Origin header present: every answer gets Access-Control-Allow-Origin: *, and OPTIONS is a
-//     CORS preflight (200, empty body, the requested headers/method echoed, Max-Age 172800).
-//   - GET (any path): 200 "healthy: dynamodb.<region>.amazonaws.com " (trailing space included).
-//   - any other method but POST, or a non-empty body whose media type is neither
-//     application/json nor application/x-amz-json-1.0: 404 "<UnknownOperationException/>\n".
-//   - POST: Dispatch(); the response Content-Type is application/x-amz-json-1.0 when the request
-//     used it and application/json otherwise. The path is ignored, as DynamoDB does.
+// free like the dispatcher. In order:
+//   1. Host: when the server is bound to a loopback address, only loopback names are accepted
+//      (localhost, *.localhost, 127.x.x.x, [::1], with or without a port; no Host at all is
+//      accepted too): anything else is 403 AccessDeniedException. A web page that rebinds its
+//      own DNS name to 127.0.0.1 still sends its own name, so it is refused (DNS rebinding).
+//   2. Origin (browsers): allowed only for the --cors-origin origins (or any with "*"). An
+//      allowed origin gets Access-Control-Allow-Origin (and OPTIONS is a CORS preflight: 200,
+//      empty body, the requested headers/method echoed, Max-Age 172800, as DynamoDB answers).
+//      Any other origin gets no CORS headers: a preflight is 403 with an empty body and any
+//      other request is 403 AccessDeniedException, unexecuted. By default no origin is allowed.
+//   3. GET /: 200 "healthy: <Host> " (trailing space included; DynamoDB names the host the client
+//      asked for; without a Host header, dynamodb.<region>.amazonaws.com). GET on another path:
+//      404, as DynamoDB answers any other path.
+//   4. any other method but POST, or a non-empty body whose media type is neither
+//      application/json nor application/x-amz-json-1.0: 404 "<UnknownOperationException/>\n".
+//   5. POST: with --credentials, the SigV4 signature over the body bytes as received
+//      (auth/authenticator.h); its errors are DynamoDB's 400s.
+//   6. Dispatch(); the response Content-Type is application/x-amz-json-1.0 when the request
+//      used it and application/json otherwise. The path is ignored, as DynamoDB does.
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/context.h"
 #include "http/dispatcher.h"
@@ -37,18 +50,39 @@ inline constexpr std::string_view kJson = "application/json";
 
 class Router {
  public:
+  // Reads the Host and CORS policy from ctx.config and the authenticator from ctx. With
+  // per-key account ids (auth::Authenticator::accounts()), requests signed with such a key run
+  // with a copy of ctx whose config names that account, so the ARNs they see carry it.
   Router(api::Context& ctx, OperationLookup lookup);
+  ~Router();
 
   // Fills *reply (cleared first) for `request`. Never throws on client input.
   void Handle(const Request& request, Reply* reply) const;
 
  private:
+  // Adds the CORS headers for an allowed Origin; answers a preflight or refuses a request from
+  // another origin. Returns true when *reply is complete.
+  bool HandleOrigin(const Request& request, Reply* reply) const;
+  // The context to run `request` in, or nullptr after writing the authentication error.
+  api::Context* Authenticate(const Request& request, std::string_view content_type,
+                             Reply* reply) const;
+
   api::Context& ctx_;
   OperationLookup lookup_;
-  std::string health_body_;
+  std::string default_host_;  // dynamodb.<region>.amazonaws.com
+  bool loopback_only_;
+  bool any_origin_ = false;
+  std::vector<std::string> origins_;
+  std::vector<std::unique_ptr<api::ServerConfig>> account_configs_;
+  std::vector<std::unique_ptr<api::Context>> account_contexts_;
 };
 
 // The media type of a Content-Type value: the part before ';', spaces and tabs trimmed.
 std::string_view MediaType(std::string_view content_type);
+// Whether a Host header value names the loopback interface: localhost, *.localhost,
+// 127.x.x.x or [::1], with an optional port.
+bool IsLoopbackHost(std::string_view host);
+// Whether the listening address (--host) is a loopback one.
+bool IsLoopbackBind(const std::string& host);
 
 }  // namespace tideline::http

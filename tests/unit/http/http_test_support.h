@@ -43,6 +43,8 @@ class TestContext {
     std::filesystem::remove_all(dir_, ec);
   }
   api::Context& ctx() { return *ctx_; }
+  // What a Router reads when it is constructed (host, CORS origins, ...).
+  api::ServerConfig& config() { return config_; }
 
  private:
   std::string dir_;

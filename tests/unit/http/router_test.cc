@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/authenticator.h"
+#include "aws/crypto.h"
+#include "aws/sigv4.h"
 #include "http_test_support.h"
 
 namespace tideline::http {
@@ -29,10 +32,36 @@ class RouterTest : public ::testing::Test {
   Router router_{env_.ctx(), &FakeLookup};
 };
 
-TEST_F(RouterTest, GetIsTheHealthCheckOfTheConfiguredRegion) {
+// DynamoDB's health line names the host the client asked for (ScyllaDB's test_health.py,
+// which also runs against AWS); dynalite records the trailing space.
+TEST_F(RouterTest, GetSlashIsTheHealthCheckOfTheRequestedHost) {
+  Request request;
+  request.method = bhttp::verb::get;
+  request.target = "/";
+  request.AddHeader("Host", "localhost:8000");
+  Reply reply;
+  router_.Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "healthy: localhost:8000 ");
+
+  // Without a Host (HTTP/1.0), or one not fit to echo: the region's endpoint name.
   Reply r = Handle(bhttp::verb::get, "", "");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "healthy: dynamodb.eu-west-2.amazonaws.com ");
+}
+
+// DynamoDB answers a GET on any other path with a 4xx (ScyllaDB's
+// test_health_only_works_for_root_path).
+TEST_F(RouterTest, GetOnAnotherPathIsNotFound) {
+  for (const char* path : {"/abc", "/-", "/index.htm", "/health", "//"}) {
+    Request request;
+    request.method = bhttp::verb::get;
+    request.target = path;
+    Reply reply;
+    router_.Handle(request, &reply);
+    EXPECT_EQ(reply.status, 404) << path;
+    EXPECT_EQ(reply.body, "<UnknownOperationException/>\n") << path;
+  }
 }
 
 TEST_F(RouterTest, OtherMethodsAreNotFound) {
@@ -76,15 +105,42 @@ TEST_F(RouterTest, TheResponseTypeFollowsTheRequestsMediaType) {
   EXPECT_EQ(json.content_type, kJson);
 }
 
-TEST_F(RouterTest, OptionsWithAnOriginIsACorsPreflight) {
+Request CrossOrigin(bhttp::verb method, std::string origin) {
   Request request;
-  request.method = bhttp::verb::options;
+  request.method = method;
+  request.target = "/";
   request.has_origin = true;
-  request.origin = "http://localhost:3000";
+  request.origin = std::move(origin);
   request.cors_request_headers = "a, b, c";
   request.cors_request_method = "POST";
+  if (method == bhttp::verb::post) {
+    request.content_type = std::string(kAmzJson);
+    request.amz_target = "DynamoDB_20120810.Echo";
+    request.body = "{}";
+  }
+  return request;
+}
+
+// By default no web page may call the server: a preflight gets no allow headers, and a request
+// that a browser sends without one is refused unexecuted.
+TEST_F(RouterTest, NoCrossOriginAccessByDefault) {
   Reply reply;
-  router_.Handle(request, &reply);
+  router_.Handle(CrossOrigin(bhttp::verb::options, "http://localhost:3000"), &reply);
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.body, "");
+  EXPECT_EQ(reply.extra_headers.find("Access-Control"), std::string::npos);
+
+  router_.Handle(CrossOrigin(bhttp::verb::post, "https://evil.example"), &reply);
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.extra_headers.find("Access-Control"), std::string::npos);
+  EXPECT_NE(reply.body.find("AccessDeniedException"), std::string::npos);
+}
+
+TEST_F(RouterTest, CorsOriginStarAllowsAnyOrigin) {
+  env_.config().cors_origins = {"*"};
+  Router router(env_.ctx(), &FakeLookup);
+  Reply reply;
+  router.Handle(CrossOrigin(bhttp::verb::options, "http://localhost:3000"), &reply);
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "");
   EXPECT_NE(reply.extra_headers.find("Access-Control-Allow-Origin: *\r\n"), std::string::npos);
@@ -92,20 +148,182 @@ TEST_F(RouterTest, OptionsWithAnOriginIsACorsPreflight) {
             std::string::npos);
   EXPECT_NE(reply.extra_headers.find("Access-Control-Allow-Methods: POST\r\n"), std::string::npos);
   EXPECT_NE(reply.extra_headers.find("Access-Control-Max-Age: 172800\r\n"), std::string::npos);
-}
 
-TEST_F(RouterTest, APostWithAnOriginAllowsAnyOrigin) {
-  Request request;
-  request.method = bhttp::verb::post;
-  request.has_origin = true;
-  request.content_type = std::string(kAmzJson);
-  request.amz_target = "DynamoDB_20120810.Echo";
-  request.body = "{}";
-  Reply reply;
-  router_.Handle(request, &reply);
+  router.Handle(CrossOrigin(bhttp::verb::post, "https://anywhere.example"), &reply);
   EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "{}");
   EXPECT_NE(reply.extra_headers.find("Access-Control-Allow-Origin: *\r\n"), std::string::npos);
   EXPECT_EQ(reply.extra_headers.find("Max-Age"), std::string::npos);
+}
+
+TEST_F(RouterTest, CorsOriginsAllowOnlyThoseOrigins) {
+  env_.config().cors_origins = {"http://localhost:3000", "https://app.example"};
+  Router router(env_.ctx(), &FakeLookup);
+  Reply reply;
+  router.Handle(CrossOrigin(bhttp::verb::post, "https://app.example"), &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.extra_headers.find("Access-Control-Allow-Origin: https://app.example\r\n"
+                                     "Vary: Origin\r\n"),
+            std::string::npos);
+  router.Handle(CrossOrigin(bhttp::verb::options, "http://localhost:3000"), &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.extra_headers.find("Access-Control-Allow-Origin: http://localhost:3000\r\n"),
+            std::string::npos);
+  for (const char* other : {"https://evil.example", "http://localhost:3001", "null"}) {
+    router.Handle(CrossOrigin(bhttp::verb::options, other), &reply);
+    EXPECT_EQ(reply.status, 403) << other;
+    EXPECT_EQ(reply.extra_headers.find("Access-Control"), std::string::npos) << other;
+    router.Handle(CrossOrigin(bhttp::verb::post, other), &reply);
+    EXPECT_EQ(reply.status, 403) << other;
+  }
+}
+
+// Bound to loopback (the tests' config: 127.0.0.1), only loopback names are answered, so a page
+// whose DNS name was rebound to 127.0.0.1 is refused.
+TEST_F(RouterTest, LoopbackServersAnswerOnlyLoopbackHostNames) {
+  for (const char* host : {"localhost", "LOCALHOST:8000", "127.0.0.1", "127.0.0.1:8000",
+                           "127.1.2.3:1", "[::1]", "[::1]:8000", "app.localhost:5173"}) {
+    Request request;
+    request.method = bhttp::verb::get;
+    request.target = "/";
+    request.AddHeader("Host", host);
+    Reply reply;
+    router_.Handle(request, &reply);
+    EXPECT_EQ(reply.status, 200) << host;
+  }
+  for (const char* host :
+       {"evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example",
+        "10.0.0.1:8000", "[::2]:8000", "[::1]x", "127.0.0.1:80a", "0x7f000001", "", "localhost:"}) {
+    for (bhttp::verb method : {bhttp::verb::get, bhttp::verb::post}) {
+      Request request;
+      request.method = method;
+      request.target = "/";
+      request.content_type = std::string(kAmzJson);
+      request.amz_target = "DynamoDB_20120810.Echo";
+      request.body = "{}";
+      request.AddHeader("Host", host);
+      Reply reply;
+      router_.Handle(request, &reply);
+      EXPECT_EQ(reply.status, 403) << host;
+      EXPECT_NE(reply.body.find("AccessDeniedException"), std::string::npos) << host;
+    }
+  }
+}
+
+TEST_F(RouterTest, OtherServersAnswerAnyHost) {
+  env_.config().host = "0.0.0.0";
+  Router router(env_.ctx(), &FakeLookup);
+  Request request;
+  request.method = bhttp::verb::get;
+  request.target = "/";
+  request.AddHeader("Host", "dynamodb.example.com");
+  Reply reply;
+  router.Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "healthy: dynamodb.example.com ");
+}
+
+TEST(LoopbackTest, BindAddresses) {
+  EXPECT_TRUE(IsLoopbackBind("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackBind("127.0.0.53"));
+  EXPECT_TRUE(IsLoopbackBind("::1"));
+  EXPECT_TRUE(IsLoopbackBind("localhost"));
+  EXPECT_FALSE(IsLoopbackBind("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackBind("::"));
+  EXPECT_FALSE(IsLoopbackBind("192.168.1.2"));
+  EXPECT_FALSE(IsLoopbackBind("example.com"));
+}
+
+// ---- authentication ----
+
+std::string FakeAccount(api::Context& ctx, const json::Value&) {
+  return "{\"Account\":\"" + ctx.config.account_id + "\"}";
+}
+api::Operation AccountLookup(std::string_view name) {
+  return name == "Account" ? &FakeAccount : nullptr;
+}
+
+// A POST signed now by `key` (the client signer of aws/sigv4.h), as the parser would keep it.
+Request SignedPost(const std::string& key, const std::string& secret) {
+  aws::Request r;
+  r.method = "POST";
+  r.path = "/";
+  r.headers = {{"Host", "localhost:8000"},
+               {"Content-Type", std::string(kAmzJson)},
+               {"X-Amz-Target", "DynamoDB_20120810.Account"}};
+  aws::SigningOptions options;
+  options.region = "eu-west-2";
+  options.service = "dynamodb";
+  EXPECT_TRUE(aws::SignRequest({key, secret, ""}, options, aws::Sha256Hex("{}"), &r).ok());
+  Request request;
+  request.method = bhttp::verb::post;
+  request.target = "/";
+  request.content_type = std::string(kAmzJson);
+  request.amz_target = "DynamoDB_20120810.Account";
+  request.body = "{}";
+  for (const auto& [name, value] : r.headers) request.AddHeader(name, value);
+  return request;
+}
+
+class RouterAuthTest : public ::testing::Test {
+ protected:
+  RouterAuthTest() {
+    std::vector<auth::KeyEntry> keys(2);
+    keys[0] = {"default", "AKIDMAIN", "main-secret", "", ""};
+    keys[1] = {"other", "AKIDOTHER", "other-secret", "", "111122223333"};
+    auth_ = std::make_unique<auth::Authenticator>(keys, "eu-west-2");
+    env_.ctx().authenticator = auth_.get();
+    router_ = std::make_unique<Router>(env_.ctx(), &AccountLookup);
+  }
+  TestContext env_;
+  std::unique_ptr<auth::Authenticator> auth_;
+  std::unique_ptr<Router> router_;
+};
+
+TEST_F(RouterAuthTest, EveryPostMustBeSigned) {
+  Request request = SignedPost("AKIDMAIN", "main-secret");
+  Reply reply;
+  router_->Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"Account":"000000000000"})");
+
+  Request unsigned_request = request;
+  unsigned_request.headers.clear();
+  unsigned_request.header_bytes.clear();
+  unsigned_request.AddHeader("Host", "localhost:8000");
+  router_->Handle(unsigned_request, &reply);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.content_type, kAmzJson);
+  EXPECT_EQ(reply.body,
+            R"({"__type":"com.amazonaws.dynamodb.v20120810#MissingAuthenticationTokenException",)"
+            R"("message":"Request is missing Authentication Token"})");
+
+  router_->Handle(SignedPost("AKIDMAIN", "wrong"), &reply);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.body.find("#InvalidSignatureException"), std::string::npos);
+
+  // The signature covers the body as received.
+  Request tampered = request;
+  tampered.body = R"({ })";
+  router_->Handle(tampered, &reply);
+  EXPECT_NE(reply.body.find("#InvalidSignatureException"), std::string::npos);
+}
+
+TEST_F(RouterAuthTest, TheHealthCheckNeedsNoSignature) {
+  Request request;
+  request.method = bhttp::verb::get;
+  request.target = "/";
+  Reply reply;
+  router_->Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+}
+
+// A key whose section names an account_id sees that account in its ARNs.
+TEST_F(RouterAuthTest, AKeysAccountIdAppliesToItsRequests) {
+  Reply reply;
+  router_->Handle(SignedPost("AKIDOTHER", "other-secret"), &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"Account":"111122223333"})");
 }
 
 TEST(MediaTypeTest, DropsParametersAndBlanks) {
