@@ -6,7 +6,7 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev rapidjson-dev libboost-dev libboost-system-dev
       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
       libssl-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libisal-dev
-      libgoogle-perftools-dev pigz openssl)
+      libgoogle-perftools-dev pigz openssl faketime)
 # Node.js (for ion-js and the benchmarks' dynalite) may come from another repository with npm
 # bundled; Debian's npm package would conflict with it, so only ask apt when npm is missing.
 command -v npm >/dev/null || PKGS+=(nodejs npm)
@@ -29,4 +29,9 @@ fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -d "$ROOT/tools/ion-check/node_modules/ion-js" ]; then
   npm ci --silent --no-audit --no-fund --prefix "$ROOT/tools/ion-check" >/dev/null
+fi
+
+# The AWS SDK for JavaScript v3, with which the authentication tests sign requests.
+if [ ! -d "$ROOT/tools/js-sdk/node_modules/@aws-sdk/client-dynamodb" ]; then
+  npm ci --silent --no-audit --no-fund --prefix "$ROOT/tools/js-sdk" >/dev/null
 fi

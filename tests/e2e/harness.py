@@ -49,7 +49,8 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 # 400 KB, counted the way DynamoDB counts item sizes.
 MAX_ITEM_BYTES = 400 * 1024
 
-# Dummy credentials: the server accepts any well-formed SigV4 signature for now.
+# The harness's keys. A server started without --credentials accepts any signature; one started
+# with a credentials file (test_authentication.py) knows these.
 CREDS = {"AWS_ACCESS_KEY_ID": "AKIDTIDELINETEST", "AWS_SECRET_ACCESS_KEY": "tideline-secret"}
 
 
@@ -325,15 +326,16 @@ class CliError(Exception):
         self.stderr = stderr
 
 
-def run_aws_cli(endpoint, *args, check=True, timeout=120):
+def run_aws_cli(endpoint, *args, check=True, timeout=120, creds=None, prefix=()):
     """Runs `aws --endpoint-url <endpoint> dynamodb <args>`; returns its parsed JSON output
-    (None when it prints nothing). Raises CliError on a non-zero exit when check is set."""
+    (None when it prints nothing). Raises CliError on a non-zero exit when check is set.
+    `creds` replaces the harness's keys; `prefix` goes before `aws` (e.g. faketime)."""
     env = dict(os.environ)
-    env.update(CREDS)
+    env.update(creds or CREDS)
     env.update({"AWS_DEFAULT_REGION": REGION, "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1",
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
     env.pop("AWS_PROFILE", None)
-    cmd = ["aws", "--endpoint-url", endpoint, "--region", REGION, "--output", "json",
+    cmd = list(prefix) + ["aws", "--endpoint-url", endpoint, "--region", REGION, "--output", "json",
            "dynamodb"] + list(args)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)

@@ -16,11 +16,22 @@ from harness import (ServerTestCase, raw_request, random_name, MAX_REQUEST_BYTES
 
 class Protocol(ServerTestCase):
 
-    # GET / is the health check load balancers use.
+    # GET / is the health check load balancers use. DynamoDB's line names the host the client
+    # asked for, trailing space included (ScyllaDB's test_health.py, which runs against AWS;
+    # dynalite records the space).
     def test_health_check(self):
         resp = self.raw(method="GET", sign=False)
         self.assertEqual(resp.status, 200)
-        self.assertTrue(resp.body.decode().startswith("healthy:"), resp.body)
+        self.assertEqual(resp.body.decode(), f"healthy: 127.0.0.1:{self.server.port} ")
+        resp = self.raw(method="GET", sign=False, headers={"Host": "localhost"})
+        self.assertEqual(resp.body.decode(), "healthy: localhost ")
+
+    # DynamoDB answers GET on any other path with a 4xx (test_health_only_works_for_root_path).
+    def test_health_check_only_at_the_root(self):
+        for path in ["/abc", "/-", "/index.htm", "/health"]:
+            resp = self.raw(method="GET", path=path, sign=False)
+            self.assertEqual(resp.status, 404, path)
+            self.assertEqual(resp.body, b"<UnknownOperationException/>\n")
 
     def test_success_headers(self):
         resp = self.raw({}, "DynamoDB_20120810.ListTables")
@@ -216,3 +227,67 @@ class Protocol(ServerTestCase):
             t.join(120)
         self.assertEqual(errors, [])
         self.assertEqual(self.client.scan(TableName=table, Select="COUNT")["Count"], 12 * 25)
+
+
+class Browsers(ServerTestCase):
+    """What a web page open in the user's browser can do to a local server: by default nothing
+    (docs/security.md)."""
+
+    # No CORS by default: a preflight gets no allow headers, so the browser never sends the
+    # request; a request sent without one (or by an old browser) is refused unexecuted.
+    def test_no_cross_origin_access_by_default(self):
+        resp = self.raw(method="OPTIONS", sign=False, headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target"})
+        self.assertEqual(resp.status, 403)
+        self.assertFalse([h for h in resp.headers if h.startswith("access-control")], resp.headers)
+        name = random_name()
+        resp = self.raw_op("CreateTable", {
+            "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]},
+            headers={"Origin": "https://evil.example"})
+        self.assertEqual(resp.status, 403)
+        self.assertFalse([h for h in resp.headers if h.startswith("access-control")])
+        self.assertNotIn(name, self.client.list_tables()["TableNames"])
+
+    # DNS rebinding: a page whose name now resolves to 127.0.0.1 still sends its own Host.
+    def test_only_loopback_host_names(self):
+        for host in ["evil.example", f"evil.example:{self.server.port}", "192.168.1.20"]:
+            resp = self.raw({}, headers={"Host": host})
+            self.assertEqual(resp.status, 403, host)
+            self.assertEqual(resp.json()["__type"], error_type("AccessDeniedException"))
+            self.assertEqual(self.raw(method="GET", sign=False, headers={"Host": host}).status,
+                             403)
+        for host in ["localhost", f"localhost:{self.server.port}", "127.0.0.1", "[::1]:1"]:
+            self.assertEqual(self.raw(method="GET", sign=False, headers={"Host": host}).status,
+                             200, host)
+
+
+class CorsOrigins(ServerTestCase):
+    SERVER_ARGS = ["--cors-origin", "http://localhost:3000"]
+
+    def preflight(self, origin):
+        return self.raw(method="OPTIONS", sign=False, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target"})
+
+    # An allowed origin gets DynamoDB's CORS answer.
+    def test_allowed_origin(self):
+        resp = self.preflight("http://localhost:3000")
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.headers["access-control-allow-origin"], "http://localhost:3000")
+        self.assertEqual(resp.headers["access-control-allow-headers"], "content-type,x-amz-target")
+        self.assertEqual(resp.headers["access-control-allow-methods"], "POST")
+        self.assertEqual(resp.headers["access-control-max-age"], "172800")
+        resp = self.raw({}, headers={"Origin": "http://localhost:3000"})
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.headers["access-control-allow-origin"], "http://localhost:3000")
+        self.assertIn("TableNames", resp.json())
+
+    def test_other_origins(self):
+        for origin in ["http://localhost:3001", "https://evil.example", "null"]:
+            resp = self.preflight(origin)
+            self.assertEqual(resp.status, 403, origin)
+            self.assertNotIn("access-control-allow-origin", resp.headers)
+            self.assertEqual(self.raw({}, headers={"Origin": origin}).status, 403)
