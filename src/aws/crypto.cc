@@ -1,8 +1,10 @@
 #include "aws/crypto.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <new>
 
 namespace tideline::aws {
@@ -37,20 +39,61 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-void Sha256Into(std::string_view data, unsigned char out[32]) {
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr) != 1) {
-    throw std::bad_alloc();
+namespace {
+
+// OpenSSL 3 looks an algorithm up (under a lock) on every one-shot EVP_Digest or HMAC call;
+// the per-request hashes reuse one fetched SHA-256 and one context per thread instead.
+struct ThreadSha256 {
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~ThreadSha256() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
   }
+  void Hash(std::string_view a, std::string_view b, unsigned char out[32]) {
+    unsigned int len = 0;
+    if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex(ctx, md, nullptr) != 1 ||
+        EVP_DigestUpdate(ctx, a.data(), a.size()) != 1 ||
+        EVP_DigestUpdate(ctx, b.data(), b.size()) != 1 || EVP_DigestFinal_ex(ctx, out, &len) != 1) {
+      throw std::bad_alloc();
+    }
+  }
+};
+
+ThreadSha256& Sha256Context() {
+  thread_local ThreadSha256 sha;
+  return sha;
 }
 
+}  // namespace
+
+void Sha256Into(std::string_view data, unsigned char out[32]) {
+  Sha256Context().Hash(data, {}, out);
+}
+
+// HMAC (RFC 2104) over SHA-256: H((K ^ opad) || H((K ^ ipad) || data)), K padded to the
+// 64-byte block (hashed first when longer).
 void HmacSha256Into(std::string_view key, std::string_view data, unsigned char out[32]) {
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
-           &len) == nullptr) {
-    throw std::bad_alloc();
+  constexpr size_t kBlock = 64;
+  unsigned char k[kBlock] = {};
+  if (key.size() > kBlock) {
+    Sha256Into(key, k);
+  } else {
+    std::copy(key.begin(), key.end(), k);
   }
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = k[i] ^ 0x36;
+    opad[i] = k[i] ^ 0x5c;
+  }
+  unsigned char inner[32];
+  ThreadSha256& sha = Sha256Context();
+  sha.Hash(std::string_view(reinterpret_cast<const char*>(ipad), kBlock), data, inner);
+  sha.Hash(std::string_view(reinterpret_cast<const char*>(opad), kBlock),
+           std::string_view(reinterpret_cast<const char*>(inner), 32), out);
+  OPENSSL_cleanse(k, sizeof(k));
+  OPENSSL_cleanse(ipad, sizeof(ipad));
+  OPENSSL_cleanse(opad, sizeof(opad));
 }
 
 void HexEncodeInto(const unsigned char* bytes, size_t n, char* out) {

@@ -7,7 +7,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import tempfile
 import unittest
 import urllib.parse
@@ -21,8 +23,8 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from harness import (CREDS, REGION, REPO, ServerTestCase, CliError, raw_request, random_name,
-                     run_aws_cli)
+from harness import (BIN, CREDS, REGION, REPO, ServerTestCase, CliError, raw_request,
+                     random_name, run_aws_cli)
 
 OTHER_KEY = "AKIDTIDELINEOTHER"
 OTHER_SECRET = "other/secret+key"
@@ -330,6 +332,59 @@ class WithoutCredentials(ServerTestCase):
 
     def test_the_log_says_so(self):
         self.assertIn("authentication off", self.server.log_text())
+
+
+class StartUp(unittest.TestCase):
+    """What the log says at start (no traffic: the server is stopped as soon as it listens)."""
+
+    def serve(self, *args):
+        """Starts tideline with `args` on a free port; returns (exit code or None, stderr)."""
+        tmp = tempfile.mkdtemp(prefix="tideline-startup-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        log_path = os.path.join(tmp, "log")
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([BIN, "serve", "--port", "0", "--data-dir",
+                                     os.path.join(tmp, "data")] + list(args),
+                                    stdout=subprocess.DEVNULL, stderr=log,
+                                    stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        text = ""
+        while time.monotonic() < deadline and proc.poll() is None:
+            with open(log_path) as f:
+                text = f.read()
+            if "listening on" in text:
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=20)
+            code = None
+        else:
+            code = proc.returncode
+        with open(log_path) as f:
+            return code, f.read()
+
+    # Beyond loopback without --credentials, anyone who can reach the port owns the data.
+    def test_warns_when_listening_beyond_loopback_without_credentials(self):
+        code, log = self.serve("--host", "0.0.0.0")
+        self.assertIsNone(code, log)
+        self.assertRegex(log, r"warn.*listening on 0\.0\.0\.0, which is not a loopback address, "
+                              r"without --credentials")
+        code, log = self.serve("--host", "0.0.0.0", "--credentials", CREDENTIALS_FILE)
+        self.assertIsNone(code, log)
+        self.assertIn("authentication on: 2 key(s)", log)
+        self.assertNotIn("not a loopback address", log)
+        code, log = self.serve("--host", "127.0.0.1")
+        self.assertNotIn("not a loopback address", log)
+        self.assertIn("authentication off", log)
+
+    def test_a_bad_credentials_file_stops_the_start(self):
+        bad = os.path.join(_CREDENTIALS_DIR, "bad")
+        with open(bad, "w") as f:
+            f.write("[a]\naws_access_key_id = K\n")
+        code, log = self.serve("--credentials", bad)
+        self.assertEqual(code, 1, log)
+        self.assertIn(f"{bad}:1: [a] has no aws_secret_access_key", log)
 
 
 if __name__ == "__main__":

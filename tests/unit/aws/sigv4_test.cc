@@ -425,5 +425,26 @@ TEST(AwsCrypto, Digests) {
             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
 }
 
+// The allocation-free variants agree with OpenSSL's one-shot functions, for keys shorter than,
+// equal to and longer than SHA-256's 64-byte block (RFC 4231 case 6 among them).
+TEST(Crypto, IntoVariantsMatchOneShot) {
+  unsigned char out[32];
+  char hex[64];
+  for (size_t key_size : {0, 1, 32, 63, 64, 65, 131}) {
+    const std::string key(key_size, '\xaa');
+    for (const std::string data : {std::string(), std::string("abc"), std::string(1000, 'x')}) {
+      HmacSha256Into(key, data, out);
+      EXPECT_EQ(std::string(reinterpret_cast<char*>(out), 32), HmacSha256(key, data)) << key_size;
+    }
+  }
+  HmacSha256Into(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
+                 out);
+  HexEncodeInto(out, 32, hex);
+  EXPECT_EQ(std::string(hex, 64),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  Sha256Into("abc", out);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(out), 32), Sha256("abc"));
+}
+
 }  // namespace
 }  // namespace tideline::aws
