@@ -412,6 +412,15 @@ const Authenticator::Key* Authenticator::Find(std::string_view access_key_id) co
 }
 
 const Identity& Authenticator::Authenticate(const RequestView& r, Clock::time_point now) const {
+  return Check(r, now, /*signature=*/true);
+}
+
+void Authenticator::CheckBeforeBody(const RequestView& r, Clock::time_point now) const {
+  Check(r, now, /*signature=*/false);
+}
+
+const Identity& Authenticator::Check(const RequestView& r, Clock::time_point now,
+                                     bool signature) const {
   const size_t qmark = r.target.find('?');
   const std::string_view path = r.target.substr(0, qmark);
   const std::string_view query =
@@ -444,6 +453,8 @@ const Identity& Authenticator::Authenticate(const RequestView& r, Clock::time_po
   if (key == nullptr) {
     Throw(ApiError::UnrecognizedClient("The security token included in the request is invalid."));
   }
+
+  if (!signature) return key->identity;
 
   // Step 10. The buffers live as long as the thread, so a verification allocates nothing once
   // they have grown to the size of the requests it sees.

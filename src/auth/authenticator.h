@@ -78,6 +78,10 @@ class Authenticator {
   const Identity& Authenticate(const RequestView& request,
                                std::chrono::system_clock::time_point now) const;
 
+  // Steps 1 to 9 alone, which need no body: throws what Authenticate would throw for them.
+  // For refusing a request before its body is read (`request.body` is not looked at).
+  void CheckBeforeBody(const RequestView& request, std::chrono::system_clock::time_point now) const;
+
   // The distinct account ids the keys name, in file order.
   const std::vector<std::string>& accounts() const { return accounts_; }
   size_t key_count() const { return keys_.size(); }
@@ -85,6 +89,8 @@ class Authenticator {
  private:
   struct Key;
   const Key* Find(std::string_view access_key_id) const;
+  const Identity& Check(const RequestView& request, std::chrono::system_clock::time_point now,
+                        bool signature) const;
 
   std::string region_;
   std::vector<std::string> accounts_;

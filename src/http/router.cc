@@ -158,7 +158,7 @@ bool Router::HandleOrigin(const Request& request, Reply* reply) const {
 }
 
 api::Context* Router::Authenticate(const Request& request, std::string_view content_type,
-                                   Reply* reply) const {
+                                   Reply* reply, bool before_body) const {
   const auth::Authenticator* authenticator = ctx_.authenticator;
   if (authenticator == nullptr) return &ctx_;
   // Views of the headers for the check; the vector keeps its capacity across requests.
@@ -171,6 +171,10 @@ api::Context* Router::Authenticate(const Request& request, std::string_view cont
   const auth::RequestView view{std::string_view(method.data(), method.size()), request.target,
                                headers, request.body};
   try {
+    if (before_body) {
+      authenticator->CheckBeforeBody(view, std::chrono::system_clock::now());
+      return &ctx_;
+    }
     const auth::Identity& who = authenticator->Authenticate(view, std::chrono::system_clock::now());
     return who.account < 0 ? &ctx_ : account_contexts_[static_cast<size_t>(who.account)].get();
   } catch (const ApiError& e) {
@@ -179,17 +183,39 @@ api::Context* Router::Authenticate(const Request& request, std::string_view cont
   }
 }
 
-void Router::Handle(const Request& request, Reply* reply) const {
-  reply->Clear();
+bool Router::RefuseHostOrOrigin(const Request& request, Reply* reply) const {
   const Request::HeaderRef* host = request.FindHeader("host");
   if (loopback_only_ && host != nullptr && !IsLoopbackHost(request.HeaderValue(*host))) {
-    AppendError(
-        ApiError::Forbidden("The Host header names no loopback address; a server listening on a "
-                            "loopback address answers only localhost, 127.x.x.x and [::1]"),
-        kJson, reply);
-    return;
+    AppendError(ApiError::Forbidden("The Host header names no loopback address; a server "
+                                    "listening on a loopback address answers only localhost, "
+                                    "127.x.x.x and [::1]"),
+                kJson, reply);
+    return true;
   }
-  if (request.has_origin && HandleOrigin(request, reply)) return;
+  return request.has_origin && HandleOrigin(request, reply);
+}
+
+bool Router::RefuseBeforeBody(const Request& request, Reply* reply) const {
+  reply->Clear();
+  if (RefuseHostOrOrigin(request, reply)) {
+    if (reply->status >= 400) return true;
+    reply->Clear();  // an allowed preflight: Handle() answers it
+    return false;
+  }
+  if (request.method != bhttp::verb::post) return false;
+  const std::string_view media = MediaType(request.content_type);
+  if (media != kJson && media != kAmzJson) return false;  // Handle() decides (404 or not)
+  if (Authenticate(request, media == kAmzJson ? kAmzJson : kJson, reply, true) != nullptr) {
+    reply->Clear();
+    return false;
+  }
+  return true;
+}
+
+void Router::Handle(const Request& request, Reply* reply) const {
+  reply->Clear();
+  if (RefuseHostOrOrigin(request, reply)) return;
+  const Request::HeaderRef* host = request.FindHeader("host");
   if (request.method == bhttp::verb::get) {
     const std::string_view target = request.target;
     if (target.substr(0, target.find('?')) != "/") {

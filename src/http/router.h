@@ -59,13 +59,22 @@ class Router {
   // Fills *reply (cleared first) for `request`. Never throws on client input.
   void Handle(const Request& request, Reply* reply) const;
 
+  // For the transport, once a request's headers are in and before its body is read: fills
+  // *reply and returns true if the request is refused whatever its body (a Host or Origin
+  // refused, or with --credentials an authentication error that needs no body: no or a
+  // malformed signature, a stale date, another region, an unknown key). The connection can
+  // then skip the body instead of buffering it. Handle() repeats every check.
+  bool RefuseBeforeBody(const Request& request, Reply* reply) const;
+
  private:
   // Adds the CORS headers for an allowed Origin; answers a preflight or refuses a request from
   // another origin. Returns true when *reply is complete.
   bool HandleOrigin(const Request& request, Reply* reply) const;
   // The context to run `request` in, or nullptr after writing the authentication error.
-  api::Context* Authenticate(const Request& request, std::string_view content_type,
-                             Reply* reply) const;
+  api::Context* Authenticate(const Request& request, std::string_view content_type, Reply* reply,
+                             bool before_body = false) const;
+  // Steps 1 and 2 of Handle: true when *reply is complete.
+  bool RefuseHostOrOrigin(const Request& request, Reply* reply) const;
 
   api::Context& ctx_;
   OperationLookup lookup_;

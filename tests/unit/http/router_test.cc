@@ -326,6 +326,34 @@ TEST_F(RouterAuthTest, AKeysAccountIdAppliesToItsRequests) {
   EXPECT_EQ(reply.body, R"({"Account":"111122223333"})");
 }
 
+// What needs no body is refused before the body is read, so that an unauthenticated client
+// cannot make the server buffer one.
+TEST_F(RouterAuthTest, RefusesBeforeTheBodyWhatNeedsNoBody) {
+  Reply reply;
+  Request request = SignedPost("AKIDMAIN", "main-secret");
+  EXPECT_FALSE(router_->RefuseBeforeBody(request, &reply));
+  EXPECT_EQ(reply.body, "");
+  // A wrong secret can only be told from the body's hash: Handle() decides.
+  EXPECT_FALSE(router_->RefuseBeforeBody(SignedPost("AKIDMAIN", "wrong"), &reply));
+
+  EXPECT_TRUE(router_->RefuseBeforeBody(SignedPost("AKIDNOBODY", "x"), &reply));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.body.find("#UnrecognizedClientException"), std::string::npos);
+
+  Request unsigned_request = request;
+  unsigned_request.headers.clear();
+  unsigned_request.header_bytes.clear();
+  EXPECT_TRUE(router_->RefuseBeforeBody(unsigned_request, &reply));
+  EXPECT_NE(reply.body.find("#MissingAuthenticationTokenException"), std::string::npos);
+
+  Request rebound = request;
+  rebound.AddHeader("Origin", "https://evil.example");
+  rebound.has_origin = true;
+  rebound.origin = "https://evil.example";
+  EXPECT_TRUE(router_->RefuseBeforeBody(rebound, &reply));
+  EXPECT_EQ(reply.status, 403);
+}
+
 TEST(MediaTypeTest, DropsParametersAndBlanks) {
   EXPECT_EQ(MediaType("application/json"), "application/json");
   EXPECT_EQ(MediaType(" \tapplication/json ; charset=utf-8"), "application/json");
