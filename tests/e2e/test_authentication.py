@@ -364,16 +364,17 @@ class StartUp(unittest.TestCase):
         with open(log_path) as f:
             return code, f.read()
 
-    # Beyond loopback without --credentials, anyone who can reach the port owns the data.
+    # Beyond loopback, without --credentials anyone who can reach the port owns the data, and
+    # without TLS anyone on the way reads it.
     def test_warns_when_listening_beyond_loopback_without_credentials(self):
         code, log = self.serve("--host", "0.0.0.0")
         self.assertIsNone(code, log)
         self.assertRegex(log, r"warn.*listening on 0\.0\.0\.0, which is not a loopback address, "
-                              r"without --credentials")
+                              r"without --credentials or TLS")
         code, log = self.serve("--host", "0.0.0.0", "--credentials", CREDENTIALS_FILE)
         self.assertIsNone(code, log)
         self.assertIn("authentication on: 2 key(s)", log)
-        self.assertNotIn("not a loopback address", log)
+        self.assertIn("which is not a loopback address, without TLS", log)
         code, log = self.serve("--host", "127.0.0.1")
         self.assertNotIn("not a loopback address", log)
         self.assertIn("authentication off", log)

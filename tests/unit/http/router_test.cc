@@ -5,6 +5,7 @@
 #include "auth/authenticator.h"
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
+#include "http/content_encoding.h"
 #include "http_test_support.h"
 
 namespace tideline::http {
@@ -324,6 +325,37 @@ TEST_F(RouterAuthTest, AKeysAccountIdAppliesToItsRequests) {
   router_->Handle(SignedPost("AKIDOTHER", "other-secret"), &reply);
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, R"({"Account":"111122223333"})");
+}
+
+// The signature covers the body as sent: a gzip body is verified over its compressed bytes and
+// decoded only afterwards.
+TEST_F(RouterAuthTest, ACompressedBodyIsVerifiedAsSent) {
+  std::string gzipped;
+  CompressBody(ResponseEncoding::kGzip, "{}", &gzipped);
+  aws::Request r;
+  r.method = "POST";
+  r.path = "/";
+  r.headers = {{"Host", "localhost:8000"},
+               {"Content-Type", std::string(kAmzJson)},
+               {"Content-Encoding", "gzip"},
+               {"X-Amz-Target", "DynamoDB_20120810.Account"}};
+  aws::SigningOptions options;
+  options.region = "eu-west-2";
+  options.service = "dynamodb";
+  ASSERT_TRUE(
+      aws::SignRequest({"AKIDMAIN", "main-secret", ""}, options, aws::Sha256Hex(gzipped), &r).ok());
+  Request request;
+  request.method = bhttp::verb::post;
+  request.target = "/";
+  request.content_type = std::string(kAmzJson);
+  request.content_encoding = "gzip";
+  request.amz_target = "DynamoDB_20120810.Account";
+  request.body = gzipped;
+  for (const auto& [name, value] : r.headers) request.AddHeader(name, value);
+  Reply reply;
+  router_->Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, R"({"Account":"000000000000"})");
 }
 
 // What needs no body is refused before the body is read, so that an unauthenticated client
