@@ -84,6 +84,8 @@ def run(binary, preloaded, work, items, n):
     # compaction backlog, and none of an earlier run's restored table.
     data = os.path.join(work, f"data{n}")
     shutil.copytree(preloaded, data)
+    for f in os.listdir(os.path.join(data, "rocksdb")):  # count this run's stalls only
+        if f.startswith("LOG"): os.remove(os.path.join(data, "rocksdb", f))
     log = open(os.path.join(work, f"server{n}.log"), "w")
     server = Server(binary, data, log)
     try:
