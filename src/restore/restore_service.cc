@@ -53,7 +53,11 @@ void RestoreService::Start(std::shared_ptr<const storage::TableMeta> target, uin
   Job& job = jobs_.emplace_back();
   job.thread = std::thread([this, &job, target = std::move(target), source_id, as_of_us,
                             pin = std::move(pin)]() mutable {
-    Copy(*target, source_id, as_of_us);
+    try {
+      Copy(*target, source_id, as_of_us);
+    } catch (const std::exception& e) {  // out of memory: the restore fails, the server goes on
+      Abandon(*target, e.what());
+    }
     pin.reset();
     job.done = true;
   });
