@@ -2,22 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/api_error.h"
+#include "storage/bulk_load.h"
 
 namespace tideline::restore {
 
 namespace {
 
-// Items per commit: large enough that commits cost little per item, small enough that a commit
-// holds the commit lock only briefly while clients write to other tables.
-constexpr size_t kItemsPerCommit = 256;
-constexpr size_t kBytesPerCommit = 1 << 20;
-
-struct CopiedItem {
-  std::string user_key;
-  std::string item_json;
-  size_t item_size;
-};
+// How often the copy looks at stopping_ (an atomic load per item would cost little, but nothing).
+constexpr int64_t kItemsPerStopCheck = 4096;
 
 }  // namespace
 
@@ -61,55 +53,53 @@ void RestoreService::Start(std::shared_ptr<const storage::TableMeta> target, uin
   Job& job = jobs_.emplace_back();
   job.thread = std::thread([this, &job, target = std::move(target), source_id, as_of_us,
                             pin = std::move(pin)]() mutable {
-    Copy(*target, source_id, as_of_us);
+    try {
+      Copy(*target, source_id, as_of_us);
+    } catch (const std::exception& e) {  // out of memory: the restore fails, the server goes on
+      Abandon(*target, e.what());
+    }
     pin.reset();
     job.done = true;
   });
 }
 
-void RestoreService::Copy(const storage::TableMeta& target, uint64_t source_id,
-                          uint64_t as_of_us) {
-  size_t copied = 0;
-  try {
-    auto cursor = storage_.NewCursor(source_id, as_of_us, "", "", /*reverse=*/false,
-                                     /*bulk=*/true);
-    std::vector<CopiedItem> chunk;
-    while (cursor->Valid()) {
-      if (stopping_) return;  // the table stays incomplete; the next start removes it
-      chunk.clear();
-      size_t bytes = 0;
-      for (; cursor->Valid() && chunk.size() < kItemsPerCommit && bytes < kBytesPerCommit;
-           cursor->Next()) {
-        chunk.push_back({std::string(cursor->user_key()), std::string(cursor->item_json()),
-                         cursor->item_size()});
-        bytes += cursor->item_json().size();
-      }
-      // The key encoding depends only on the key schema, which the target shares. The target
-      // is new and each key comes once, so no old version needs reading.
-      Status s = storage_.Write([&](storage::WriteTxn& txn) {
-        for (auto& item : chunk) {
-          txn.PutAbsent(target, item.user_key, std::move(item.item_json), item.item_size);
-        }
-      });
-      if (!s.ok()) return Abandon(target, s.ToString());
-      copied += chunk.size();
+void RestoreService::Copy(const storage::TableMeta& target, uint64_t source_id, uint64_t as_of_us) {
+  // The items go into SST files that are ingested at once (storage/bulk_load.h): nothing passes
+  // through the commit lock, the memtable or the WAL, so the restore neither stalls the writes
+  // of other tables nor leaves compaction debt, and its cost grows linearly with the data.
+  std::unique_ptr<storage::BulkLoader> loader;
+  Status s = storage::BulkLoader::Start(storage_, target, storage::BulkLoadOptions{}, &loader);
+  if (!s.ok()) return Abandon(target, s.ToString());
+  auto cursor = storage_.NewCursor(source_id, as_of_us, "", "", /*reverse=*/false,
+                                   /*bulk=*/true);
+  // The cursor yields the source's user keys in ascending order, the order the loader needs:
+  // the key encoding depends only on the key schema, which the target shares.
+  for (; cursor->Valid(); cursor->Next()) {
+    if (loader->items() % kItemsPerStopCheck == 0 && stopping_) {
+      return;  // the loader removes its files; the table stays incomplete and the next start
+               // removes it
     }
-    if (Status s = cursor->status(); !s.ok()) return Abandon(target, s.ToString());
-  } catch (const ApiError& e) {
-    // The target was deleted under the copy.
-    spdlog::warn("restore into {} stopped: {}", target.name, e.message());
-    return;
-  } catch (const std::exception& e) {
-    return Abandon(target, e.what());
+    s = loader->Add(cursor->user_key(), cursor->item_json(), cursor->item_size());
+    if (!s.ok()) return Abandon(target, s.ToString());
   }
+  if (s = cursor->status(); !s.ok()) return Abandon(target, s.ToString());
+  // Durable once it returns (synced files, synced MANIFEST); visible to clients only after the
+  // catalog write below.
+  s = loader->Finish();
+  if (s.IsNotFound()) {
+    spdlog::warn("restore into {} stopped: the table was deleted", target.name);
+    return;
+  }
+  if (!s.ok()) return Abandon(target, s.ToString());
 
   // Finished: the table turns ACTIVE. Re-read it so a tag or setting changed meanwhile stays.
   auto current = storage_.FindTable(target.name);
   if (!current || current->id != target.id) return;
   storage::TableMeta done = *current;
   done.restore_in_progress = false;
-  if (Status s = storage_.UpdateTable(done); !s.ok()) return Abandon(target, s.ToString());
-  spdlog::info("restored {} items into {}", copied, target.name);
+  if (s = storage_.UpdateTable(done); !s.ok()) return Abandon(target, s.ToString());
+  spdlog::info("restored {} items into {} ({} files ingested)", loader->items(), target.name,
+               loader->files());
 }
 
 void RestoreService::Abandon(const storage::TableMeta& target, const std::string& why) {

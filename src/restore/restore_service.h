@@ -1,10 +1,11 @@
 #pragma once
 // RestoreService: the background half of RestoreTableToPointInTime. The request creates the
 // target table at once (CREATING: restore_in_progress set) and hands it here; a thread of the
-// service copies the source's items as they were at the restore time into it, then clears
-// restore_in_progress. That last catalog write is durable and flushes the WAL, so the table turns
-// ACTIVE only once every copied item is durable too. A restore cut short by a shutdown or a crash
-// leaves an incomplete table; the next start removes it (DropIncompleteRestores).
+// service copies the source's items as they were at the restore time into it with a
+// storage::BulkLoader (SST files ingested at once, durable when the ingest returns), then clears
+// restore_in_progress with a durable catalog write: the table turns ACTIVE only once every
+// copied item is durable. A restore cut short by a shutdown or a crash leaves an incomplete
+// table (and no ingested item); the next start removes it (DropIncompleteRestores).
 
 #include <atomic>
 #include <cstdint>

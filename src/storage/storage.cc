@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 
+#include "storage/bulk_load.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -272,6 +273,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec)
     return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
+  RemoveBulkLoadLeftovers(options.data_dir);  // files of loads that a crash cut short
 
   rocksdb::Options ro;
   ro.create_if_missing = true;

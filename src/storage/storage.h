@@ -202,6 +202,7 @@ class Storage {
 
  private:
   friend class WriteTxn;
+  friend class BulkLoader;  // storage/bulk_load.h
   explicit Storage(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
