@@ -224,6 +224,7 @@ net::awaitable<bool> Session<Stream>::ReadRequest(RequestParser& parser) {
   const ServerOptions& options = server_.options;
   error_code ec;
   bool sent_continue = false;
+  bool checked_head = false;
   idle_ = buffer_.size() == 0;
   // A pipelined request whose first bytes are already buffered starts now.
   Clock::time_point request_deadline =
@@ -261,6 +262,21 @@ net::awaitable<bool> Session<Stream>::ReadRequest(RequestParser& parser) {
         break;
       } else if (n > 0 && buffer_.size() > 0) {
         continue;
+      }
+    }
+    if (parser.is_header_done() && !checked_head) {
+      // What can be refused on the head alone (a Host or Origin not allowed; with
+      // --credentials a missing, malformed, stale or unknown signature) is refused before the
+      // body is read: an unauthenticated client cannot make the server hold 16 MB bodies.
+      checked_head = true;
+      if (server_.router.RefuseBeforeBody(request_, &reply_)) {
+        version_ = request_.version;
+        ReleaseRequestMemory();
+        if (co_await Write(reply_.status, reply_.content_type, reply_.body, false,
+                           reply_.extra_headers)) {
+          co_await LingeringClose();
+        }
+        co_return false;
       }
     }
     if (parser.is_header_done() && request_.expect_continue && !sent_continue) {

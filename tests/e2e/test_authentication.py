@@ -124,6 +124,30 @@ class Boto3(AuthTestCase):
         self.assertRawError(self.raw({}, sign=False), "MissingAuthenticationTokenException",
                             "Request is missing Authentication Token")
 
+    # An unsigned request is refused on its head alone: the server answers before the client
+    # has sent its (here 10 MB) body, so an unauthenticated client cannot make it hold bodies.
+    def test_unsigned_large_body_is_refused_before_it_is_sent(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            s.sendall(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                       "Content-Type: application/x-amz-json-1.0\r\n"
+                       f"Content-Length: {10 * 1024 * 1024}\r\n\r\n").encode())
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, f"closed without an answer: {data!r}")
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            self.assertTrue(head.startswith(b"HTTP/1.1 400"), head)
+            self.assertIn(b"connection: close", head.lower())
+            while b"}" not in body:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            self.assertEqual(json.loads(body)["message"], "Request is missing Authentication Token")
+
     def test_garbage_authorization(self):
         resp = self.raw({}, sign=False, headers={"Authorization": "Bearer abc"})
         self.assertRawError(resp, "MissingAuthenticationTokenException",

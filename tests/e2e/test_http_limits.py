@@ -261,7 +261,7 @@ class SlowLargeBodies(ServerTestCase):
         socks = self.slow_uploads(4, 15 * MB, wait=True)
         try:
             with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
-                s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                           b"Content-Type: application/x-amz-json-1.0\r\n"
                           b"X-Amz-Target: DynamoDB_20120810.ListTables\r\n\r\n")
                 chunk = b" " * MB
@@ -422,7 +422,7 @@ class ManyIdleConnections(ServerTestCase):
                 for _ in range(400):
                     socks.append(socket.create_connection(("127.0.0.1", self.server.port)))
                 for s in socks[::2]:
-                    s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")  # half a request
+                    s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\n")  # half a request
                 time.sleep(1)
                 during = rss_mb(self.server.proc.pid)
             self.assertEqual(prober.errors, [])
