@@ -13,6 +13,7 @@
 #include <random>
 
 #include "storage/fault_injection_fs.h"
+#include "storage/info_log.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -205,9 +206,14 @@ Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
   if (Status refused = gate.Check(); !refused.ok()) return refused;
   wal_begun.fetch_add(1);
   rocksdb::Status s = db->Write(write_options, batch);
+  if (!s.ok()) {
+    // Not in the memtable (RocksDB inserts a batch only after its WAL record): nobody can have
+    // read it, so it is uncounted rather than left to make every reader flush.
+    wal_begun.fetch_sub(1);
+    // The gate closes before wal_io_mu is released: no other write reaches RocksDB after this.
+    return gate.WriteFailed(s);
+  }
   wal_appended.fetch_add(1);
-  // The gate closes before wal_io_mu is released: no other write reaches RocksDB after this one.
-  if (!s.ok()) return gate.WriteFailed(s);
   return Status::OK();
 }
 
@@ -222,11 +228,11 @@ Status Storage::Impl::SyncWal(bool fsync) {
   // iteration already covered gets here and costs no system call.
   if (wal_flushed.load() >= wal_begun.load()) return Status::OK();
   std::lock_guard io(wal_io_mu);
-  // After a write error RocksDB's WAL writer may be the failed one, which must not be touched
-  // (write_gate.h); the writes not on file yet are not durable, so the caller must not answer.
-  // A gate closed only for low free space still flushes: the writes made before it closed are
-  // in the buffer.
-  if (gate.flags() & (WriteGate::kStorageError | WriteGate::kBroken)) return gate.Check();
+  // After a WAL write error RocksDB's WAL writer may be the failed one, which must not be
+  // touched (write_gate.h); the writes not on file yet are not durable, so the caller must not
+  // answer. Otherwise (a failed flush or compaction, or low free space) the WAL is healthy and
+  // takes the writes made before the gate closed, and readers need not wait for recovery.
+  if (gate.flags() & (WriteGate::kWalSuspect | WriteGate::kBroken)) return gate.Check();
   const uint64_t upto = wal_appended.load();  // before the flush: these are in the buffer
   rocksdb::Status s = db->FlushWAL(fsync);
   if (!s.ok()) return gate.WriteFailed(s);
@@ -365,6 +371,9 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   // memtable flush always moves past a WAL file a failed write left behind (recovery.cc).
   ro.writable_file_max_buffer_size = 256 << 20;
   ro.max_open_files = options.max_open_files;
+  // RocksDB's own info log aborts on the write after a failed one (info_log.h).
+  std::filesystem::create_directories(options.data_dir + "/rocksdb", ec);
+  ro.info_log = NewInfoLog(options.data_dir + "/rocksdb/LOG");
   // Write errors: the gate refuses writes, the recovery thread resumes (write_gate.h).
   ro.listeners.push_back(impl->gate.NewListener());
   if (!options.testing_fault_file.empty()) {
@@ -381,7 +390,9 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     ro.bottommost_compression = rocksdb::kNoCompression;
     s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
   }
-  if (s.IsNoSpace()) return DiskFullAtOpen(options.data_dir, s);
+  if (!s.ok() && (s.IsNoSpace() || FreeBytes(options.data_dir) < (1u << 20))) {
+    return DiskFullAtOpen(options.data_dir, s);
+  }
   if (!s.ok()) return FromRocks(s);
   impl->db.reset(db);
   impl->fault_env = std::move(fault_env);

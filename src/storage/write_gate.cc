@@ -55,14 +55,13 @@ Status WriteGate::WriteFailed(const rocksdb::Status& s) {
   if (s.IsCorruption()) {
     Set(kStorageError | kBroken);
   } else if (s.IsIOError()) {
-    // Also a write refused because RocksDB had already stopped writes: the gate closes with the
-    // error's kind. kWalSuspect: the failed file may be the WAL the next write would append to.
-    uint32_t flags = kStorageError | kWalSuspect;
-    if (s.IsNoSpace()) flags |= kNoSpace;
-    if ((this->flags() & kStorageError) == 0) {
+    // The listener has normally closed the gate already (RocksDB records every write error as a
+    // background error), with kWalSuspect for a WAL write. A write RocksDB refused because of an
+    // earlier background error (a failed flush) leaves the WAL writer healthy.
+    if ((flags() & kStorageError) == 0) {
       spdlog::error("storage: write failed, refusing writes until it recovers: {}", s.ToString());
+      Set(kStorageError | kWalSuspect | (s.IsNoSpace() ? kNoSpace : 0));
     }
-    Set(flags);
   } else {
     return Status::IOError(s.ToString());
   }
