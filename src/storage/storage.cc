@@ -256,7 +256,9 @@ Status Storage::Impl::PersistStats() {
       batch.Put(layout::StatsKey(id), v);
     }
   }
-  return ApplyDurably(&batch);
+  Status s = ApplyDurably(&batch);
+  if (!s.ok()) stats_dirty.store(true);  // refused (a full disk): again once writes are taken
+  return s;
 }
 
 Status Storage::Impl::RecountStats() {
