@@ -83,6 +83,7 @@ class Storage::HistoryPin {
 struct Storage::Impl {
   StorageOptions options;
   std::unique_ptr<rocksdb::Env> fault_env;  // outlives db; set by --testing-fault-file only
+  WriteGate gate;  // outlives db, whose listener reports to it
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::WriteOptions write_options;  // never sync: SyncWal flushes (and fsyncs) for a group
 
@@ -121,7 +122,6 @@ struct Storage::Impl {
 
   // Faults: the gate in front of every write, the space held in reserve, and the thread that
   // watches the free space and recovers from write errors (recovery.cc).
-  WriteGate gate;
   std::unique_ptr<DiskReserve> reserve;
   uint64_t disk_floor = 0;  // free bytes under which writes are refused
   std::thread recovery;
