@@ -6,10 +6,11 @@
 // Every timestamp the clock hands out (to a commit, or as Now()) is at most its *lease*, a
 // high-water mark that is in the WAL before any timestamp beyond the previous one is used: a
 // commit that passes the lease stores a new one (its ts + kLeaseMicros) in its own batch, and
-// Storage's background thread extends the lease ahead of the wall clock while the server is idle,
-// so that Now() can follow the wall clock without a write. Open starts the clock at the stored
-// lease, so after a crash no timestamp is ever reused or lower than one already used; the cost
-// is one extra key in one commit per kLeaseMicros / 2 at most.
+// Storage::Now() stores one before it answers past the lease. Open starts the clock at the
+// stored lease, so after a crash no timestamp is ever reused or lower than one already used.
+// The lease is short so that a restart after a crash starts at most kLeaseMicros ahead of the
+// wall clock (a client's wall-clock ExportTime between two writes keeps its meaning); the cost
+// is one 8-byte key in at most one commit per kLeaseMicros.
 //
 // Not thread-safe: Storage calls it under its commit lock (last() may be read without it).
 
@@ -21,10 +22,10 @@ namespace tideline::storage {
 
 class CommitClock {
  public:
-  static constexpr uint64_t kLeaseMicros = 10'000'000;
+  static constexpr uint64_t kLeaseMicros = 50'000;
 
   // `stored`: the lease (or the last timestamp of a clean shutdown) found in the database. Open
-  // then stores a first lease (LeaseDue) before it serves anything.
+  // then stores a first lease (LeaseFor) before it serves anything.
   void Start(uint64_t stored) {
     last_.store(stored, std::memory_order_relaxed);
     lease_ = stored;
@@ -49,10 +50,10 @@ class CommitClock {
     return now;
   }
 
-  // The lease to store now so that Now() keeps following the wall clock (0: none is due yet).
-  uint64_t LeaseDue(uint64_t wall_us) const {
-    if (wall_us + kLeaseMicros / 2 <= lease_) return 0;
-    return std::max(wall_us, last_.load(std::memory_order_relaxed)) + kLeaseMicros;
+  // The lease to store before Now(wall_us) so that it can answer the wall clock (0: none needed).
+  uint64_t LeaseFor(uint64_t wall_us) const {
+    const uint64_t now = std::max(wall_us, last_.load(std::memory_order_relaxed));
+    return now > lease_ ? now + kLeaseMicros : 0;
   }
 
   // A lease is in the WAL (in the same batch as, or before, any commit that relies on it).

@@ -92,7 +92,7 @@ uint64_t WallClockMicros() {
 }
 
 Status Storage::Impl::ExtendLease() {
-  const uint64_t lease = clock.LeaseDue(WallClockMicros());
+  const uint64_t lease = clock.LeaseFor(WallClockMicros());
   if (lease == 0) return Status::OK();
   rocksdb::WriteBatch batch;
   std::string v;
@@ -445,7 +445,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   // The clock's first lease goes with it, before any timestamp is handed out.
   rocksdb::WriteBatch unmark;
   unmark.Delete(std::string(1, layout::kCleanShutdown));
-  const uint64_t lease = impl->clock.LeaseDue(WallClockMicros());
+  const uint64_t lease = impl->clock.LeaseFor(WallClockMicros());
   if (lease != 0) {
     std::string lv;
     layout::PutU64BE(&lv, lease);
@@ -464,9 +464,6 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     while (!raw->stopping) {
       raw->flusher_cv.wait_for(lock, std::chrono::seconds(1));
       if (raw->stats_dirty.load()) (void)raw->PersistStats();
-      // Keep the clock's lease ahead of the wall clock, so that Now() need not stop at it.
-      std::lock_guard commit(raw->write_mu);
-      (void)raw->ExtendLease();
     }
   });
   impl->recovery = std::thread([raw] { raw->RecoveryLoop(); });
@@ -477,6 +474,9 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
 uint64_t Storage::Now() const {
   // Taking the write lock makes every commit that got a timestamp before now visible.
   std::lock_guard lock(impl_->write_mu);
+  // Past the lease, a new one goes to the WAL buffer first; whoever answers with this time
+  // flushes it with the rest (storage.h). If it cannot be stored, Now() stops at the old one.
+  (void)impl_->ExtendLease();
   return impl_->clock.Now(WallClockMicros());
 }
 

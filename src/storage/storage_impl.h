@@ -117,7 +117,7 @@ struct Storage::Impl {
   // every ts <= clock.last() is visible once the lock is released.
   CommitMutex write_mu;
   CommitClock clock;
-  // Under write_mu: stores the lease the clock asks for before Now() would stop at it.
+  // Under write_mu: stores the lease the clock needs for Now() to answer the wall clock.
   Status ExtendLease();
 
   // Faults: the gate in front of every write, the space held in reserve, and the thread that

@@ -55,7 +55,7 @@ TEST(CommitClockTest, NowNeverPassesTheLease) {
   CommitClock clock;
   clock.Start(kT0);
   EXPECT_EQ(clock.Now(kT0 + kHour), kT0);  // nothing beyond the stored lease yet
-  const uint64_t due = clock.LeaseDue(kT0 + kHour);
+  const uint64_t due = clock.LeaseFor(kT0 + kHour);
   EXPECT_EQ(due, kT0 + kHour + CommitClock::kLeaseMicros);
   clock.LeaseStored(due);
   EXPECT_EQ(clock.Now(kT0 + kHour), kT0 + kHour);
@@ -64,15 +64,29 @@ TEST(CommitClockTest, NowNeverPassesTheLease) {
   EXPECT_GT(clock.Next(kT0, &lease), kT0 + kHour);
 }
 
-TEST(CommitClockTest, LeaseIsExtendedOnlyWhenHalfSpent) {
+TEST(CommitClockTest, NowAsksForALeaseOnlyPastTheStoredOne) {
   CommitClock clock;
   clock.Start(0);
-  const uint64_t due = clock.LeaseDue(kT0);
+  const uint64_t due = clock.LeaseFor(kT0);
+  EXPECT_EQ(due, kT0 + CommitClock::kLeaseMicros);
   clock.LeaseStored(due);
-  EXPECT_EQ(clock.LeaseDue(kT0 + CommitClock::kLeaseMicros / 2 - 1), 0u);
-  EXPECT_NE(clock.LeaseDue(kT0 + CommitClock::kLeaseMicros / 2 + 1), 0u);
+  EXPECT_EQ(clock.LeaseFor(kT0 + CommitClock::kLeaseMicros), 0u);
+  EXPECT_NE(clock.LeaseFor(kT0 + CommitClock::kLeaseMicros + 1), 0u);
   // A wall clock far behind the lease (stepped back) asks for nothing.
-  EXPECT_EQ(clock.LeaseDue(kT0 - kHour), 0u);
+  EXPECT_EQ(clock.LeaseFor(kT0 - kHour), 0u);
+}
+
+// After a crash the clock starts at most one lease ahead of a wall clock that kept time.
+TEST(CommitClockTest, ACrashMovesTheClockAtMostOneLeaseAhead) {
+  CommitClock before;
+  before.Start(0);
+  uint64_t lease = 0;
+  before.Next(kT0, &lease);
+  before.LeaseStored(lease);
+  CommitClock after;
+  after.Start(lease);
+  uint64_t unused = 0;
+  EXPECT_LE(after.Next(kT0 + 1000, &unused), kT0 + 1000 + CommitClock::kLeaseMicros);
 }
 
 }  // namespace
