@@ -11,6 +11,7 @@ a point-in-time restore returned a value written after the moment asked for. Run
 libfaketime (package faketime; scripts/install-deps.sh installs it).
 """
 
+import glob
 import os
 import random
 import threading
@@ -114,7 +115,9 @@ class CrashLoop(ServerTestCase):
             self.assertLessEqual(value, tried[w] + 1, f"cycle {cycle}: counter {w}")
 
 
-FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+# Debian's libfaketime (package faketime), whatever the architecture.
+FAKETIME_LIB = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))),
+                    "/usr/lib/faketime/libfaketimeMT.so.1")
 
 
 class FakeTimeServer(TidelineServer):
