@@ -6,7 +6,8 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev rapidjson-dev libboost-dev libboost-system-dev
       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
       libssl-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libisal-dev
-      libgoogle-perftools-dev pigz openssl faketime)
+      libgoogle-perftools-dev pigz openssl
+      faketime)  # the commit-clock test runs the server with its wall clock stepped back
 # Node.js (for ion-js and the benchmarks' dynalite) may come from another repository with npm
 # bundled; Debian's npm package would conflict with it, so only ask apt when npm is missing.
 command -v npm >/dev/null || PKGS+=(nodejs npm)

@@ -5,7 +5,7 @@
 //                  [--threads N] [--max-exports N] [--export-threads N] [--log-level info]
 //                  [--tls-cert FILE --tls-key FILE] [--max-connections N]
 //                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
-//                  [--idle-timeout S]
+//                  [--idle-timeout S] [--disk-reserve-mb 64]
 //                  [--credentials FILE] [--cors-origin ORIGIN]...
 //   tideline --version | --help
 //
@@ -15,8 +15,10 @@
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -61,7 +63,25 @@ int WaitForSignal(const sigset_t& set) {
   return sig;
 }
 
-int Serve(const api::ServerConfig& config, const std::string& log_level) {
+// Raises the descriptor limit to the hard limit: every connection, table file and WAL needs one,
+// and a RocksDB flush that cannot open its file stops writes until recovery. Returns how many
+// of RocksDB's table files to keep open: all of them when descriptors are plentiful, else a
+// quarter of the limit, leaving the rest to connections, WALs and exports.
+int RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 256;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  }
+  spdlog::info("descriptor limit {}", static_cast<uint64_t>(limit.rlim_cur));
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 65536) return -1;
+  return std::max(32, static_cast<int>(limit.rlim_cur / 4));
+}
+
+int Serve(const api::ServerConfig& config, storage::StorageOptions storage_options,
+          const std::string& log_level) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("tideline"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -75,9 +95,13 @@ int Serve(const api::ServerConfig& config, const std::string& log_level) {
     return 1;
   }
   std::unique_ptr<storage::Storage> storage;
-  storage::StorageOptions storage_options;
   storage_options.data_dir = config.data_dir;
   storage_options.sync_writes = config.sync_writes;
+  storage_options.max_open_files = RaiseDescriptorLimit();
+  if (!storage_options.testing_fault_file.empty()) {
+    spdlog::warn("--testing-fault-file is set: writes fail while {} exists (tests only)",
+                 storage_options.testing_fault_file);
+  }
   if (Status s = storage::Storage::Open(storage_options, &storage); !s.ok()) {
     spdlog::critical("cannot open storage in {}: {}", config.data_dir, s.ToString());
     return 1;
@@ -189,6 +213,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   api::ServerConfig config;
+  storage::StorageOptions storage_options;
+  uint64_t reserve_mb = storage_options.reserve_bytes >> 20;
   std::string log_level = "info";
   CLI::App* serve = app.add_subcommand("serve", "Run the DynamoDB-compatible HTTP server");
   serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
@@ -257,10 +283,20 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));
 
+  serve
+      ->add_option("--disk-reserve-mb", reserve_mb,
+                   "Space kept in reserve in the data dir for recovery from a full disk; writes "
+                   "are refused while less than a quarter of it is free (0 = none)")
+      ->capture_default_str();
+  // Fault-injection tests only: while this file exists, writes to the database files fail
+  // (EIO, or ENOSPC if the file says so). Hidden from --help.
+  serve->add_option("--testing-fault-file", storage_options.testing_fault_file)->group("");
+
   CLI11_PARSE(app, argc, argv);
+  storage_options.reserve_bytes = reserve_mb << 20;
 
   if (config.export_dir.empty()) {
     config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();
   }
-  return Serve(config, log_level);
+  return Serve(config, storage_options, log_level);
 }

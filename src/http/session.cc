@@ -37,6 +37,7 @@
 #include <boost/beast/http/error.hpp>
 #include <type_traits>
 
+#include "api/status_error.h"
 #include "common/api_error.h"
 #include "http/content_encoding.h"
 #include "http/dispatcher.h"
@@ -212,8 +213,10 @@ net::awaitable<void> Session<Stream>::MakeDurable() {
   }
   const Status s = server_.storage.SyncWal();
   if (s.ok()) co_return;
+  // The writes are not durable: no answer that may have seen them goes out. A full disk or a
+  // write error storage is recovering from is a retryable 503 (api/status_error.h).
   spdlog::error("cannot flush the write-ahead log: {}", s.ToString());
-  const ApiError error = ApiError::Internal("Internal server error");
+  const ApiError error = api::StatusError(s);
   reply_.status = error.http_status();
   if (reply_.content_type.empty()) reply_.content_type = kAmzJson;
   reply_.body = ErrorBody(error);

@@ -25,11 +25,13 @@ Status BulkLoader::Start(Storage& storage, const TableMeta& target, const BulkLo
                          std::unique_ptr<BulkLoader>* out) {
   Storage::Impl* impl = storage.impl_.get();
   if (!impl->TableLive(target.id)) return Status::NotFound("table " + target.name);
+  // A full disk or a storage error refuses a bulk load as it refuses any write (write_gate.h).
+  if (Status s = impl->gate.Check(); !s.ok()) return s;
   uint64_t ts = 0;
   {
     // One timestamp for the whole load, in commit order with everything else.
     std::lock_guard lock(impl->write_mu);
-    ts = impl->NextCommitTs();
+    if (Status s = impl->NextCommitTs(&ts); !s.ok()) return s;
   }
   const std::string dir = BulkLoadDir(impl->options.data_dir) + "/" + std::to_string(target.id);
   std::error_code ec;
@@ -114,6 +116,7 @@ Status BulkLoader::Finish() {
     std::lock_guard lock(impl_->write_mu);
     table = impl_->LiveFor(table_id_);
     if (!table) return Status::NotFound("table " + std::to_string(table_id_) + " was deleted");
+    if (Status s = impl_->gate.Check(); !s.ok()) return s;
     if (!files_.empty()) {
       if (Status s = FromRocks(impl_->db->IngestExternalFile(files_, ingest)); !s.ok()) return s;
     }

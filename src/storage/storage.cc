@@ -1,16 +1,20 @@
 #include "storage/storage.h"
 
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <filesystem>
 #include <random>
 
 #include "storage/bulk_load.h"
+#include "storage/fault_injection_fs.h"
+#include "storage/info_log.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -53,9 +57,16 @@ Status CheckFormat(Storage::Impl* impl) {
   layout::PutU64BE(&v, layout::kFormatVersion);
   rocksdb::WriteBatch batch;
   batch.Put(key, v);
-  s = impl->Apply(&batch);
-  if (!s.ok()) return FromRocks(s);
+  if (Status as = impl->Apply(&batch); !as.ok()) return as;
   return impl->SyncWal(/*fsync=*/true);
+}
+
+// Open's error when the disk is full: what to do, without RocksDB's text.
+Status DiskFullAtOpen(const std::string& data_dir, const rocksdb::Status& s) {
+  const uint64_t free = FreeBytes(data_dir);
+  return Status::IOError("the disk holding the data directory is full (" +
+                         std::to_string(free >> 20) + " MiB free): free some space and start " +
+                         "again (" + s.ToString() + ")");
 }
 
 }  // namespace
@@ -81,10 +92,26 @@ uint64_t WallClockMicros() {
                                    .count());
 }
 
-uint64_t Storage::Impl::NextCommitTs() {
-  uint64_t ts = std::max(WallClockMicros(), last_commit_ts.load() + 1);
-  last_commit_ts.store(ts);
-  return ts;
+Status Storage::Impl::ExtendLease() {
+  const uint64_t lease = clock.LeaseFor(WallClockMicros());
+  return lease == 0 ? Status::OK() : StoreLease(lease);
+}
+
+Status Storage::Impl::NextCommitTs(uint64_t* ts) {
+  uint64_t lease = 0;
+  *ts = clock.Next(WallClockMicros(), &lease);
+  // The timestamp passes the clock's lease: store the new one before anything uses it.
+  return lease == 0 ? Status::OK() : StoreLease(lease);
+}
+
+Status Storage::Impl::StoreLease(uint64_t lease) {
+  rocksdb::WriteBatch batch;
+  std::string v;
+  layout::PutU64BE(&v, lease);
+  batch.Put(std::string(1, layout::kClock), v);
+  Status s = Apply(&batch);
+  if (s.ok()) clock.LeaseStored(lease);
+  return s;
 }
 
 std::shared_ptr<LiveTable> Storage::Impl::LiveFor(uint64_t table_id) const {
@@ -100,7 +127,7 @@ bool Storage::Impl::TableLive(uint64_t table_id) const {
 
 std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
   auto cuts = std::make_shared<CutMap>();
-  const uint64_t now = last_commit_ts.load();
+  const uint64_t now = clock.last();
   {
     std::shared_lock lock(catalog_mu);
     for (const auto& [name, t] : tables) {
@@ -185,16 +212,24 @@ Storage::HistoryPin::~HistoryPin() {
 
 Storage::Storage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-rocksdb::Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
+Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
+  std::lock_guard io(wal_io_mu);
+  if (Status refused = gate.Check(); !refused.ok()) return refused;
   wal_begun.fetch_add(1);
   rocksdb::Status s = db->Write(write_options, batch);
+  if (!s.ok()) {
+    // Not in the memtable (RocksDB inserts a batch only after its WAL record): nobody can have
+    // read it, so it is uncounted rather than left to make every reader flush.
+    wal_begun.fetch_sub(1);
+    // The gate closes before wal_io_mu is released: no other write reaches RocksDB after this.
+    return gate.WriteFailed(s);
+  }
   wal_appended.fetch_add(1);
-  return s;
+  return Status::OK();
 }
 
 Status Storage::Impl::ApplyDurably(rocksdb::WriteBatch* batch) {
-  rocksdb::Status s = Apply(batch);
-  if (!s.ok()) return FromRocks(s);
+  if (Status s = Apply(batch); !s.ok()) return s;
   return SyncWal(options.sync_writes);
 }
 
@@ -203,9 +238,15 @@ Status Storage::Impl::SyncWal(bool fsync) {
   // Nothing begun since the last flush: a session whose write an earlier flush of this loop
   // iteration already covered gets here and costs no system call.
   if (wal_flushed.load() >= wal_begun.load()) return Status::OK();
+  std::lock_guard io(wal_io_mu);
+  // After a WAL write error RocksDB's WAL writer may be the failed one, which must not be
+  // touched (write_gate.h); the writes not on file yet are not durable, so the caller must not
+  // answer. Otherwise (a failed flush or compaction, or low free space) the WAL is healthy and
+  // takes the writes made before the gate closed, and readers need not wait for recovery.
+  if (gate.flags() & (WriteGate::kWalSuspect | WriteGate::kBroken)) return gate.Check();
   const uint64_t upto = wal_appended.load();  // before the flush: these are in the buffer
   rocksdb::Status s = db->FlushWAL(fsync);
-  if (!s.ok()) return FromRocks(s);
+  if (!s.ok()) return gate.WriteFailed(s);
   wal_flushed.store(upto);
   return Status::OK();
 }
@@ -226,7 +267,9 @@ Status Storage::Impl::PersistStats() {
       batch.Put(layout::StatsKey(id), v);
     }
   }
-  return ApplyDurably(&batch);
+  Status s = ApplyDurably(&batch);
+  if (!s.ok()) stats_dirty.store(true);  // refused (a full disk): again once writes are taken
+  return s;
 }
 
 Status Storage::Impl::RecountStats() {
@@ -254,14 +297,20 @@ Storage::~Storage() {
     }
     impl_->flusher_cv.notify_all();
     if (impl_->stats_flusher.joinable()) impl_->stats_flusher.join();
+    {
+      std::lock_guard lock(impl_->recovery_mu);
+      impl_->recovery_stopping = true;
+    }
+    impl_->recovery_cv.notify_all();
+    if (impl_->recovery.joinable()) impl_->recovery.join();
+    // While the gate is closed these are refused, and the next start recounts the statistics.
     (void)impl_->PersistStats();
     rocksdb::WriteBatch batch;
     batch.Put(std::string(1, layout::kCleanShutdown), "");
     std::string v;
-    layout::PutU64BE(&v, impl_->last_commit_ts.load());
+    layout::PutU64BE(&v, impl_->clock.last());  // nothing beyond it was used
     batch.Put(std::string(1, layout::kClock), v);
-    impl_->Apply(&batch).PermitUncheckedError();
-    (void)impl_->SyncWal(/*fsync=*/true);
+    if (impl_->Apply(&batch).ok()) (void)impl_->SyncWal(/*fsync=*/true);
     impl_->db->Close().PermitUncheckedError();
   }
 }
@@ -275,6 +324,32 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
   RemoveBulkLoadLeftovers(options.data_dir);  // files of loads that a crash cut short
 
+  // The space held in reserve (disk_reserve.h). On a full disk, release it now so that RocksDB
+  // has room to open; writes are then refused until the disk has room again.
+  impl->reserve =
+      std::make_unique<DiskReserve>(options.data_dir + "/disk-reserve", options.reserve_bytes);
+  impl->disk_floor = options.reserve_bytes / 4;
+  bool start_low = false;  // writes are refused from the start (after Open's own writes)
+  if (options.reserve_bytes > 0) {
+    const uint64_t free = FreeBytes(options.data_dir);
+    if (impl->reserve->Present() && free < impl->disk_floor) {
+      impl->reserve->Release();
+      spdlog::warn(
+          "the disk holding {} is full ({} MiB free): released the {} MiB reserve to "
+          "start; writes are refused until space is freed",
+          options.data_dir, free >> 20, options.reserve_bytes >> 20);
+      start_low = true;
+    } else if (!impl->reserve->Present() &&
+               (free < options.reserve_bytes + 2 * impl->disk_floor || !impl->reserve->Create())) {
+      spdlog::warn(
+          "cannot keep {} MiB in reserve in {} ({} MiB free): writes are refused "
+          "until the disk has room for it",
+          options.reserve_bytes >> 20, options.data_dir, free >> 20);
+      start_low = true;
+    }
+  }
+
+  std::unique_ptr<rocksdb::Env> fault_env;  // --testing-fault-file only
   rocksdb::Options ro;
   ro.create_if_missing = true;
   ro.IncreaseParallelism(2);
@@ -304,6 +379,22 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   // storage.h: item commits are durable once SyncWal returns, every other write before it
   // returns).
   ro.manual_wal_flush = true;
+  // A WAL record is written to the file only by SyncWal, never in the middle of a write: the
+  // buffer may grow to hold the largest batch (a restore commits up to 256 items of 400 KB).
+  // So a WAL file that holds any record also has its writes in the memtable, and recovery's
+  // memtable flush always moves past a WAL file a failed write left behind (recovery.cc).
+  ro.writable_file_max_buffer_size = 256 << 20;
+  ro.max_open_files = options.max_open_files;
+  // RocksDB's own info log aborts on the write after a failed one (info_log.h).
+  std::filesystem::create_directories(options.data_dir + "/rocksdb", ec);
+  ro.info_log = NewInfoLog(options.data_dir + "/rocksdb/LOG");
+  // Write errors: the gate refuses writes, the recovery thread resumes (write_gate.h).
+  ro.listeners.push_back(impl->gate.NewListener());
+  if (!options.testing_fault_file.empty()) {
+    fault_env = rocksdb::NewCompositeEnv(
+        NewFaultInjectionFileSystem(rocksdb::FileSystem::Default(), options.testing_fault_file));
+    ro.env = fault_env.get();
+  }
 
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
@@ -313,8 +404,12 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     ro.bottommost_compression = rocksdb::kNoCompression;
     s = rocksdb::DB::Open(ro, options.data_dir + "/rocksdb", &db);
   }
+  if (!s.ok() && (s.IsNoSpace() || FreeBytes(options.data_dir) < (1u << 20))) {
+    return DiskFullAtOpen(options.data_dir, s);
+  }
   if (!s.ok()) return FromRocks(s);
   impl->db.reset(db);
+  impl->fault_env = std::move(fault_env);
   if (Status fs = CheckFormat(impl.get()); !fs.ok()) return fs;
 
   // Load the catalog and the table statistics.
@@ -341,22 +436,41 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
       v.size() == 8) {
     impl->next_table_id = layout::GetU64BE(v.data());
   }
+  // The clock starts at the stored lease (or the last timestamp of a clean shutdown): never
+  // below a timestamp used before, even after a crash and a wall clock stepped back.
   if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kClock), &v).ok() && v.size() == 8) {
-    impl->last_commit_ts = layout::GetU64BE(v.data());
+    impl->clock.Start(layout::GetU64BE(v.data()));
   }
-  // After a crash the persisted statistics may lag the items: count them again.
+  // After a crash the persisted statistics may lag the items: count them again. (If they cannot
+  // be stored now, the background thread stores them once writes are taken again.)
   const bool clean =
       db->Get(rocksdb::ReadOptions(), std::string(1, layout::kCleanShutdown), &v).ok();
   if (!clean && !impl->tables.empty()) {
     Status rs = impl->RecountStats();
-    if (!rs.ok()) return rs;
+    if (rs.IsUnavailable()) {
+      impl->stats_dirty = true;
+    } else if (!rs.ok()) {
+      return rs;
+    }
   }
   // Fsynced whatever --sync says: a marker that outlived a power loss would skip the recount.
+  // The clock's first lease goes with it, before any timestamp is handed out.
   rocksdb::WriteBatch unmark;
   unmark.Delete(std::string(1, layout::kCleanShutdown));
-  s = impl->Apply(&unmark);
-  if (!s.ok()) return FromRocks(s);
-  if (Status fs = impl->SyncWal(/*fsync=*/true); !fs.ok()) return fs;
+  const uint64_t lease = impl->clock.LeaseFor(WallClockMicros());
+  if (lease != 0) {
+    std::string lv;
+    layout::PutU64BE(&lv, lease);
+    unmark.Put(std::string(1, layout::kClock), lv);
+  }
+  Status us = impl->Apply(&unmark);
+  if (us.ok()) us = impl->SyncWal(/*fsync=*/true);
+  if (!us.ok() && (impl->gate.flags() & WriteGate::kNoSpace)) {
+    return DiskFullAtOpen(options.data_dir, rocksdb::Status::NoSpace());
+  }
+  if (!us.ok()) return us;
+  impl->clock.LeaseStored(lease);
+  if (start_low) impl->gate.Set(WriteGate::kDiskLow);
   impl->stats_flusher = std::thread([raw] {
     std::unique_lock lock(raw->flusher_mu);
     while (!raw->stopping) {
@@ -364,6 +478,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
       if (raw->stats_dirty.load()) (void)raw->PersistStats();
     }
   });
+  impl->recovery = std::thread([raw] { raw->RecoveryLoop(); });
   out->reset(new Storage(std::move(impl)));
   return Status::OK();
 }
@@ -371,9 +486,10 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
 uint64_t Storage::Now() const {
   // Taking the write lock makes every commit that got a timestamp before now visible.
   std::lock_guard lock(impl_->write_mu);
-  uint64_t now = std::max(WallClockMicros(), impl_->last_commit_ts.load());
-  impl_->last_commit_ts.store(now);
-  return now;
+  // Past the lease, a new one goes to the WAL buffer first; whoever answers with this time
+  // flushes it with the rest (storage.h). If it cannot be stored, Now() stops at the old one.
+  (void)impl_->ExtendLease();
+  return impl_->clock.Now(WallClockMicros());
 }
 
 std::shared_ptr<const TableMeta> Storage::FindTable(std::string_view name) const {
@@ -424,7 +540,7 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
   if (meta.pitr_enabled && !it->second->pitr_enabled) {
     // History is kept from now on: the window cannot start before the last commit that did
     // not keep it.
-    meta.pitr_since_us = std::max(meta.pitr_since_us, impl_->last_commit_ts.load());
+    meta.pitr_since_us = std::max(meta.pitr_since_us, impl_->clock.last());
   }
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));

@@ -34,6 +34,12 @@ namespace tideline::storage {
 struct StorageOptions {
   std::string data_dir;
   bool sync_writes = false;  // SyncWal also fsyncs the WAL (survives power loss, slower)
+  // Space held in reserve in data_dir/disk-reserve for recovery from a full disk; writes are
+  // refused while less than a quarter of it is free (docs/storage.md). 0: no reserve.
+  uint64_t reserve_bytes = 64ull << 20;
+  int max_open_files = -1;  // RocksDB's table files kept open; -1: all
+  // Tests only: while this file exists, writes to RocksDB's files fail (fault_injection_fs.h).
+  std::string testing_fault_file;
 };
 
 struct TableStats {
@@ -51,7 +57,7 @@ class ItemCursor {
   virtual std::string_view user_key() const = 0;
   // wire JSON of the item map; valid until the next call to Next()
   virtual std::string_view item_json() const = 0;
-  virtual size_t item_size() const = 0;            // DynamoDB size of the item
+  virtual size_t item_size() const = 0;  // DynamoDB size of the item
   virtual uint64_t commit_ts() const = 0;
   virtual Status status() const = 0;
 };
@@ -160,9 +166,9 @@ class Storage {
   // A cursor over user keys in [lower, upper) ("" upper = to the end of the table).
   // `bulk`: a one-pass read of a whole table (an export, a restore); its blocks bypass the
   // block cache so that they do not evict what the serving reads need.
-  std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us,
-                                        std::string lower, std::string upper,
-                                        bool reverse = false, bool bulk = false) const;
+  std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us, std::string lower,
+                                        std::string upper, bool reverse = false,
+                                        bool bulk = false) const;
   // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
   // the timestamp of the commit (0 if nothing was staged). The commit is visible at once but
   // durable only after SyncWal(): call it before acknowledging the write.

@@ -1,22 +1,24 @@
 #pragma once
 // Storage::Impl: shared by storage.cc (catalog, meta, clock), write_txn.cc and item_cursor.cc.
 
+#include <pthread.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include <pthread.h>
-
 #include <atomic>
 #include <condition_variable>
-#include <thread>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 
+#include "storage/commit_clock.h"
+#include "storage/disk_reserve.h"
 #include "storage/history_gc.h"
 #include "storage/key_layout.h"
 #include "storage/storage.h"
+#include "storage/write_gate.h"
 
 namespace tideline::storage {
 
@@ -80,6 +82,8 @@ class Storage::HistoryPin {
 
 struct Storage::Impl {
   StorageOptions options;
+  std::unique_ptr<rocksdb::Env> fault_env;  // outlives db; set by --testing-fault-file only
+  WriteGate gate;                           // outlives db, whose listener reports to it
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::WriteOptions write_options;  // never sync: SyncWal flushes (and fsyncs) for a group
 
@@ -96,9 +100,13 @@ struct Storage::Impl {
   std::atomic<uint64_t> wal_appended{0};
   std::atomic<uint64_t> wal_flushed{0};
   std::mutex wal_mu;  // serialises SyncWal
+  // Held by every DB::Write and every FlushWAL (and by recovery): a write never overlaps a WAL
+  // flush, so none can reach a WAL writer that a failed flush left broken (write_gate.h).
+  std::mutex wal_io_mu;
   // Writes a batch into the WAL buffer and the memtable: visible at once, durable after the
   // next SyncWal. Every write to the DB goes through here, so the counters see all of them.
-  rocksdb::Status Apply(rocksdb::WriteBatch* batch);
+  // Unavailable while the gate is closed.
+  Status Apply(rocksdb::WriteBatch* batch);
   // Apply + SyncWal: for every write but item commits (catalog, metadata, statistics).
   Status ApplyDurably(rocksdb::WriteBatch* batch);
   // Writes out the WAL buffer unless every write begun is already on file; fsync: also
@@ -106,9 +114,29 @@ struct Storage::Impl {
   Status SyncWal(bool fsync);
 
   // Serialises commits: a timestamp is assigned and its batch written under this lock, so
-  // every ts <= last_commit_ts is visible once the lock is released.
+  // every ts <= clock.last() is visible once the lock is released.
   CommitMutex write_mu;
-  std::atomic<uint64_t> last_commit_ts{0};
+  CommitClock clock;
+  // Under write_mu: stores the lease the clock needs for Now() to answer the wall clock.
+  Status ExtendLease();
+  // Under write_mu: a commit timestamp for a write that is not a WriteTxn (a bulk load),
+  // storing a new clock lease first when the timestamp passes the current one.
+  Status NextCommitTs(uint64_t* ts);
+  // Under write_mu: writes `lease` (in the WAL buffer, ahead of any commit that relies on it).
+  Status StoreLease(uint64_t lease);
+
+  // Faults: the gate in front of every write, the space held in reserve, and the thread that
+  // watches the free space and recovers from write errors (recovery.cc).
+  std::unique_ptr<DiskReserve> reserve;
+  uint64_t disk_floor = 0;  // free bytes under which writes are refused
+  std::thread recovery;
+  std::mutex recovery_mu;
+  std::condition_variable recovery_cv;
+  bool recovery_stopping = false;
+  uint64_t wal_at_failure = 0;  // the WAL file number when a WAL-suspect error was seen
+  void RecoveryLoop();
+  void WatchDisk();
+  bool TryRecover();
 
   mutable std::shared_mutex catalog_mu;
   std::map<std::string, std::shared_ptr<const TableMeta>, std::less<>> tables;
@@ -129,8 +157,6 @@ struct Storage::Impl {
   std::mutex pins_mu;
   std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts (also counted in LiveTable)
 
-  // A commit timestamp strictly greater than every earlier one. Caller holds write_mu.
-  uint64_t NextCommitTs();
   std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const;
   bool TableLive(uint64_t table_id) const;
   std::shared_ptr<const CutMap> ComputeCuts() const;

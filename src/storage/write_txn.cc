@@ -65,8 +65,8 @@ void WriteTxn::Put(const TableMeta& table, std::string_view user_key, std::strin
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size});
 }
 
-void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key,
-                         std::string item_json, size_t item_size) {
+void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
+                         size_t item_size) {
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size, true});
 }
 
@@ -77,6 +77,9 @@ void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
 Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts) {
   DisablePerfCountersOnThisThread();
   std::lock_guard lock(impl_->write_mu);
+  // Refused early while storage cannot write (a full disk): the operation's reads are not worth
+  // doing, and the client gets the gate's reason.
+  if (Status refused = impl_->gate.Check(); !refused.ok()) return refused;
   WriteTxn txn(this);
   fn(txn);  // may throw ApiError: nothing has been written yet
   if (commit_ts) *commit_ts = 0;
@@ -88,8 +91,15 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     int64_t bytes = 0;
   };
   std::unordered_map<uint64_t, Delta> deltas;
-  const uint64_t ts = impl_->NextCommitTs();
+  uint64_t lease = 0;
+  const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
   rocksdb::WriteBatch batch;
+  if (lease != 0) {
+    // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
+    std::string v;
+    layout::PutU64BE(&v, lease);
+    batch.Put(std::string(1, layout::kClock), v);
+  }
   // Each op supersedes the version before it, which may be an earlier op of this batch: replay
   // the ops one at a time so that LoadOld sees the earlier ones through ops_.
   std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
@@ -134,8 +144,8 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   }
   if (batch.Count() > 0) {
     // Left in the WAL buffer: the caller makes it durable with SyncWal() (storage.h).
-    rocksdb::Status s = impl_->Apply(&batch);
-    if (!s.ok()) return FromRocks(s);
+    if (Status s = impl_->Apply(&batch); !s.ok()) return s;
+    impl_->clock.LeaseStored(lease);
   }
   for (auto& [table_id, d] : deltas) {
     d.table->item_count += d.count;
