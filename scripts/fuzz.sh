@@ -26,6 +26,8 @@ for target in "${TARGETS[@]}"; do
   mkdir -p "$corpus"
   seeds="$ROOT/tests/fuzz/corpus/${target%_fuzz}"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+  # The corpus a longer run grew (merged with -merge=1), so that a short run starts deep.
+  [ -f "$seeds-grown.tar.gz" ] && tar -xzf "$seeds-grown.tar.gz" -C "$corpus"
   case $target in
     request_fuzz) opts=(-max_len=8192 -len_control=10 -timeout=20 -rss_limit_mb=4096) ;;
     *) opts=(-max_len=4200 -timeout=10) ;;
