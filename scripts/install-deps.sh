@@ -15,6 +15,8 @@ command -v npm >/dev/null || PKGS+=(nodejs npm)
 # already has them (e.g. a pyenv Python) needs nothing; otherwise Debian's packages do.
 python3 -c 'import boto3' 2>/dev/null || PKGS+=(python3-boto3)
 command -v aws >/dev/null || PKGS+=(awscli)
+# The fuzzing step (scripts/fuzz.sh) builds with clang and its libFuzzer/ASan runtimes.
+PKGS+=(clang libclang-rt-14-dev)
 [ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk nginx-light)
 missing=()
 for p in "${PKGS[@]}"; do

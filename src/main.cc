@@ -2,7 +2,8 @@
 //
 //   tideline serve [--host 127.0.0.1] [--port 8000] [--data-dir ./data] [--region us-east-1]
 //                  [--account-id 000000000000] [--export-dir DIR] [--s3-endpoint URL] [--sync]
-//                  [--threads N] [--max-exports N] [--export-threads N] [--log-level info]
+//                  [--threads N] [--max-exports N] [--max-tables N] [--export-threads N]
+//                  [--log-level info]
 //                  [--tls-cert FILE --tls-key FILE] [--max-connections N]
 //                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
 //                  [--idle-timeout S] [--disk-reserve-mb 64]
@@ -235,6 +236,12 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--max-exports", config.max_exports_in_flight,
                    "Exports that may be in progress at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--max-tables", config.max_tables,
+                   "Tables the server holds at most (DynamoDB's default quota per account and "
+                   "region)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   serve->add_option("--export-threads", config.export_threads, "Threads writing export files")

@@ -30,6 +30,7 @@ struct ServerConfig {
   std::string export_dir;    // local directory standing for S3; default <data_dir>/s3
   std::string s3_endpoint;   // when set, exports go to this S3-compatible endpoint
   int max_exports_in_flight = 300;
+  int max_tables = 2500;     // tables per account and region, as DynamoDB's default quota
   int export_threads = 2;
   bool sync_writes = false;
   unsigned threads = 0;      // HTTP threads; 0 = hardware concurrency

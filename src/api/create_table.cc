@@ -207,6 +207,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   meta.tags = std::move(tags);
   if (auto dp = OptBool(req, "DeletionProtectionEnabled")) meta.deletion_protection = *dp;
 
+  CheckTableQuota(ctx);
   std::shared_ptr<const storage::TableMeta> created;
   Status s = ctx.storage.CreateTable(std::move(meta), &created);
   if (s.IsAlreadyExists()) {

@@ -128,8 +128,10 @@ void WriteConsumedCapacityList(json::Writer& w, ReturnCapacity detail,
                                const std::vector<std::pair<std::string, double>>& units) {
   std::vector<std::pair<std::string, double>> per_table;
   for (const auto& [table, u] : units) {
+    // A named reference, not the binding: clang 14 (the fuzz build) cannot capture a binding.
+    const std::string& name = table;
     auto it = std::find_if(per_table.begin(), per_table.end(),
-                           [&](const auto& t) { return t.first == table; });
+                           [&](const auto& t) { return t.first == name; });
     if (it == per_table.end())
       per_table.emplace_back(table, u);
     else

@@ -41,7 +41,7 @@ bool Unhex(std::string_view s, std::string* out) {
 
 std::string ExecuteListExports(Context& ctx, const json::Value& req) {
   auto table_arn = OptString(req, "TableArn");
-  auto max_results = OptInt(req, "MaxResults");
+  auto max_results = OptInteger(req, "MaxResults");
   auto next_token = OptString(req, "NextToken");
   ValidationErrors errors;
   if (table_arn && (table_arn->empty() || table_arn->size() > 1024))

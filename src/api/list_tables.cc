@@ -6,7 +6,7 @@ namespace tideline::api {
 
 std::string ExecuteListTables(Context& ctx, const json::Value& req) {
   auto start = OptString(req, "ExclusiveStartTableName");
-  auto limit = OptInt(req, "Limit");
+  auto limit = OptInteger(req, "Limit");
   ValidationErrors errors;
   if (start) CheckTableNameOrArn(start, "exclusiveStartTableName", &errors);
   if (limit && *limit < 1)

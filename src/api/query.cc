@@ -95,6 +95,7 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
                              "ExpressionAttributeNames", "ExpressionAttributeValues"}) {
     OptObject(req, member);
   }
+  if (auto index = OptString(req, "IndexName")) CheckIndexName(*index, "indexName", &errors);
   errors.ThrowIfAny();
   if (OptString(req, "IndexName")) {
     auto table = FindTableOrThrow(ctx, *table_name);

@@ -1,5 +1,6 @@
 #include "api/request.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -46,9 +47,31 @@ std::optional<int64_t> OptInt(const json::Value& req, std::string_view name) {
   const json::Value* v = Member(req, name);
   if (!v) return std::nullopt;
   if (v->IsInt64()) return v->GetInt64();
-  if (v->IsDouble()) return static_cast<int64_t>(std::floor(v->GetDouble()));
+  if (v->IsDouble()) {
+    // Clamped before the conversion: a double beyond int64's range (1e20) is undefined
+    // behaviour to convert.
+    const double d = std::floor(v->GetDouble());
+    if (!(d > -9.2e18)) return INT64_MIN;
+    if (!(d < 9.2e18)) return INT64_MAX;
+    return static_cast<int64_t>(d);
+  }
   if (v->IsUint64()) return INT64_MAX;
   WrongType(*v, "Integer");
+}
+
+std::optional<int64_t> OptInteger(const json::Value& req, std::string_view name) {
+  const json::Value* v = Member(req, name);
+  if (v && v->IsNumber() && !v->IsInt()) {
+    // DynamoDB reads these members as Java ints; the exact message for one beyond that range
+    // is not recorded. This is the deserializer's form for a value of another type.
+    const bool integral = v->IsInt64() || v->IsUint64();
+    if (integral || v->GetDouble() >= 2147483648.0 || v->GetDouble() < -2147483648.0) {
+      throw ApiError::Serialization(std::string("class java.lang.") +
+                                    (integral ? "Long" : "Double") +
+                                    " can not be converted to an Integer");
+    }
+  }
+  return OptInt(req, name);
 }
 
 std::optional<bool> OptBool(const json::Value& req, std::string_view name) {
@@ -181,6 +204,10 @@ void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view 
   }
 }
 
+void CheckIndexName(std::string_view name, std::string_view path, ValidationErrors* errors) {
+  CheckNameRules(name, path, errors);
+}
+
 std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn) {
   if (name_or_arn.substr(0, 4) != "arn:") return std::string(name_or_arn);
   const std::string prefix = TableArn(config, "");
@@ -224,11 +251,22 @@ std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const
 }
 
 std::optional<int64_t> ReadLimit(const json::Value& req, ValidationErrors* errors) {
-  auto limit = OptInt(req, "Limit");
+  auto limit = OptInteger(req, "Limit");
   if (limit && *limit < 1) {
     errors->AddWithoutValue("Limit", "Member must have value greater than or equal to 1");
   }
   return limit;
+}
+
+void CheckTableQuota(Context& ctx) {
+  const size_t limit = static_cast<size_t>(std::max(ctx.config.max_tables, 0));
+  if (ctx.storage.ListTables().size() >= limit) {
+    // DynamoDB's exact wording for this quota is not recorded; "Subscriber limit exceeded" is
+    // how its other table-operation limits begin.
+    throw ApiError::LimitExceeded("Subscriber limit exceeded: The number of tables (" +
+                                  std::to_string(limit) +
+                                  ") for this account and region has been reached");
+  }
 }
 
 void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,

@@ -27,6 +27,9 @@ namespace tideline::api {
 // SerializationException when present with the wrong JSON type.
 std::optional<std::string_view> OptString(const json::Value& req, std::string_view name);
 std::optional<int64_t> OptInt(const json::Value& req, std::string_view name);
+// A member of the model's type "integer" (a Java int): a number beyond its range is a
+// SerializationException, as for any other value that is not an Integer.
+std::optional<int64_t> OptInteger(const json::Value& req, std::string_view name);
 std::optional<bool> OptBool(const json::Value& req, std::string_view name);
 // A timestamp member (epoch seconds, fractional allowed), as the JSON protocol sends it.
 std::optional<double> OptTimestamp(const json::Value& req, std::string_view name);
@@ -64,6 +67,8 @@ void CheckTableName(std::optional<std::string_view> name, std::string_view path,
 // at path "tableName", the same "is required" error as CheckTableName.
 void CheckTableNameOrArn(std::optional<std::string_view> name, std::string_view path,
                          ValidationErrors* errors);
+// IndexName of Query and Scan (3..255 chars of [a-zA-Z0-9_.-]), violations added to *errors.
+void CheckIndexName(std::string_view name, std::string_view path, ValidationErrors* errors);
 // The table a name or ARN refers to; throws ResourceNotFoundException with `message` (default:
 // "Requested resource not found") when there is none, or while a restore is still filling it.
 std::shared_ptr<const storage::TableMeta> FindTableOrThrow(Context& ctx,
@@ -80,6 +85,10 @@ std::shared_ptr<const storage::TableMeta> FindRequestedTable(Context& ctx, const
 // The table name inside an ARN of this server's region/account ("" if not such an ARN);
 // a plain name is returned as is.
 std::string TableNameFromNameOrArn(const ServerConfig& config, std::string_view name_or_arn);
+
+// Throws LimitExceededException when the account already has config.max_tables tables (DynamoDB's
+// quota, 2,500 per account and region by default); CreateTable and restores call it.
+void CheckTableQuota(Context& ctx);
 
 // ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits} of CreateTable and UpdateTable
 // (`pt` may be null): both required and >= 1, violations added to *errors.

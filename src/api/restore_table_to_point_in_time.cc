@@ -71,6 +71,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     throw ApiError::TableAlreadyExists("Table already exists: " + std::string(*target_name));
   }
   if (!ctx.restores) throw ApiError::Internal("the restore service is not running");
+  CheckTableQuota(ctx);
 
   // Taking the clock here makes every write acknowledged before this request part of a restore
   // to the latest restorable time.

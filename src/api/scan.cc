@@ -13,8 +13,8 @@ namespace tideline::api {
 
 std::string ExecuteScan(Context& ctx, const json::Value& req) {
   auto table_name = OptString(req, "TableName");
-  auto segment = OptInt(req, "Segment");
-  auto total = OptInt(req, "TotalSegments");
+  auto segment = OptInteger(req, "Segment");
+  auto total = OptInteger(req, "TotalSegments");
   ValidationErrors errors;
   CheckTableNameOrArn(table_name, "tableName", &errors);
   const auto limit = ReadLimit(req, &errors);
@@ -31,6 +31,7 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
     errors.Add(ValidationErrors::Quote(std::to_string(*total)), "totalSegments",
                "Member must have value less than or equal to 1000000");
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
+  if (auto index = OptString(req, "IndexName")) CheckIndexName(*index, "indexName", &errors);
   errors.ThrowIfAny();
   if (segment && !total) {
     throw ApiError::Validation(

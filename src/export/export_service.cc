@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "export/failure.h"
 #include "json/json.h"
 
 namespace tideline::exporter {
@@ -32,17 +33,6 @@ std::string SerializeToken(const std::string& fingerprint, const std::string& ar
   w.Int64(expires_ms);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
-}
-
-// FailureCode for a failed export: S3's errors as AWS reports them (S3NoSuchBucket for a
-// missing bucket, observed on AWS), the S3 error code itself for the rest.
-std::string FailureCodeOf(const Status& s) {
-  if (s.code() == Status::Code::kRemote) {
-    if (s.remote_code() == "NoSuchBucket") return "S3NoSuchBucket";
-    if (s.remote_code() == "AccessDenied") return "S3AccessDenied";
-    return s.remote_code();
-  }
-  return "UNKNOWN";
 }
 
 }  // namespace
@@ -94,8 +84,9 @@ Status ExportService::Start() {
       auto table = storage_.FindTable(r.table_name);
       if (!table || table->id != r.table_internal_id) {
         r.status = "FAILED";
-        r.failure_code = "UNKNOWN";
-        r.failure_message = "The table was deleted before the export could complete";
+        const ExportFailure failure = TableDeletedFailure();
+        r.failure_code = failure.code;
+        r.failure_message = failure.message;
         r.end_time_ms = now;
         Persist(r);
         continue;
@@ -130,7 +121,8 @@ void ExportService::Stop() {
 void ExportService::Persist(const ExportRecord& record) {
   Status s = storage_.PutMeta(std::string(kRecordPrefix) + record.export_arn,
                               SerializeExportRecord(record));
-  if (!s.ok()) spdlog::error("cannot persist export record {}: {}", record.export_arn, s.ToString());
+  if (!s.ok())
+    spdlog::error("cannot persist export record {}: {}", record.export_arn, s.ToString());
 }
 
 SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out) {
@@ -159,7 +151,8 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
     const int64_t expires = now + kClientTokenTtlMs;
     s = storage_.PutMeta(std::string(kTokenPrefix) + record.client_token,
                          SerializeToken(record.Fingerprint(), record.export_arn, expires));
-    if (s.ok()) tokens_[record.client_token] = Token{record.Fingerprint(), record.export_arn, expires};
+    if (s.ok())
+      tokens_[record.client_token] = Token{record.Fingerprint(), record.export_arn, expires};
   }
   if (!s.ok()) {
     pins_.erase(record.export_arn);
@@ -228,30 +221,34 @@ void ExportService::Run(ExportRecord record) {
   } catch (const std::exception& e) {
     s = Status::IOError(std::string("internal error: ") + e.what());
   }
+  bool table_deleted = false;
   if (s.ok()) {
     // A table deleted while its export ran may have lost items under the export's feet.
     auto table = storage_.FindTable(record.table_name);
-    if (!table || table->id != record.table_internal_id) {
-      s = Status::IOError("The table was deleted before the export could complete");
-    }
+    table_deleted = !table || table->id != record.table_internal_id;
   }
-  if (!s.ok() || record.end_time_ms == 0) {
+  if (!s.ok() || table_deleted || record.end_time_ms == 0) {
     record.end_time_ms = std::max(NowMs(), record.start_time_ms);
-  }
-  if (s.ok()) {
-    record.status = "COMPLETED";
-  } else {
-    record.status = "FAILED";
-    record.failure_code = FailureCodeOf(s);
-    record.failure_message = s.message();
-    record.export_manifest.clear();
-    record.item_count = 0;
-    record.billed_size_bytes = 0;
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("export {} {} ({} items, {:.3f} s){}", record.export_arn, record.status,
-               record.item_count, secs, s.ok() ? "" : ": " + s.ToString());
+  if (s.ok() && !table_deleted) {
+    record.status = "COMPLETED";
+    spdlog::info("export {} COMPLETED ({} items, {:.3f} s)", record.export_arn, record.item_count,
+                 secs);
+  } else {
+    // The client sees AWS's code and message; the detail (which may name local files) is
+    // logged here, once.
+    const ExportFailure failure = table_deleted ? TableDeletedFailure() : FailureOf(s);
+    record.status = "FAILED";
+    record.failure_code = failure.code;
+    record.failure_message = failure.message;
+    record.export_manifest.clear();
+    record.item_count = 0;
+    record.billed_size_bytes = 0;
+    spdlog::error("export {} FAILED after {:.3f} s ({}): {}", record.export_arn, secs, failure.code,
+                  table_deleted ? failure.message : s.ToString());
+  }
   std::lock_guard lock(mu_);
   Persist(record);
   records_[record.export_arn] = record;

@@ -54,9 +54,10 @@ class ArenaScope {
   JsonArena& arena_;
 };
 
-// The target as it may be echoed in a message: at most 256 bytes cut on a character boundary,
-// invalid UTF-8 replaced by U+FFFD, so the error body stays valid JSON text for every SDK.
-std::string PrintableTarget(std::string_view target) {
+// A client string (the target, a JSON key) as it may be echoed in a message: at most 256 bytes cut
+// on a character boundary, invalid UTF-8 replaced by U+FFFD, so the error body stays valid JSON
+// text for every SDK.
+std::string PrintableText(std::string_view target) {
   std::string out;
   size_t i = 0;
   while (i < target.size() && out.size() < 256) {
@@ -115,10 +116,11 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
 }
 
 DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body,
-                        OperationLookup lookup) {
+                        OperationLookup lookup, std::string_view request_id) {
   thread_local JsonArena arena;
   ArenaScope scope(arena);
-  std::string_view op_name;  // for the log line of an internal error
+  std::string_view op_name = "-";  // for the log line of an internal error
+  if (request_id.empty()) request_id = "-";
   try {
     json::Document doc(&arena.allocator());
     std::string parse_error;
@@ -127,6 +129,13 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
           "SerializationException",
           "The request body is not valid JSON: " + parse_error + " (at byte " +
               std::to_string(doc.HasParseError() ? doc.GetErrorOffset() : body.find('\0')) + ")");
+    }
+    if (!body.empty()) {
+      // DynamoDB's exact wording for a repeated key is not known; this names the key the way
+      // Jackson's strict duplicate detection (the Java deserializers' behaviour) does.
+      if (auto dup = json::FindDuplicateKey(doc)) {
+        return BareError("SerializationException", "Duplicate field '" + PrintableText(*dup) + "'");
+      }
     }
     api::Operation op = nullptr;
     if (target_header.size() > kTargetPrefix.size() && target_header.starts_with(kTargetPrefix)) {
@@ -138,19 +147,21 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
       return BareError("UnknownOperationException",
                        target_header.empty()
                            ? std::string("Missing X-Amz-Target header")
-                           : "Unknown operation: " + PrintableTarget(target_header));
+                           : "Unknown operation: " + PrintableText(target_header));
     }
     if (body.empty() || !doc.IsObject()) {
       return BareError("SerializationException", "The request body must be a JSON object");
     }
     return {200, op(ctx, doc)};
   } catch (const ApiError& e) {
-    if (!e.log_detail().empty()) spdlog::error("{} failed: {}", op_name, e.log_detail());
+    if (!e.log_detail().empty()) {
+      spdlog::error("request {} {}: internal error: {}", request_id, op_name, e.log_detail());
+    }
     return Error(e);
   } catch (const std::exception& e) {
-    spdlog::error("{} failed with an internal error: {}", op_name, e.what());
+    spdlog::error("request {} {}: internal error: {}", request_id, op_name, e.what());
   } catch (...) {
-    spdlog::error("{} failed with a non-standard exception", op_name);
+    spdlog::error("request {} {}: internal error: a non-standard exception", request_id, op_name);
   }
   return Error(ApiError::Internal("Internal server error"));
 }

@@ -3,12 +3,18 @@
 // No sockets, no headers beyond X-Amz-Target; unit-testable on its own.
 //
 // Order of checks, as DynamoDB (and dynalite, which pins it) answers them:
-//   1. a non-empty body that is not JSON            -> 400 SerializationException
+//   1. a non-empty body that is not JSON, or that repeats a key in one object
+//                                                    -> 400 SerializationException
 //   2. X-Amz-Target not "DynamoDB_20120810.<Op>" for an operation Tideline knows
 //                                                    -> 400 UnknownOperationException
 //   3. an empty body, or JSON that is not an object   -> 400 SerializationException
 //   4. the operation; an ApiError it throws becomes its status and DynamoDB error body; any other
-//      exception becomes 500 InternalServerError (and is logged).
+//      exception becomes 500 InternalServerError.
+//
+// Internal errors (ApiError::Internal, any other exception) answer the generic
+// {"__type":"...#InternalServerError","message":"Internal server error"}: their detail (a RocksDB
+// text, a file name) is written once to the log at error level, with the request id and the
+// operation, and never reaches the client. docs/errors.md describes the whole boundary.
 //
 // Error bodies: {"__type":"com.amazonaws.dynamodb.v20120810#<Type>"[,<extra_json>],
 // "message":"..."}, for every error and always with a message (docs/wire-protocol.md says how
@@ -32,10 +38,11 @@ struct DispatchResult {
 // unknown. Production uses api::FindOperation; tests pass a table of their own.
 using OperationLookup = api::Operation (*)(std::string_view name);
 
-// Runs one request. Never throws.
+// Runs one request. Never throws. `request_id` is the id the response will carry in
+// x-amzn-RequestId; it names the request in the log line of an internal error.
 DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body);
 DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body,
-                        OperationLookup lookup);
+                        OperationLookup lookup, std::string_view request_id = {});
 
 // The DynamoDB error body for `error` (see above). Exposed for the transport's own errors
 // (e.g. 413 before a body is read).

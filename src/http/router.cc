@@ -9,6 +9,7 @@
 #include "auth/authenticator.h"
 #include "common/api_error.h"
 #include "http/content_encoding.h"
+#include "http/wire.h"
 
 namespace tideline::http {
 
@@ -214,6 +215,8 @@ bool Router::RefuseBeforeBody(const Request& request, Reply* reply) const {
 
 void Router::Handle(const Request& request, Reply* reply) const {
   reply->Clear();
+  reply->request_id.resize(kRequestIdLength);
+  NewRequestId(reply->request_id.data());
   if (RefuseHostOrOrigin(request, reply)) return;
   const Request::HeaderRef* host = request.FindHeader("host");
   if (request.method == bhttp::verb::get) {
@@ -243,7 +246,7 @@ void Router::Handle(const Request& request, Reply* reply) const {
   std::string decoded;  // the body without its Content-Encoding, when it has one
   std::string_view body;
   if (!DecodeRequestBody(request, &decoded, &body, reply)) return;
-  DispatchResult result = Dispatch(*ctx, request.amz_target, body, lookup_);
+  DispatchResult result = Dispatch(*ctx, request.amz_target, body, lookup_, reply->request_id);
   reply->status = result.status;
   reply->body = std::move(result.body);
 }

@@ -36,6 +36,9 @@ struct Reply {
   std::string_view content_type;  // static storage; empty = no Content-Type header
   std::string body;
   std::string extra_headers;  // complete "Name: value\r\n" lines (CORS)
+  // x-amzn-RequestId: made when the request is routed, so that the log lines of its internal
+  // errors and its response name it alike.
+  std::string request_id;
 
   void Clear() {
     status = 200;

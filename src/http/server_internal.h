@@ -136,7 +136,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string_view EncodeReply();
   net::awaitable<bool> Write(int status, std::string_view content_type, std::string_view body,
                              bool keep_alive, std::string_view extra_headers = {},
-                             bool head_only = false);
+                             bool head_only = false, std::string_view request_id = {});
   // After refusing a request whose body is still arriving: stop sending, then read and drop
   // what the client still sends for a while, so that it sees our reply instead of a reset.
   net::awaitable<void> LingeringClose();

@@ -189,7 +189,7 @@ net::awaitable<void> Session<Stream>::Serve() {
     const bool head = request_.method == bhttp::verb::head;
     const std::string_view body = EncodeReply();
     if (!co_await Write(reply_.status, reply_.content_type, body, keep_alive, reply_.extra_headers,
-                        head)) {
+                        head, reply_.request_id)) {
       co_return;
     }
     ReleaseReplyMemory();
@@ -215,7 +215,8 @@ net::awaitable<void> Session<Stream>::MakeDurable() {
   if (s.ok()) co_return;
   // The writes are not durable: no answer that may have seen them goes out. A full disk or a
   // write error storage is recovering from is a retryable 503 (api/status_error.h).
-  spdlog::error("cannot flush the write-ahead log: {}", s.ToString());
+  spdlog::error("request {}: cannot flush the write-ahead log: {}", reply_.request_id,
+                s.ToString());
   const ApiError error = api::StatusError(s);
   reply_.status = error.http_status();
   if (reply_.content_type.empty()) reply_.content_type = kAmzJson;
@@ -356,7 +357,8 @@ void Session<Stream>::ReleaseReplyMemory() {
 template <class Stream>
 net::awaitable<bool> Session<Stream>::Write(int status, std::string_view content_type,
                                             std::string_view body, bool keep_alive,
-                                            std::string_view extra_headers, bool head_only) {
+                                            std::string_view extra_headers, bool head_only,
+                                            std::string_view request_id) {
   ConnectionHeader connection = ConnectionHeader::kNone;
   if (!keep_alive) {
     connection = ConnectionHeader::kClose;
@@ -364,7 +366,7 @@ net::awaitable<bool> Session<Stream>::Write(int status, std::string_view content
     connection = ConnectionHeader::kKeepAlive;
   }
   head_.clear();
-  AppendResponseHead(&head_, status, content_type, body, connection, extra_headers);
+  AppendResponseHead(&head_, status, content_type, body, connection, extra_headers, request_id);
   SetDeadline(Clock::now() + server_.options.io_timeout);
   error_code ec;
   const std::array<net::const_buffer, 2> buffers = {

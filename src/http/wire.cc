@@ -103,16 +103,20 @@ std::string_view ReasonPhrase(int status) {
 
 void AppendResponseHead(std::string* out, int status, std::string_view content_type,
                         std::string_view body, ConnectionHeader connection,
-                        std::string_view extra_headers) {
+                        std::string_view extra_headers, std::string_view request_id) {
   thread_local DateCache date;
   out->append("HTTP/1.1 ");
   AppendNumber(out, static_cast<uint64_t>(status));
   out->push_back(' ');
   out->append(ReasonPhrase(status));
   out->append("\r\nx-amzn-RequestId: ");
-  char id[kRequestIdLength];
-  NewRequestId(id);
-  out->append(id, kRequestIdLength);
+  if (request_id.empty()) {
+    char id[kRequestIdLength];
+    NewRequestId(id);
+    out->append(id, kRequestIdLength);
+  } else {
+    out->append(request_id);
+  }
   out->append("\r\nx-amz-crc32: ");
   AppendNumber(out, Crc32(body));
   if (!content_type.empty()) {

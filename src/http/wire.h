@@ -39,8 +39,10 @@ enum class ConnectionHeader { kNone, kClose, kKeepAlive };
 
 // Appends the whole response head for a body of `body` (used for Content-Length and
 // x-amz-crc32) to *out. `extra_headers` is a block of complete "Name: value\r\n" lines.
+// `request_id` is the id given to the request when it was routed (and logged with it); empty
+// for answers that no request id was made for (a malformed request), which get a fresh one.
 void AppendResponseHead(std::string* out, int status, std::string_view content_type,
                         std::string_view body, ConnectionHeader connection,
-                        std::string_view extra_headers = {});
+                        std::string_view extra_headers = {}, std::string_view request_id = {});
 
 }  // namespace tideline::http
