@@ -5,9 +5,13 @@
 #   3. unit tests: ctest (GoogleTest)
 #   4. end-to-end tests: tests/e2e/run.py drives the real build/tideline with boto3 and the
 #      AWS CLI
+#   5. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
+#      unit tests and the end-to-end modules in SANITIZE_E2E (docs/testing.md)
 # Every suite runs even when an earlier one failed, so one run reports everything.
 # Env: BUILD_DIR (default <repo>/build), JOBS (parallel build/test jobs, default 2),
-#      E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k test_query").
+#      E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k test_query"),
+#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 5),
+#      SANITIZE_E2E (end-to-end modules and -k patterns run under the sanitizers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
@@ -26,6 +30,35 @@ echo "== end-to-end tests (tests/e2e)"
 # shellcheck disable=SC2086
 TIDELINE_BIN="$BUILD/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" ${E2E_ARGS:-} \
   || failed+=(e2e)
+
+# ---- Sanitizer builds (docs/testing.md, "Sanitizer builds") ----
+# A sanitizer report fails the test that caused it: ASan, UBSan (-fno-sanitize-recover) and TSan
+# stop the process at the first report, and the e2e harness fails on a report in a server log.
+SANITIZE=${SANITIZE:-address thread}
+SANITIZE_E2E=${SANITIZE_E2E:-test_persistence test_transact_write_items test_update_item \
+  test_batch_write_item test_export_contents test_restore test_http_limits test_wire_protocol \
+  test_history_collection}
+san_env=(ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
+         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+         "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp")
+for san in $SANITIZE; do
+  [ "$san" = none ] && break
+  short=${san:0:1}san
+  dir="$BUILD-$short"
+  echo "== $short build ($dir)"
+  if ! { cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+           -DTIDELINE_SANITIZE="$san" && ninja -C "$dir" -j "$JOBS"; }; then
+    failed+=("$short-build")
+    continue
+  fi
+  echo "== unit tests under $short"
+  (cd "$dir" && env "${san_env[@]}" ctest --output-on-failure -j "$JOBS") || failed+=("$short-unit")
+  echo "== end-to-end tests under $short: $SANITIZE_E2E"
+  # shellcheck disable=SC2086
+  env "${san_env[@]}" TIDELINE_BIN="$dir/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" \
+    $SANITIZE_E2E || failed+=("$short-e2e")
+done
+# ---- end of sanitizer builds ----
 
 # Further suites go here, each appending its name to failed on failure, e.g. the export
 # format checks (tests/export, node + ion-js).
