@@ -8,15 +8,31 @@
 #   5. fuzzing: scripts/fuzz.sh builds the libFuzzer targets with clang in build-fuzz/ (a second
 #      full build, ~20 min cold on 2 cores, much less with ccache) and runs each for
 #      FUZZ_SECONDS from its committed seed corpus; FUZZ_SECONDS=0 skips the step
+#   6. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
+#      unit tests and the end-to-end modules in SANITIZE_E2E (docs/testing.md)
 # Every suite runs even when an earlier one failed, so one run reports everything.
 # Env: BUILD_DIR (default <repo>/build), JOBS (parallel build/test jobs, default 2),
 #      E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k test_query"),
-#      FUZZ_SECONDS (seconds per fuzz target, default 60; 0 skips fuzzing).
+#      FUZZ_SECONDS (seconds per fuzz target, default 60; 0 skips fuzzing),
+#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 6),
+#      SANITIZE_E2E (end-to-end modules and -k patterns run under the sanitizers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 JOBS=${JOBS:-2}
 PYTHON=${PYTHON:-python3}
+# CI stops a run at 90 minutes. The extra builds (steps 5 and 6) are the long ones on a cold
+# machine: none of them starts once STEP_DEADLINE_S seconds have passed, and the run says so
+# and fails rather than passing silently without them.
+STEP_DEADLINE_S=${STEP_DEADLINE_S:-3900}
+started=$SECONDS
+in_time() {
+  if [ $((SECONDS - started)) -gt "$STEP_DEADLINE_S" ]; then
+    echo "== $1 NOT RUN: $((SECONDS - started)) s have passed (STEP_DEADLINE_S=$STEP_DEADLINE_S)"
+    failed+=("$1-not-run")
+    return 1
+  fi
+}
 
 bash "$ROOT/scripts/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -32,10 +48,40 @@ TIDELINE_BIN="$BUILD/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" ${E
   || failed+=(e2e)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-if [ "$FUZZ_SECONDS" -gt 0 ]; then
+if [ "$FUZZ_SECONDS" -gt 0 ] && in_time fuzz; then
   echo "== fuzzing (scripts/fuzz.sh, ${FUZZ_SECONDS}s per target)"
   FUZZ_JOBS="$JOBS" bash "$ROOT/scripts/fuzz.sh" "$FUZZ_SECONDS" || failed+=(fuzz)
 fi
+
+# ---- Sanitizer builds (docs/testing.md, "Sanitizer builds") ----
+# A sanitizer report fails the test that caused it: ASan, UBSan (-fno-sanitize-recover) and TSan
+# stop the process at the first report, and the e2e harness fails on a report in a server log.
+SANITIZE=${SANITIZE:-address thread}
+SANITIZE_E2E=${SANITIZE_E2E:-test_persistence test_transact_write_items test_update_item \
+  test_batch_write_item test_export_contents test_restore test_http_limits test_wire_protocol \
+  test_history_collection}
+san_env=(ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
+         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+         "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp")
+for san in $SANITIZE; do
+  [ "$san" = none ] && break
+  short=${san:0:1}san
+  in_time "$short" || continue
+  dir="$BUILD-$short"
+  echo "== $short build ($dir)"
+  if ! { cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+           -DTIDELINE_SANITIZE="$san" && ninja -C "$dir" -j "$JOBS"; }; then
+    failed+=("$short-build")
+    continue
+  fi
+  echo "== unit tests under $short"
+  (cd "$dir" && env "${san_env[@]}" ctest --output-on-failure -j "$JOBS") || failed+=("$short-unit")
+  echo "== end-to-end tests under $short: $SANITIZE_E2E"
+  # shellcheck disable=SC2086
+  env "${san_env[@]}" TIDELINE_BIN="$dir/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" \
+    $SANITIZE_E2E || failed+=("$short-e2e")
+done
+# ---- end of sanitizer builds ----
 
 # Further suites go here, each appending its name to failed on failure, e.g. the export
 # format checks (tests/export, node + ion-js).

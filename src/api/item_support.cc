@@ -79,8 +79,9 @@ const json::Value* ReadTransactItems(const json::Value& req, ValidationErrors* e
 
 model::Item ParseStoredItem(std::string_view item_json) {
   // The DOM lives only during this call: a per-thread buffer spares the pool allocator its
-  // 64 KB heap chunk on every read-modify-write.
-  thread_local char buffer[32 * 1024];
+  // 64 KB heap chunk on every read-modify-write. The allocator keeps its chunk header (pointers
+  // and sizes) at the start of the buffer, so the buffer must be aligned for them.
+  alignas(std::max_align_t) thread_local char buffer[32 * 1024];
   json::Allocator allocator(buffer, sizeof buffer);
   json::Document doc(&allocator);
   std::string error;

@@ -8,6 +8,9 @@ through raw HTTP (self.raw(...)) when it needs bytes that no SDK would send.
 Environment:
   TIDELINE_BIN    the server binary (default: <repo>/build/tideline)
   E2E_KEEP_DATA=1 keep the temporary data directories (and server logs) after the run
+
+A sanitizer report (ASan, LSan, UBSan, TSan) in a server's log fails the test during which it
+appeared, and cleanup() fails on any report left, so a sanitizer build cannot pass with one.
 """
 
 import contextlib
@@ -15,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -48,6 +52,10 @@ ERROR_BODY_KEY = "TidelineErrorBody"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 # 400 KB, counted the way DynamoDB counts item sizes.
 MAX_ITEM_BYTES = 400 * 1024
+
+# The first line of a report by AddressSanitizer, LeakSanitizer, ThreadSanitizer or UBSan.
+SANITIZER_REPORT = re.compile(r"^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|"
+                              r".*:\d+:\d+: runtime error: )", re.M)
 
 # The harness's keys. A server started without --credentials accepts any signature; one started
 # with a credentials file (test_authentication.py) knows these.
@@ -208,8 +216,11 @@ class TidelineServer:
     def cleanup(self):
         with contextlib.suppress(Exception):
             self._reap()
+        report = self.sanitizer_report()
         if os.environ.get("E2E_KEEP_DATA") != "1":
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if report:
+            raise ServerError("sanitizer report in the tideline log:\n" + report)
 
     # --- diagnostics -----------------------------------------------------------------------
 
@@ -226,6 +237,12 @@ class TidelineServer:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+    def sanitizer_report(self, start=0):
+        """The first sanitizer report in the log after offset `start` (80 lines), or ""."""
+        text = self.log_text()
+        m = SANITIZER_REPORT.search(text, start)
+        return "\n".join(text[m.start():].splitlines()[:80]) if m else ""
 
     def log_tail(self, lines=40):
         return "\n".join(self.log_text().splitlines()[-lines:])
@@ -398,13 +415,22 @@ class ServerTestCase(unittest.TestCase):
         self.start_again()
 
     def tearDown(self):
+        if not self.server:
+            return
+        # A sanitizer report that appeared during this test fails it (cleanup() fails the class
+        # too).
+        seen = getattr(self.server, "reports_checked_to", 0)
+        self.server.reports_checked_to = len(self.server.log_text())
+        report = self.server.sanitizer_report(seen)
         # A server that died during a test is a failure of that test, with its log attached.
         # Restart it so that the rest of the class still runs.
-        if self.server and not self.server.alive():
+        if not self.server.alive():
             rc = self.server.proc.returncode
-            tail = self.server.log_tail()
+            tail = report or self.server.log_tail()
             self.start_again()
             self.fail(f"tideline died during this test (exit {rc}); log tail:\n{tail}")
+        if report:
+            self.fail("sanitizer report in the tideline log:\n" + report)
 
     # --- tables ----------------------------------------------------------------------------
 

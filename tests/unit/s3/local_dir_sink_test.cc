@@ -118,7 +118,7 @@ TEST_F(LocalDirSinkTest, StreamedWriterEtagIsOnePartMultipartEtag) {
 
 TEST_F(LocalDirSinkTest, LargeStreamIsAtomicUntilFinish) {
   std::string data;
-  for (int i = 0; data.size() < (3u << 20) + 17; ++i) data += std::to_string(i * 7919) + ",";
+  for (uint64_t i = 0; data.size() < (3u << 20) + 17; ++i) data += std::to_string(i * 7919) + ",";
   std::unique_ptr<ObjectWriter> w;
   ASSERT_TRUE(sink_->NewMultipartWriter("bkt", "big/obj", {}, &w).ok());
   size_t half = data.size() / 2;
