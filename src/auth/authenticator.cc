@@ -354,13 +354,13 @@ void AppendCanonicalRequest(const RequestView& r, std::string_view path, std::st
   }
   out->push_back('\n');
   ForEachSignedHeader(p.signed_headers, [&](std::string_view name) {
-    const size_t start = out->size();
     for (char c : name) out->push_back(Lower(c));
-    const std::string_view lower(out->data() + start, name.size());
     out->push_back(':');
     bool first = true;
+    // Compared with `name`, not with its lowercased copy in *out: appending a value below may
+    // move *out's buffer.
     for (const HeaderView& h : r.headers) {
-      if (!EqualsIgnoreCase(h.name, lower)) continue;
+      if (!EqualsIgnoreCase(h.name, name)) continue;
       if (!first) out->push_back(',');
       first = false;
       aws::AppendTrimAll(out, h.value);
