@@ -24,6 +24,117 @@ std::string GetStr(const json::Value& o, const char* key) {
   return v && v->IsString() ? std::string(json::AsView(*v)) : std::string();
 }
 
+const char* ProjectionName(IndexMeta::Projection p) {
+  switch (p) {
+    case IndexMeta::Projection::kAll:
+      return "ALL";
+    case IndexMeta::Projection::kKeysOnly:
+      return "KEYS_ONLY";
+    case IndexMeta::Projection::kInclude:
+      return "INCLUDE";
+  }
+  return "ALL";
+}
+
+bool ProjectionFromName(std::string_view name, IndexMeta::Projection* p) {
+  if (name == "ALL")
+    *p = IndexMeta::Projection::kAll;
+  else if (name == "KEYS_ONLY")
+    *p = IndexMeta::Projection::kKeysOnly;
+  else if (name == "INCLUDE")
+    *p = IndexMeta::Projection::kInclude;
+  else
+    return false;
+  return true;
+}
+
+void WriteKeyAttributes(json::Writer& w, const char* key,
+                        const std::vector<IndexKeyAttribute>& attrs) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& a : attrs) {
+    w.StartArray();
+    json::WriteString(w, a.name);
+    w.String(model::AvTypeName(a.type));
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+bool ReadKeyAttributes(const json::Value& o, const char* key, std::vector<IndexKeyAttribute>* out) {
+  out->clear();
+  const json::Value* list = json::Find(o, key);
+  if (!list) return true;
+  if (!list->IsArray()) return false;
+  for (const auto& a : list->GetArray()) {
+    if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) return false;
+    IndexKeyAttribute attr;
+    attr.name = std::string(json::AsView(a[0]));
+    if (!model::AvTypeFromName(json::AsView(a[1]), &attr.type)) return false;
+    out->push_back(std::move(attr));
+  }
+  return true;
+}
+
+void WriteIndex(json::Writer& w, const IndexMeta& ix) {
+  w.StartObject();
+  WriteStr(w, "name", ix.name);
+  w.Key("id");
+  w.Uint(ix.id);
+  w.Key("global");
+  w.Bool(ix.global);
+  WriteKeyAttributes(w, "hash", ix.hash);
+  WriteKeyAttributes(w, "range", ix.range);
+  WriteStr(w, "projection", ProjectionName(ix.projection));
+  w.Key("non_key");
+  w.StartArray();
+  for (const auto& name : ix.non_key_attributes) json::WriteString(w, name);
+  w.EndArray();
+  WriteStr(w, "status", ix.status);
+  w.Key("backfilling");
+  w.Bool(ix.backfilling);
+  WriteInt(w, "rcu", ix.read_capacity);
+  WriteInt(w, "wcu", ix.write_capacity);
+  WriteInt(w, "increase_ms", ix.last_throughput_increase_ms);
+  WriteInt(w, "decrease_ms", ix.last_throughput_decrease_ms);
+  WriteInt(w, "decreases_today", ix.throughput_decreases_today);
+  WriteInt(w, "max_rru", ix.max_read_request_units);
+  WriteInt(w, "max_wru", ix.max_write_request_units);
+  w.EndObject();
+}
+
+bool ReadIndex(const json::Value& o, IndexMeta* ix) {
+  if (!o.IsObject()) return false;
+  ix->name = GetStr(o, "name");
+  const json::Value* id = json::Find(o, "id");
+  if (ix->name.empty() || !id || !id->IsUint()) return false;
+  ix->id = id->GetUint();
+  const json::Value* global = json::Find(o, "global");
+  ix->global = !global || !global->IsBool() || global->GetBool();
+  if (!ReadKeyAttributes(o, "hash", &ix->hash) || ix->hash.empty()) return false;
+  if (!ReadKeyAttributes(o, "range", &ix->range)) return false;
+  if (!ProjectionFromName(GetStr(o, "projection"), &ix->projection)) return false;
+  ix->non_key_attributes.clear();
+  if (const json::Value* nk = json::Find(o, "non_key"); nk && nk->IsArray()) {
+    for (const auto& a : nk->GetArray()) {
+      if (!a.IsString()) return false;
+      ix->non_key_attributes.emplace_back(json::AsView(a));
+    }
+  }
+  ix->status = GetStr(o, "status");
+  if (ix->status.empty()) ix->status = "ACTIVE";
+  const json::Value* backfilling = json::Find(o, "backfilling");
+  ix->backfilling = backfilling && backfilling->IsBool() && backfilling->GetBool();
+  ix->read_capacity = GetInt(o, "rcu");
+  ix->write_capacity = GetInt(o, "wcu");
+  ix->last_throughput_increase_ms = GetInt(o, "increase_ms");
+  ix->last_throughput_decrease_ms = GetInt(o, "decrease_ms");
+  ix->throughput_decreases_today = GetInt(o, "decreases_today");
+  ix->max_read_request_units = GetInt(o, "max_rru");
+  ix->max_write_request_units = GetInt(o, "max_wru");
+  return true;
+}
+
 }  // namespace
 
 std::string SerializeTableMeta(const TableMeta& m) {
@@ -79,6 +190,14 @@ std::string SerializeTableMeta(const TableMeta& m) {
     w.Key("restore_in_progress");
     w.Bool(m.restore_in_progress);
   }
+  if (!m.indexes.empty()) {
+    w.Key("indexes");
+    w.StartArray();
+    for (const auto& ix : m.indexes) WriteIndex(w, ix);
+    w.EndArray();
+  }
+  w.Key("next_index_id");
+  w.Uint(m.next_index_id);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -133,6 +252,17 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   m->restore_time_us = restore_time && restore_time->IsUint64() ? restore_time->GetUint64() : 0;
   const json::Value* in_progress = json::Find(doc, "restore_in_progress");
   m->restore_in_progress = in_progress && in_progress->IsBool() && in_progress->GetBool();
+  m->indexes.clear();
+  if (const json::Value* indexes = json::Find(doc, "indexes"); indexes) {
+    if (!indexes->IsArray()) return false;
+    for (const auto& o : indexes->GetArray()) {
+      IndexMeta ix;
+      if (!ReadIndex(o, &ix)) return false;
+      m->indexes.push_back(std::move(ix));
+    }
+  }
+  const json::Value* next = json::Find(doc, "next_index_id");
+  m->next_index_id = next && next->IsUint() && next->GetUint() > 0 ? next->GetUint() : 1;
   return true;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// TableMeta: everything the catalog keeps about one table. Plain data; persisted as JSON by
-// storage/catalog.cc.
+// TableMeta: everything the catalog keeps about one table. Plain data; persisted as JSON in the
+// catalog key space (storage.cc) by SerializeTableMeta below.
 
 #include <cstdint>
 #include <string>
@@ -11,10 +11,43 @@
 
 namespace tideline::storage {
 
+// One attribute of an index key.
+struct IndexKeyAttribute {
+  std::string name;
+  model::AvType type = model::AvType::kS;
+};
+
+// A secondary index as the catalog keeps it (docs/storage.md, "Indexes").
+struct IndexMeta {
+  enum class Projection { kAll, kKeysOnly, kInclude };
+  std::string name;
+  // Names the index's entries in the key space: unique within its table and never reused, so a
+  // deleted index's entries (being removed) never mix with a re-created one's.
+  uint32_t id = 0;
+  bool global = true;  // false: a local secondary index (its hash key is the table's)
+  // GSIs take up to 4 partition and 4 sort key attributes (multi-attribute keys, 2025-11);
+  // an LSI has exactly the table's partition key and one sort key.
+  std::vector<IndexKeyAttribute> hash;
+  std::vector<IndexKeyAttribute> range;
+  Projection projection = Projection::kAll;
+  std::vector<std::string> non_key_attributes;  // INCLUDE only
+  // IndexStatus: CREATING (with backfilling while existing items are copied in), UPDATING,
+  // DELETING or ACTIVE. LSIs are always ACTIVE once the table is.
+  std::string status = "ACTIVE";
+  bool backfilling = false;
+  int64_t read_capacity = 0;  // GSI ProvisionedThroughput (PROVISIONED billing)
+  int64_t write_capacity = 0;
+  int64_t last_throughput_increase_ms = 0;
+  int64_t last_throughput_decrease_ms = 0;
+  int64_t throughput_decreases_today = 0;
+  int64_t max_read_request_units = 0;  // OnDemandThroughput; 0: not set
+  int64_t max_write_request_units = 0;
+};
+
 struct TableMeta {
   std::string name;
-  uint64_t id = 0;          // internal, never reused: a re-created table gets a new id
-  std::string table_uuid;   // TableId (lowercase UUID)
+  uint64_t id = 0;         // internal, never reused: a re-created table gets a new id
+  std::string table_uuid;  // TableId (lowercase UUID)
   model::KeySchema key_schema;
   std::vector<std::pair<std::string, model::AvType>> attribute_definitions;
   std::string billing_mode = "PROVISIONED";  // or PAY_PER_REQUEST
@@ -34,9 +67,13 @@ struct TableMeta {
   uint64_t pitr_since_us = 0;  // commit-clock time when PITR was (last) enabled
 
   // RestoreTableToPointInTime: set on a table that a restore created.
-  std::string restore_source_arn;  // empty: not a restored table
-  uint64_t restore_time_us = 0;    // the point in time restored
+  std::string restore_source_arn;    // empty: not a restored table
+  uint64_t restore_time_us = 0;      // the point in time restored
   bool restore_in_progress = false;  // items still being copied: the table is CREATING
+
+  // Secondary indexes, global and local, in the order CreateTable/UpdateTable gave them.
+  std::vector<IndexMeta> indexes;
+  uint32_t next_index_id = 1;  // the id the next index created gets
 };
 
 // Serialization for the catalog; Parse returns false on corrupt input.
