@@ -25,6 +25,7 @@
 namespace {
 
 using tideline::Status;
+using tideline::storage::LockMode;
 using tideline::storage::Storage;
 using tideline::storage::StorageOptions;
 using tideline::storage::TableMeta;
@@ -83,7 +84,7 @@ void BM_ConditionalUpdate(benchmark::State& state) {
     const int slot = static_cast<int>(i++ % kKeysPerThread);
     const std::string key = prefix + std::to_string(slot);
     bool condition_held = true;
-    Status s = f.storage->Write([&](WriteTxn& txn) {
+    Status s = f.storage->Write({{f.table->id, key}}, LockMode::kItemWrite, [&](WriteTxn& txn) {
       std::string old_json;
       bool found = false;
       if (!txn.Get(*f.table, key, &old_json, &found).ok()) std::abort();

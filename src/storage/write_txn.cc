@@ -1,12 +1,14 @@
-// WriteTxn and Storage::Write: stage item writes, then commit them in one RocksDB batch under one
-// commit timestamp, and update the table statistics in memory (storage.cc persists them in the
-// background and recounts them after an unclean shutdown).
+// WriteTxn and Storage::Write: lock the items a write names, run its read-modify-write under
+// those locks, then commit what it staged in one RocksDB batch under one commit timestamp,
+// holding the global commit lock only for the timestamp and the append, and update the table
+// statistics in memory (storage.cc persists them in the background and recounts them after an
+// unclean shutdown).
 
 #include <rocksdb/write_batch.h>
 
+#include <cstring>
 #include <unordered_map>
 
-#include "common/api_error.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -51,8 +53,19 @@ Status WriteTxn::LoadOld(uint64_t table_id, std::string_view user_key, std::stri
   return Status::OK();
 }
 
+bool WriteTxn::Named(uint64_t table_id, std::string_view user_key) {
+  for (const auto& item : *items_) {
+    if (item.table_id == table_id && item.user_key == user_key) return true;
+  }
+  misuse_ = Status::InvalidArgument("a write touched an item it did not name (and lock)");
+  return false;
+}
+
 Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
                      bool* found, size_t* item_size) {
+  *found = false;
+  if (item_size) *item_size = 0;
+  if (!Named(table.id, user_key)) return misuse_;
   OldVersion old{};
   Status s = LoadOld(table.id, user_key, item_json, &old);
   *found = old.found;
@@ -62,35 +75,129 @@ Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::str
 
 void WriteTxn::Put(const TableMeta& table, std::string_view user_key, std::string item_json,
                    size_t item_size) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size});
 }
 
 void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
                          size_t item_size) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size, true});
 }
 
 void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), true, std::string(), 0});
 }
 
-Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts) {
+namespace {
+
+// A staged write turned into its RocksDB entries, all but the commit timestamp.
+struct PreparedOp {
+  std::string latest_key;
+  // The latest slot's new value with room for the timestamp in front; empty: no write (the
+  // deletion of an item that is absent).
+  std::string latest_value;
+  // The superseded version, moved to a history entry when the table keeps history.
+  bool supersedes_stored = false;
+  uint64_t old_ts = 0;
+  std::string old_version;
+  uint64_t table_id = 0;
+  std::string_view user_key;  // into the op
+  const LiveTable* table = nullptr;
+};
+
+void StoreTs(std::string* stamped_value, uint64_t ts) {
+  std::string be;
+  layout::PutU64BE(&be, ts);
+  std::memcpy(stamped_value->data(), be.data(), layout::kTsSize);
+}
+
+}  // namespace
+
+Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
+                      const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts,
+                      std::vector<size_t>* conflicts) {
   DisablePerfCountersOnThisThread();
-  std::lock_guard lock(impl_->write_mu);
+  if (commit_ts) *commit_ts = 0;
+  if (conflicts) conflicts->clear();
   // Refused early while storage cannot write (a full disk): the operation's reads are not worth
   // doing, and the client gets the gate's reason.
   if (Status refused = impl_->gate.Check(); !refused.ok()) return refused;
-  WriteTxn txn(this);
-  fn(txn);  // may throw ApiError: nothing has been written yet
-  if (commit_ts) *commit_ts = 0;
+
+  std::vector<std::string> lock_keys;
+  lock_keys.reserve(items.size());
+  for (const auto& item : items)
+    lock_keys.push_back(layout::LatestKey(item.table_id, item.user_key));
+  HeldKeys held;
+  if (Status s = impl_->key_locks.Lock(lock_keys, mode, &held, conflicts); !s.ok()) return s;
+
+  WriteTxn txn(this, &items);
+  fn(txn);  // may throw (an ApiError): nothing has been written yet, and `held` unlocks
+  if (!txn.misuse_.ok()) return txn.misuse_;
   if (txn.ops_.empty()) return Status::OK();
 
+  // Everything but the timestamp is computed before the commit lock. The items are locked, so
+  // the versions read here are still the latest at the commit.
   struct Delta {
     std::shared_ptr<LiveTable> table;
     int64_t count = 0;
     int64_t bytes = 0;
   };
   std::unordered_map<uint64_t, Delta> deltas;
+  std::vector<PreparedOp> prepared;
+  prepared.reserve(txn.ops_.size());
+  // Each op supersedes the version before it, which may be an earlier op of this batch: replay
+  // the ops one at a time so that LoadOld sees the earlier ones through ops_.
+  std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
+  txn.ops_.clear();
+  txn.ops_.reserve(ops.size());
+  for (auto& op : ops) {
+    Delta& d = deltas[op.table_id];
+    if (!d.table) {
+      d.table = impl_->LiveFor(op.table_id);
+      if (!d.table) return Status::NotFound("the table was deleted");
+    }
+    WriteTxn::OldVersion old;
+    if (!op.known_absent) {
+      if (Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old); !s.ok()) return s;
+    }
+    if (old.found) {
+      d.count -= 1;
+      d.bytes -= static_cast<int64_t>(old.size);
+    }
+    PreparedOp p;
+    p.table_id = op.table_id;
+    p.table = d.table.get();
+    p.latest_key = layout::LatestKey(op.table_id, op.user_key);
+    if (old.found && !old.staged) {
+      p.supersedes_stored = true;
+      p.old_ts = old.ts;
+      p.old_version = std::move(old.version);
+    }
+    if (op.is_delete) {
+      // Deleting an absent item changes nothing.
+      if (old.found || old.staged) {
+        p.latest_value.assign(layout::kTsSize, '\0');
+        p.latest_value.push_back(layout::kDeleteVersion);
+      }
+    } else {
+      d.count += 1;
+      d.bytes += static_cast<int64_t>(op.item_size);
+      p.latest_value.reserve(layout::kTsSize + 6 + op.item_json.size());
+      p.latest_value.assign(layout::kTsSize, '\0');
+      layout::AppendPutVersion(&p.latest_value, op.item_json, op.item_size);
+    }
+    txn.ops_.push_back(std::move(op));
+    p.user_key = txn.ops_.back().user_key;
+    prepared.push_back(std::move(p));
+  }
+
+  // The commit: what needs one total order, and nothing else.
+  std::lock_guard lock(impl_->write_mu);
+  for (const auto& [table_id, d] : deltas) {
+    if (d.table->dropped.load()) return Status::NotFound("the table was deleted");
+  }
   uint64_t lease = 0;
   const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
   rocksdb::WriteBatch batch;
@@ -100,47 +207,16 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     layout::PutU64BE(&v, lease);
     batch.Put(std::string(1, layout::kClock), v);
   }
-  // Each op supersedes the version before it, which may be an earlier op of this batch: replay
-  // the ops one at a time so that LoadOld sees the earlier ones through ops_.
-  std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
-  txn.ops_.clear();
-  for (auto& op : ops) {
-    Delta& d = deltas[op.table_id];
-    if (!d.table) {
-      d.table = impl_->LiveFor(op.table_id);
-      if (!d.table) {
-        throw ApiError::ResourceNotFound("Requested resource not found");
-      }
+  for (auto& p : prepared) {
+    if (p.supersedes_stored && p.table->keep_history()) {
+      // The superseded version was visible during [old_ts, ts).
+      batch.Put(layout::ItemKey(p.table_id, p.user_key, p.old_ts),
+                layout::Stamp(ts, p.old_version));
     }
-    WriteTxn::OldVersion old;
-    if (!op.known_absent) {
-      Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old);
-      if (!s.ok()) return s;
+    if (!p.latest_value.empty()) {
+      StoreTs(&p.latest_value, ts);
+      batch.Put(p.latest_key, p.latest_value);
     }
-    if (old.found) {
-      d.count -= 1;
-      d.bytes -= static_cast<int64_t>(old.size);
-    }
-    if (old.found && !old.staged && d.table->keep_history()) {
-      // The superseded version was visible during [old.ts, ts).
-      batch.Put(layout::ItemKey(op.table_id, op.user_key, old.ts), layout::Stamp(ts, old.version));
-    }
-    const std::string key = layout::LatestKey(op.table_id, op.user_key);
-    if (op.is_delete) {
-      // Deleting an absent item changes nothing.
-      if (old.found || old.staged) {
-        batch.Put(key, layout::Stamp(ts, std::string_view(&layout::kDeleteVersion, 1)));
-      }
-    } else {
-      d.count += 1;
-      d.bytes += static_cast<int64_t>(op.item_size);
-      std::string value;
-      value.reserve(layout::kTsSize + 6 + op.item_json.size());
-      layout::PutU64BE(&value, ts);
-      layout::AppendPutVersion(&value, op.item_json, op.item_size);
-      batch.Put(key, value);
-    }
-    txn.ops_.push_back(std::move(op));
   }
   if (batch.Count() > 0) {
     // Left in the WAL buffer: the caller makes it durable with SyncWal() (storage.h).
