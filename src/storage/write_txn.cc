@@ -133,7 +133,7 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   if (Status s = impl_->key_locks.Lock(lock_keys, mode, &held, conflicts); !s.ok()) return s;
 
   WriteTxn txn(this, &items);
-  fn(txn);  // may throw (an ApiError): nothing has been written yet, and `held` unlocks
+  fn(txn);  // may throw (the caller's errors): nothing is written yet, and `held` unlocks
   if (!txn.misuse_.ok()) return txn.misuse_;
   if (txn.ops_.empty()) return Status::OK();
 
