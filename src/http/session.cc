@@ -3,7 +3,8 @@
 // coroutine for the timeouts. The stream is a template parameter, so plain HTTP pays nothing
 // for TLS.
 //
-// Before a response goes out, every write it may reveal is made durable (see MakeDurable).
+// A response goes out only once the storage point the Router stamped on it is durable (see
+// AwaitDurable): every write it may reveal survives a crash before the client hears of it.
 //
 // Timeouts are a deadline the loop sets as it goes (a clock read, no timer operation per
 // request):
@@ -30,11 +31,16 @@
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <type_traits>
 
 #include "api/status_error.h"
@@ -74,6 +80,55 @@ Stream MakeStream(Socket socket, Server::Impl& server) {
   } else {
     return socket;
   }
+}
+
+// Awaits Storage::WhenDurable(point) on the session's strand. Without --sync (or when the
+// point is durable meanwhile) storage completes inline, on this thread: the status is then
+// taken at once, without a trip through the event loop. Otherwise the wal-sync thread's
+// completion is posted back to the strand; the work guard keeps the event loop running for it.
+net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
+                                   Strand executor) {
+  struct Wait {
+    std::mutex mu;
+    std::optional<Status> status;        // completed before the coroutine suspended
+    std::function<void(Status)> resume;  // the suspended coroutine
+    net::executor_work_guard<Strand> work;
+    explicit Wait(const Strand& ex) : work(ex) {}
+  };
+  auto wait = std::make_shared<Wait>(executor);
+  storage.WhenDurable(point, [wait, executor](Status s) {
+    std::unique_lock lock(wait->mu);
+    if (!wait->resume) {
+      wait->status = std::move(s);
+      return;
+    }
+    std::function<void(Status)> resume = std::move(wait->resume);
+    lock.unlock();
+    net::post(executor, [resume = std::move(resume), s = std::move(s)] { resume(s); });
+    wait->work.reset();
+  });
+  {
+    std::lock_guard lock(wait->mu);
+    if (wait->status) {
+      wait->work.reset();
+      co_return *wait->status;
+    }
+  }
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Status)>(
+      [wait](auto handler) {
+        // std::function needs a copyable callable; the handler is move-only.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        std::unique_lock lock(wait->mu);
+        if (wait->status) {  // completed between the check above and now
+          lock.unlock();
+          net::post(wait->work.get_executor(),
+                    [shared, s = *wait->status] { std::move (*shared)(s); });
+          wait->work.reset();
+          return;
+        }
+        wait->resume = [shared](Status s) { std::move (*shared)(std::move(s)); };
+      },
+      net::use_awaitable);
 }
 
 }  // namespace
@@ -184,7 +239,7 @@ net::awaitable<void> Session<Stream>::Serve() {
     ReleaseRequestMemory();
     // Not only after writes: a read may have seen another request's write that is still in
     // the WAL buffer, and must not answer before a kill -9 could no longer lose it.
-    if (server_.storage.WalDirty()) co_await MakeDurable();
+    if (!server_.storage.IsDurable(reply_.durable_at)) co_await AwaitDurable();
     const bool keep_alive = parser.keep_alive() && !server_.stopping.load();
     const bool head = request_.method == bhttp::verb::head;
     const std::string_view body = EncodeReply();
@@ -202,16 +257,19 @@ net::awaitable<void> Session<Stream>::Serve() {
 }
 
 template <class Stream>
-net::awaitable<void> Session<Stream>::MakeDurable() {
+net::awaitable<void> Session<Stream>::AwaitDurable() {
+  const storage::DurablePoint point = reply_.durable_at;
   // Requests that arrived together are handled one after the other by the handlers of one
   // event-loop iteration. Re-queueing at the back (the strand re-posts to the io_context) lets
-  // the others run their operations first; the first to resume writes the WAL for all of them,
-  // and the rest find it clean and only pay an atomic load.
+  // the others run their operations first; the first to resume writes the WAL for all of them
+  // (with --sync: their waiters join one fsync group), and the rest find their point durable
+  // and only pay an atomic load.
   // A lone connection has nobody to share the flush with: yielding would only add a poll.
   if (server_.session_count.load(std::memory_order_relaxed) > 1) {
     co_await net::post(Tcp().get_executor(), net::use_awaitable);
+    if (server_.storage.IsDurable(point)) co_return;
   }
-  const Status s = server_.storage.SyncWal();
+  const Status s = co_await WhenDurable(server_.storage, point, Tcp().get_executor());
   if (s.ok()) co_return;
   // The writes are not durable: no answer that may have seen them goes out. A full disk or a
   // write error storage is recovering from is a retryable 503 (api/status_error.h).

@@ -39,8 +39,9 @@ class StorageTest : public ::testing::Test {
   }
   uint64_t Put(const std::string& key, const std::string& json) {
     uint64_t ts = 0;
-    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); },
-                                &ts).ok());
+    EXPECT_TRUE(
+        storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); }, &ts)
+            .ok());
     return ts;
   }
   uint64_t Del(const std::string& key) {
@@ -58,8 +59,8 @@ class StorageTest : public ::testing::Test {
                                   std::string upper = "") {
     std::vector<std::string> out;
     auto c = storage_->NewCursor(table_->id, ts, lower, upper, reverse);
-    for (; c->Valid(); c->Next()) out.push_back(std::string(c->user_key()) + "=" +
-                                                std::string(c->item_json()));
+    for (; c->Valid(); c->Next())
+      out.push_back(std::string(c->user_key()) + "=" + std::string(c->item_json()));
     EXPECT_TRUE(c->status().ok());
     return out;
   }
@@ -90,40 +91,45 @@ class StorageTest : public ::testing::Test {
   std::shared_ptr<const TableMeta> table_;
 };
 
-TEST_F(StorageTest, ItemWritesAreDurableOnceSyncWalReturns) {
-  EXPECT_FALSE(storage_->WalDirty());  // Open and CreateTable flushed their own writes
+TEST_F(StorageTest, ItemWritesAreVisibleAtOnceAndDurableOnceTheirFenceIs) {
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));  // the fixture's CreateTable
+  ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
+  EXPECT_TRUE(storage_->IsDurable(storage_->Fence()));
   Put("a", "1");
-  EXPECT_TRUE(storage_->WalDirty());
+  const DurablePoint point = storage_->Fence();
+  EXPECT_FALSE(storage_->IsDurable(point));
   EXPECT_EQ(GetAt("a", ~0ull), "1");  // visible before it is durable
   EXPECT_EQ(GetAfterCrash("a"), "<none>");
-  ASSERT_TRUE(storage_->SyncWal().ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());
+  EXPECT_TRUE(storage_->IsDurable(point));
   EXPECT_EQ(GetAfterCrash("a"), "1");
-  ASSERT_TRUE(storage_->SyncWal().ok());  // nothing left: no-op
-  EXPECT_FALSE(storage_->WalDirty());
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());  // nothing left: no-op
+  EXPECT_TRUE(storage_->IsDurable(storage_->Fence()));
 }
 
-TEST_F(StorageTest, WritesOtherThanItemCommitsAreDurableOnReturn) {
+TEST_F(StorageTest, CatalogAndMetadataWritesAreCoveredByTheFenceLikeItemCommits) {
   ASSERT_TRUE(storage_->PutMeta("k", "v").ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
+  ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
   ASSERT_TRUE(storage_->DeleteMeta("k").ok());
-  EXPECT_FALSE(storage_->WalDirty());
   TableMeta meta = *table_;
   meta.pitr_enabled = true;
   ASSERT_TRUE(storage_->UpdateTable(meta).ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
 
-  // They flush the whole buffer, so an item commit before them becomes durable too.
+  // One write-out covers every kind of write made before it.
   Put("b", "2");
-  ASSERT_TRUE(storage_->WalDirty());
   TableMeta other;
   other.name = "t2";
   other.key_schema.hash_name = "pk";
   ASSERT_TRUE(storage_->CreateTable(other, nullptr).ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  const DurablePoint point = storage_->Fence();
+  EXPECT_FALSE(storage_->IsDurable(point));
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());
+  EXPECT_TRUE(storage_->IsDurable(point));
   EXPECT_EQ(GetAfterCrash("b"), "2");
   ASSERT_TRUE(storage_->DeleteTable("t2").ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
 }
 
 TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
@@ -251,8 +257,8 @@ TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
   Del("b");
   Put("c", "3");
   std::vector<std::optional<std::string>> out;
-  ASSERT_TRUE(storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}},
-                                  &out).ok());
+  ASSERT_TRUE(
+      storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}}, &out).ok());
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0], std::optional<std::string>("1"));
   EXPECT_EQ(out[1], std::nullopt);
@@ -348,10 +354,12 @@ TEST_F(StorageTest, AScanAsOfATimeSeesEveryItemOverwrittenOrDeletedSince) {
 }
 
 TEST_F(StorageTest, PutAbsentLoadsItemsWithoutReadingOldVersions) {
-  ASSERT_TRUE(storage_->Write([&](WriteTxn& txn) {
-    txn.PutAbsent(*table_, "a", "xx", 2);
-    txn.PutAbsent(*table_, "b", "yyy", 3);
-  }).ok());
+  ASSERT_TRUE(storage_
+                  ->Write([&](WriteTxn& txn) {
+                    txn.PutAbsent(*table_, "a", "xx", 2);
+                    txn.PutAbsent(*table_, "b", "yyy", 3);
+                  })
+                  .ok());
   EXPECT_EQ(GetAt("a", ~0ull), "xx");
   EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"a=xx", "b=yyy"}));
   EXPECT_EQ(storage_->Stats(table_->id).item_count, 2);
