@@ -31,7 +31,6 @@
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -82,53 +81,74 @@ Stream MakeStream(Socket socket, Server::Impl& server) {
   }
 }
 
-// Awaits Storage::WhenDurable(point) on the session's strand. Without --sync (or when the
-// point is durable meanwhile) storage completes inline, on this thread: the status is then
-// taken at once, without a trip through the event loop. Otherwise the wal-sync thread's
-// completion is posted back to the strand; the work guard keeps the event loop running for it.
-net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
-                                   Strand executor) {
-  struct Wait {
-    std::mutex mu;
-    std::optional<Status> status;        // completed before the coroutine suspended
-    std::function<void(Status)> resume;  // the suspended coroutine
-    net::executor_work_guard<Strand> work;
-    explicit Wait(const Strand& ex) : work(ex) {}
+// A session's wait for Storage::WhenDurable. Without --sync (or when the point is durable
+// meanwhile) storage completes inline, on the session's thread: the status is then taken at
+// once, without a trip through the event loop. Otherwise the wal-sync thread's completion is
+// posted back to the session's strand. (No work guard is needed: a session waiting here still
+// has its watchdog's timer pending, which keeps the event loop running.)
+//
+// The callbacks are built here, not in the coroutine: a first version that built them in the
+// coroutine body (and held a work guard) crashed in the wal-sync thread under GCC 12 with a
+// corrupted executor; this shape has none of that.
+class DurableWait : public std::enable_shared_from_this<DurableWait> {
+ public:
+  explicit DurableWait(Strand executor) : executor_(std::move(executor)) {}
+
+  void Start(storage::Storage& storage, storage::DurablePoint point) {
+    storage.WhenDurable(point,
+                        [self = shared_from_this()](Status s) { self->Complete(std::move(s)); });
+  }
+  // The status if storage completed before the session suspended.
+  std::optional<Status> TakeIfDone() {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+  // For async_initiate: resumes the session with the status once storage completes.
+  struct Initiation {
+    std::shared_ptr<DurableWait> wait;
+    template <class Handler>
+    void operator()(Handler handler) const {
+      // std::function needs a copyable callable; the handler is move-only.
+      auto shared = std::make_shared<Handler>(std::move(handler));
+      std::function<void(Status)> resume = [shared](Status s) {
+        std::move (*shared)(std::move(s));
+      };
+      std::unique_lock lock(wait->mu_);
+      if (!wait->status_) {
+        wait->resume_ = std::move(resume);
+        return;
+      }
+      const Status status = *wait->status_;  // completed after TakeIfDone looked
+      lock.unlock();
+      net::post(wait->executor_, [resume = std::move(resume), status] { resume(status); });
+    }
   };
-  auto wait = std::make_shared<Wait>(executor);
-  storage.WhenDurable(point, [wait, executor](Status s) {
-    std::unique_lock lock(wait->mu);
-    if (!wait->resume) {
-      wait->status = std::move(s);
+
+ private:
+  void Complete(Status s) {
+    std::unique_lock lock(mu_);
+    if (!resume_) {
+      status_ = std::move(s);
       return;
     }
-    std::function<void(Status)> resume = std::move(wait->resume);
+    std::function<void(Status)> resume = std::move(resume_);
     lock.unlock();
-    net::post(executor, [resume = std::move(resume), s = std::move(s)] { resume(s); });
-    wait->work.reset();
-  });
-  {
-    std::lock_guard lock(wait->mu);
-    if (wait->status) {
-      wait->work.reset();
-      co_return *wait->status;
-    }
+    net::post(executor_, [resume = std::move(resume), s = std::move(s)] { resume(s); });
   }
+
+  const Strand executor_;
+  std::mutex mu_;
+  std::optional<Status> status_;        // guarded by mu_: completed, nobody waiting yet
+  std::function<void(Status)> resume_;  // guarded by mu_: the suspended session
+};
+
+net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
+                                   Strand executor) {
+  auto wait = std::make_shared<DurableWait>(std::move(executor));
+  wait->Start(storage, point);
+  if (std::optional<Status> done = wait->TakeIfDone()) co_return *done;
   co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Status)>(
-      [wait](auto handler) {
-        // std::function needs a copyable callable; the handler is move-only.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        std::unique_lock lock(wait->mu);
-        if (wait->status) {  // completed between the check above and now
-          lock.unlock();
-          net::post(wait->work.get_executor(),
-                    [shared, s = *wait->status] { std::move (*shared)(s); });
-          wait->work.reset();
-          return;
-        }
-        wait->resume = [shared](Status s) { std::move (*shared)(std::move(s)); };
-      },
-      net::use_awaitable);
+      DurableWait::Initiation{wait}, net::use_awaitable);
 }
 
 }  // namespace
