@@ -109,7 +109,7 @@ void BM_ConditionalUpdate(benchmark::State& state) {
       break;
     }
     versions[slot] = versions[slot] + 1;
-    if (i % kWritesPerWalFlush == 0 && !f.storage->SyncWal().ok()) std::abort();
+    if (i % kWritesPerWalFlush == 0 && !f.storage->WaitDurable(f.storage->Fence()).ok()) std::abort();
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -36,8 +36,8 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
   const bool ion = record.export_format == "ION";
   std::string lines;
   lines.reserve(kLineBufferBytes + 64 * 1024);
-  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us,
-                                  std::move(lower), std::move(upper), /*reverse=*/false,
+  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us, std::move(lower),
+                                  std::move(upper), /*reverse=*/false,
                                   /*bulk=*/true);
   uint64_t items = 0, billed = 0;
   for (; cursor->Valid(); cursor->Next()) {
@@ -86,8 +86,7 @@ int64_t NowMs() {
 }  // namespace
 
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record,
-                    const std::function<void(const ExportRecord&)>& persist) {
+                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist) {
   s3::ObjectOptions object_options;
   if (record->s3_sse_algorithm == "KMS") {
     object_options.sse_algorithm = "aws:kms";
@@ -97,7 +96,12 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   }
   object_options.expected_bucket_owner = record->s3_bucket_owner;
 
-  Status s = sink.CheckBucket(record->s3_bucket, object_options);
+  // Nothing leaves the process before the writes it tells of are durable (storage.h): the
+  // items as of the export time, and the export's own record, may still be in the WAL buffer.
+  // Taken now, the fence covers every commit up to the export time (and the job runs after it).
+  Status s = storage.WaitDurable(storage.Fence());
+  if (!s.ok()) return s;
+  s = sink.CheckBucket(record->s3_bucket, object_options);
   if (!s.ok()) return s;
   const std::string prefix = ExportPrefix(record->s3_prefix, record->export_id);
   // A rerun after a restart first discards the interrupted attempt's partial objects.
@@ -112,7 +116,8 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   if (record->data_file_count == 0) {
     const storage::TableStats stats = storage.Stats(record->table_internal_id);
     uint64_t n = (static_cast<uint64_t>(std::max<int64_t>(stats.size_bytes, 0)) +
-                  options.target_file_bytes - 1) / options.target_file_bytes;
+                  options.target_file_bytes - 1) /
+                 options.target_file_bytes;
     if (stats.size_bytes > (4 << 20)) n = std::max<uint64_t>(n, threads);
     record->data_file_count = std::clamp<uint64_t>(n, 1, 4096);
     persist(*record);

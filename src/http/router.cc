@@ -214,6 +214,12 @@ bool Router::RefuseBeforeBody(const Request& request, Reply* reply) const {
 }
 
 void Router::Handle(const Request& request, Reply* reply) const {
+  Route(request, reply);
+  // Taken after the operation: covers its writes and every write its reads may have seen.
+  reply->durable_at = ctx_.storage.Fence();
+}
+
+void Router::Route(const Request& request, Reply* reply) const {
   reply->Clear();
   reply->request_id.resize(kRequestIdLength);
   NewRequestId(reply->request_id.data());

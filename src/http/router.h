@@ -19,6 +19,8 @@
 //      (auth/authenticator.h); its errors are DynamoDB's 400s.
 //   6. Dispatch(); the response Content-Type is application/x-amz-json-1.0 when the request
 //      used it and application/json otherwise. The path is ignored, as DynamoDB does.
+// Every answer leaves Handle() stamped with the storage point it must wait for (durable_at):
+// the one exit every API answer passes, whatever the listener.
 
 #include <memory>
 #include <string>
@@ -28,6 +30,7 @@
 #include "api/context.h"
 #include "http/dispatcher.h"
 #include "http/request_parser.h"
+#include "storage/storage.h"
 
 namespace tideline::http {
 
@@ -39,9 +42,14 @@ struct Reply {
   // x-amzn-RequestId: made when the request is routed, so that the log lines of its internal
   // errors and its response name it alike.
   std::string request_id;
+  // Storage's Fence() after the operation ran: the answer may tell of any write it covers (the
+  // request's own, or another's that a read saw), so it must not leave before
+  // Storage::WhenDurable(durable_at) has completed. Zero: nothing to wait for.
+  storage::DurablePoint durable_at;
 
   void Clear() {
     status = 200;
+    durable_at = {};
     content_type = {};
     body.clear();
     extra_headers.clear();
@@ -59,7 +67,8 @@ class Router {
   Router(api::Context& ctx, OperationLookup lookup);
   ~Router();
 
-  // Fills *reply (cleared first) for `request`. Never throws on client input.
+  // Fills *reply (cleared first) for `request`, and its durable_at. Never throws on client
+  // input. The caller sends the reply only once durable_at is durable.
   void Handle(const Request& request, Reply* reply) const;
 
   // For the transport, once a request's headers are in and before its body is read: fills
@@ -76,6 +85,8 @@ class Router {
   // The context to run `request` in, or nullptr after writing the authentication error.
   api::Context* Authenticate(const Request& request, std::string_view content_type, Reply* reply,
                              bool before_body = false) const;
+  // Handle without the durable point.
+  void Route(const Request& request, Reply* reply) const;
   // Steps 1 and 2 of Handle: true when *reply is complete.
   bool RefuseHostOrOrigin(const Request& request, Reply* reply) const;
 

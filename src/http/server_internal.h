@@ -82,7 +82,7 @@ struct Server::Impl {
   // timeout than this, so it never sleeps past a deadline (see Session::Watchdog).
   const Clock::duration watchdog_horizon;
   const Router router;
-  storage::Storage& storage;  // sessions make its writes durable before answering
+  storage::Storage& storage;  // sessions await the Router's durable point before answering
   MemoryBudget body_budget;
   std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP
   net::io_context ioc;
@@ -125,9 +125,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   static net::awaitable<void> Watchdog(std::shared_ptr<Session> self);
   Socket& Tcp();
   net::awaitable<void> Serve();
-  // Group commit: yields behind the handlers already queued, then flushes the WAL. Replaces
-  // the reply with a 500 if the flush fails.
-  net::awaitable<void> MakeDurable();
+  // Waits until reply_.durable_at is durable, after yielding once behind the handlers already
+  // queued (group commit). Replaces the reply with the storage error's if it cannot be made so.
+  net::awaitable<void> AwaitDurable();
   // Reads until `parser` has a complete request. Returns false when the connection must end
   // (the error reply, if any, has been sent).
   net::awaitable<bool> ReadRequest(RequestParser& parser);

@@ -3,7 +3,8 @@
 // coroutine for the timeouts. The stream is a template parameter, so plain HTTP pays nothing
 // for TLS.
 //
-// Before a response goes out, every write it may reveal is made durable (see MakeDurable).
+// A response goes out only once the storage point the Router stamped on it is durable (see
+// AwaitDurable): every write it may reveal survives a crash before the client hears of it.
 //
 // Timeouts are a deadline the loop sets as it goes (a clock read, no timer operation per
 // request):
@@ -35,6 +36,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <type_traits>
 
 #include "api/status_error.h"
@@ -74,6 +79,76 @@ Stream MakeStream(Socket socket, Server::Impl& server) {
   } else {
     return socket;
   }
+}
+
+// A session's wait for Storage::WhenDurable. Without --sync (or when the point is durable
+// meanwhile) storage completes inline, on the session's thread: the status is then taken at
+// once, without a trip through the event loop. Otherwise the wal-sync thread's completion is
+// posted back to the session's strand. (No work guard is needed: a session waiting here still
+// has its watchdog's timer pending, which keeps the event loop running.)
+//
+// The callbacks are built here, not in the coroutine: a first version that built them in the
+// coroutine body (and held a work guard) crashed in the wal-sync thread under GCC 12 with a
+// corrupted executor; this shape has none of that.
+class DurableWait : public std::enable_shared_from_this<DurableWait> {
+ public:
+  explicit DurableWait(Strand executor) : executor_(std::move(executor)) {}
+
+  void Start(storage::Storage& storage, storage::DurablePoint point) {
+    storage.WhenDurable(point,
+                        [self = shared_from_this()](Status s) { self->Complete(std::move(s)); });
+  }
+  // The status if storage completed before the session suspended.
+  std::optional<Status> TakeIfDone() {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+  // For async_initiate: resumes the session with the status once storage completes.
+  struct Initiation {
+    std::shared_ptr<DurableWait> wait;
+    template <class Handler>
+    void operator()(Handler handler) const {
+      // std::function needs a copyable callable; the handler is move-only.
+      auto shared = std::make_shared<Handler>(std::move(handler));
+      std::function<void(Status)> resume = [shared](Status s) {
+        std::move (*shared)(std::move(s));
+      };
+      std::unique_lock lock(wait->mu_);
+      if (!wait->status_) {
+        wait->resume_ = std::move(resume);
+        return;
+      }
+      const Status status = *wait->status_;  // completed after TakeIfDone looked
+      lock.unlock();
+      net::post(wait->executor_, [resume = std::move(resume), status] { resume(status); });
+    }
+  };
+
+ private:
+  void Complete(Status s) {
+    std::unique_lock lock(mu_);
+    if (!resume_) {
+      status_ = std::move(s);
+      return;
+    }
+    std::function<void(Status)> resume = std::move(resume_);
+    lock.unlock();
+    net::post(executor_, [resume = std::move(resume), s = std::move(s)] { resume(s); });
+  }
+
+  const Strand executor_;
+  std::mutex mu_;
+  std::optional<Status> status_;        // guarded by mu_: completed, nobody waiting yet
+  std::function<void(Status)> resume_;  // guarded by mu_: the suspended session
+};
+
+net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
+                                   Strand executor) {
+  auto wait = std::make_shared<DurableWait>(std::move(executor));
+  wait->Start(storage, point);
+  if (std::optional<Status> done = wait->TakeIfDone()) co_return *done;
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Status)>(
+      DurableWait::Initiation{wait}, net::use_awaitable);
 }
 
 }  // namespace
@@ -184,7 +259,7 @@ net::awaitable<void> Session<Stream>::Serve() {
     ReleaseRequestMemory();
     // Not only after writes: a read may have seen another request's write that is still in
     // the WAL buffer, and must not answer before a kill -9 could no longer lose it.
-    if (server_.storage.WalDirty()) co_await MakeDurable();
+    if (!server_.storage.IsDurable(reply_.durable_at)) co_await AwaitDurable();
     const bool keep_alive = parser.keep_alive() && !server_.stopping.load();
     const bool head = request_.method == bhttp::verb::head;
     const std::string_view body = EncodeReply();
@@ -202,16 +277,19 @@ net::awaitable<void> Session<Stream>::Serve() {
 }
 
 template <class Stream>
-net::awaitable<void> Session<Stream>::MakeDurable() {
+net::awaitable<void> Session<Stream>::AwaitDurable() {
+  const storage::DurablePoint point = reply_.durable_at;
   // Requests that arrived together are handled one after the other by the handlers of one
   // event-loop iteration. Re-queueing at the back (the strand re-posts to the io_context) lets
-  // the others run their operations first; the first to resume writes the WAL for all of them,
-  // and the rest find it clean and only pay an atomic load.
+  // the others run their operations first; the first to resume writes the WAL for all of them
+  // (with --sync: their waiters join one fsync group), and the rest find their point durable
+  // and only pay an atomic load.
   // A lone connection has nobody to share the flush with: yielding would only add a poll.
   if (server_.session_count.load(std::memory_order_relaxed) > 1) {
     co_await net::post(Tcp().get_executor(), net::use_awaitable);
+    if (server_.storage.IsDurable(point)) co_return;
   }
-  const Status s = server_.storage.SyncWal();
+  const Status s = co_await WhenDurable(server_.storage, point, Tcp().get_executor());
   if (s.ok()) co_return;
   // The writes are not durable: no answer that may have seen them goes out. A full disk or a
   // write error storage is recovering from is a retryable 503 (api/status_error.h).

@@ -107,6 +107,11 @@ Status BulkLoader::Finish() {
   ingest.move_files = true;           // hard links: no copy of the data
   ingest.write_global_seqno = false;  // no rewrite of the files (recommended for new users)
   ingest.allow_blocking_flush = true;
+  // An ingest is durable at once, so what it relies on must be on file before it: the target's
+  // catalog entry (or a crash could hand its id, and these keys, to another table) and the
+  // clock lease that covers the load's timestamp. Outside the commit lock: no commit waits on
+  // this fsync.
+  if (Status s = impl_->SyncWal(/*fsync=*/true); !s.ok()) return s;
   std::shared_ptr<LiveTable> table;
   {
     // Under the commit lock, so that a DeleteTable (which takes it) either precedes the ingest

@@ -9,7 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <optional>
 #include <random>
 
 #include "storage/bulk_load.h"
@@ -228,11 +230,6 @@ Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
   return Status::OK();
 }
 
-Status Storage::Impl::ApplyDurably(rocksdb::WriteBatch* batch) {
-  if (Status s = Apply(batch); !s.ok()) return s;
-  return SyncWal(options.sync_writes);
-}
-
 Status Storage::Impl::SyncWal(bool fsync) {
   std::lock_guard lock(wal_mu);
   // Nothing begun since the last flush: a session whose write an earlier flush of this loop
@@ -251,9 +248,37 @@ Status Storage::Impl::SyncWal(bool fsync) {
   return Status::OK();
 }
 
-Status Storage::SyncWal() { return impl_->SyncWal(impl_->options.sync_writes); }
+DurablePoint Storage::Fence() const { return DurablePoint{impl_->wal_begun.load()}; }
 
-bool Storage::WalDirty() const { return impl_->wal_flushed.load() < impl_->wal_begun.load(); }
+bool Storage::IsDurable(DurablePoint point) const {
+  return impl_->wal_flushed.load() >= point.writes;
+}
+
+void Storage::WhenDurable(DurablePoint point, std::function<void(Status)> done) {
+  if (IsDurable(point)) return done(Status::OK());
+  if (impl_->syncer) return impl_->syncer->Enqueue(std::move(done));
+  done(impl_->SyncWal(/*fsync=*/false));
+}
+
+Status Storage::WaitDurable(DurablePoint point) {
+  if (IsDurable(point)) return Status::OK();
+  if (!impl_->syncer) return impl_->SyncWal(/*fsync=*/false);
+  // Joins the wal-sync thread's next group rather than fsyncing alone.
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Status> status;
+  };
+  auto waiter = std::make_shared<Waiter>();
+  impl_->syncer->Enqueue([waiter](Status s) {
+    std::lock_guard lock(waiter->mu);
+    waiter->status = std::move(s);
+    waiter->cv.notify_one();
+  });
+  std::unique_lock lock(waiter->mu);
+  waiter->cv.wait(lock, [&] { return waiter->status.has_value(); });
+  return *waiter->status;
+}
 
 Status Storage::Impl::PersistStats() {
   rocksdb::WriteBatch batch;
@@ -267,7 +292,8 @@ Status Storage::Impl::PersistStats() {
       batch.Put(layout::StatsKey(id), v);
     }
   }
-  Status s = ApplyDurably(&batch);
+  // Left for the next write-out: nothing outside relies on it (after a crash Open recounts).
+  Status s = Apply(&batch);
   if (!s.ok()) stats_dirty.store(true);  // refused (a full disk): again once writes are taken
   return s;
 }
@@ -303,6 +329,7 @@ Storage::~Storage() {
     }
     impl_->recovery_cv.notify_all();
     if (impl_->recovery.joinable()) impl_->recovery.join();
+    impl_->syncer.reset();  // answers its waiters first
     // While the gate is closed these are refused, and the next start recounts the statistics.
     (void)impl_->PersistStats();
     rocksdb::WriteBatch batch;
@@ -376,8 +403,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   Impl* raw = impl.get();
   ro.compaction_filter_factory = NewHistoryCollectorFactory([raw] { return raw->ComputeCuts(); });
   // Writes leave their WAL record in memory; SyncWal writes out all of them at once (see
-  // storage.h: item commits are durable once SyncWal returns, every other write before it
-  // returns).
+  // storage.h: a write is durable at the next write-out, which WhenDurable/WaitDurable await).
   ro.manual_wal_flush = true;
   // A WAL record is written to the file only by SyncWal, never in the middle of a write: the
   // buffer may grow to hold the largest batch (a restore commits up to 256 items of 400 KB).
@@ -471,6 +497,9 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   if (!us.ok()) return us;
   impl->clock.LeaseStored(lease);
   if (start_low) impl->gate.Set(WriteGate::kDiskLow);
+  if (options.sync_writes) {
+    impl->syncer = std::make_unique<WalSyncer>([raw] { return raw->SyncWal(/*fsync=*/true); });
+  }
   impl->stats_flusher = std::thread([raw] {
     std::unique_lock lock(raw->flusher_mu);
     while (!raw->stopping) {
@@ -518,7 +547,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
   std::string zero(16, '\0');
   batch.Put(layout::StatsKey(meta.id), zero);
-  Status s = impl_->ApplyDurably(&batch);
+  Status s = impl_->Apply(&batch);
   if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
   impl_->tables[shared->name] = shared;
@@ -544,7 +573,7 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
   }
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
-  Status s = impl_->ApplyDurably(&batch);
+  Status s = impl_->Apply(&batch);
   if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
   it->second = shared;
@@ -565,7 +594,7 @@ Status Storage::DeleteTable(std::string_view name) {
   batch.Delete(layout::CatalogKey(name));
   batch.Delete(layout::StatsKey(id));
   batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
-  Status s = impl_->ApplyDurably(&batch);
+  Status s = impl_->Apply(&batch);
   if (!s.ok()) return s;
   impl_->tables.erase(it);
   if (auto table_live = impl_->live.find(id); table_live != impl_->live.end()) {
@@ -626,7 +655,7 @@ Status Storage::PutMeta(std::string_view key, std::string_view value) {
   k.append(key);
   rocksdb::WriteBatch batch;
   batch.Put(k, rocksdb::Slice(value.data(), value.size()));
-  return impl_->ApplyDurably(&batch);
+  return impl_->Apply(&batch);
 }
 
 Status Storage::GetMeta(std::string_view key, std::string* value) const {
@@ -640,7 +669,7 @@ Status Storage::DeleteMeta(std::string_view key) {
   k.append(key);
   rocksdb::WriteBatch batch;
   batch.Delete(k);
-  return impl_->ApplyDurably(&batch);
+  return impl_->Apply(&batch);
 }
 
 Status Storage::ScanMeta(std::string_view prefix,

@@ -10,14 +10,18 @@
 // kept while a read at a restorable time may need them and collected by a compaction filter beyond
 // that (see storage/history_gc.h).
 //
-// Durability is group commit: every write puts its WAL record in a memory buffer, and SyncWal()
-// writes out (with sync_writes, also fsyncs) the records of all the writes made so far in one
-// system call. Every write except an item commit (catalog, metadata, statistics) calls it
-// before returning. An item commit (Write()) does not: its caller calls SyncWal() before it
-// tells anyone of the write. Since an item commit is visible to reads at once, anyone who
-// answers a client after reading storage must also call SyncWal() first when WalDirty(). The
-// HTTP session does both for every response (src/http/session.cc), so that a batch of requests
-// handled in one event-loop iteration shares one WAL write.
+// Durability: a write is visible at once and durable at the next write-out of the WAL. Writes
+// leave their WAL record in a memory buffer; a write-out puts the records of every write made
+// so far on file in one system call (with sync_writes also one fsync, done by the wal-sync
+// thread for every waiter queued meanwhile: group commit). The rule for every module:
+//
+//   Nothing leaves the process (a reply, a file, an object, a manifest) before
+//   WhenDurable(Fence()) or WaitDurable(Fence()) taken after the work has completed.
+//
+// Fence() covers every write anyone may have seen so far, so it covers reads that saw a
+// not-yet-durable write as well as the caller's own writes. The HTTP Router stamps every API
+// answer with it and the session awaits it before sending (src/http/router.h); background jobs
+// that tell the outside world something (an export) wait on it themselves.
 
 #include <atomic>
 #include <cstdint>
@@ -36,13 +40,19 @@ namespace tideline::storage {
 
 struct StorageOptions {
   std::string data_dir;
-  bool sync_writes = false;  // SyncWal also fsyncs the WAL (survives power loss, slower)
+  bool sync_writes = false;  // a write-out also fsyncs the WAL (survives power loss, slower)
   // Space held in reserve in data_dir/disk-reserve for recovery from a full disk; writes are
   // refused while less than a quarter of it is free (docs/storage.md). 0: no reserve.
   uint64_t reserve_bytes = 64ull << 20;
   int max_open_files = -1;  // RocksDB's table files kept open; -1: all
   // Tests only: while this file exists, writes to RocksDB's files fail (fault_injection_fs.h).
   std::string testing_fault_file;
+};
+
+// A position in the stream of writes (a count of writes begun), for waiting until what a
+// caller has done or seen is durable. See Storage::Fence.
+struct DurablePoint {
+  uint64_t writes = 0;
 };
 
 struct TableStats {
@@ -193,22 +203,26 @@ class Storage {
   //   Status::NotFound: a table of a staged write was deleted; nothing was written.
   //   Status::InvalidArgument: fn wrote an item not in `items`; nothing was written.
   // *commit_ts (optional) receives the timestamp of the commit (0 if nothing was staged). The
-  // commit is visible at once but durable only after SyncWal(): call it before acknowledging
-  // the write.
+  // commit is visible at once, durable at the next write-out: answer only after
+  // WhenDurable/WaitDurable(Fence()) (see the top of this file).
   Status Write(const std::vector<ItemRef>& items, LockMode mode,
                const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr,
                std::vector<size_t>* conflicts = nullptr);
 
   // ---- durability (group commit) ----
-  // True while some write may have its WAL record only in memory (a kill -9 would lose it).
-  // Cheap: two atomic loads.
-  bool WalDirty() const;
-  // Makes durable every write that returned before the call and every write whose effect the
-  // caller has read (a write() of the WAL buffer; with sync_writes an fsync too), or returns at
-  // once if they already are. Thread-safe; concurrent callers queue on a mutex and the later
-  // ones usually find nothing left to do. An error means the writes may be lost: do not
-  // acknowledge them (RocksDB then refuses further writes).
-  Status SyncWal();
+  // The point covering every write begun so far, hence every write whose effect anyone may
+  // have read: take it after the work whose result is to be told. Cheap: one atomic load.
+  DurablePoint Fence() const;
+  // True when every write the point covers is on file (and fsynced with sync_writes).
+  bool IsDurable(DurablePoint point) const;
+  // Calls done(OK) once the point is durable, or done(error) when it cannot be made so (the
+  // writes may be lost: tell nobody; writes are refused until storage recovers). Inline when
+  // already durable, and without sync_writes (a write() of the buffer, no fsync); with
+  // sync_writes from the wal-sync thread after the fsync that covers it: keep done short
+  // (post the rest to the caller's executor). Thread-safe.
+  void WhenDurable(DurablePoint point, std::function<void(Status)> done);
+  // WhenDurable, blocking: for worker threads, never for an event loop's thread.
+  Status WaitDurable(DurablePoint point);
 
   // ---- metadata key space for other modules (export records, client tokens) ----
   Status PutMeta(std::string_view key, std::string_view value);

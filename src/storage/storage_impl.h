@@ -18,6 +18,7 @@
 #include "storage/history_gc.h"
 #include "storage/key_layout.h"
 #include "storage/storage.h"
+#include "storage/wal_syncer.h"
 #include "storage/write_gate.h"
 
 namespace tideline::storage {
@@ -89,17 +90,20 @@ struct Storage::Impl {
   std::unique_ptr<rocksdb::Env> fault_env;  // outlives db; set by --testing-fault-file only
   WriteGate gate;                           // outlives db, whose listener reports to it
   std::unique_ptr<rocksdb::DB> db;
-  rocksdb::WriteOptions write_options;  // never sync: SyncWal flushes (and fsyncs) for a group
+  rocksdb::WriteOptions write_options;  // never sync: SyncWal writes out (and fsyncs) for a group
 
   // Group commit. The DB runs with manual_wal_flush: a write leaves its WAL record in RocksDB's
   // buffer until SyncWal writes the buffer out (one write(), plus one fsync with --sync, for
   // every write since the last flush). Three counts of writes, all rising:
   //   wal_begun     counted before the write enters the DB: a reader that sees a write's
-  //                 effect also sees the count, so WalDirty() tells it to flush first;
+  //                 effect also sees the count, so a Fence() taken after the read covers it;
   //   wal_appended  counted after the write's WAL record is in the buffer;
   //   wal_flushed   the wal_appended read just before a flush that completed, so every
-  //                 write it counts is on file. A flush cannot credit wal_begun: a write
-  //                 counted there may not have reached the buffer yet.
+  //                 write it counts is on file (IsDurable). Writes and flushes are serialised
+  //                 on wal_io_mu, so a flush sees wal_appended == wal_begun.
+  // A DurablePoint is a wal_begun value. A write that fails is uncounted again, so a point
+  // taken meanwhile may stay ahead of wal_flushed until the next write: the waiters do not
+  // compare counts after a flush, they rely on the flush having started after their point.
   std::atomic<uint64_t> wal_begun{0};
   std::atomic<uint64_t> wal_appended{0};
   std::atomic<uint64_t> wal_flushed{0};
@@ -107,14 +111,16 @@ struct Storage::Impl {
   // Held by every DB::Write and every FlushWAL (and by recovery): a write never overlaps a WAL
   // flush, so none can reach a WAL writer that a failed flush left broken (write_gate.h).
   std::mutex wal_io_mu;
+  // With sync_writes: the wal-sync thread, which fsyncs for every waiter queued meanwhile.
+  // Without, WhenDurable writes the buffer out inline (a write() to the page cache: cheaper
+  // than a hop to another thread).
+  std::unique_ptr<WalSyncer> syncer;
   // Writes a batch into the WAL buffer and the memtable: visible at once, durable after the
   // next SyncWal. Every write to the DB goes through here, so the counters see all of them.
   // Unavailable while the gate is closed.
   Status Apply(rocksdb::WriteBatch* batch);
-  // Apply + SyncWal: for every write but item commits (catalog, metadata, statistics).
-  Status ApplyDurably(rocksdb::WriteBatch* batch);
   // Writes out the WAL buffer unless every write begun is already on file; fsync: also
-  // fsync the WAL file.
+  // fsync the WAL file. Covers every write that returned (or was seen) before the call.
   Status SyncWal(bool fsync);
 
   // Per-item locks held across a read-modify-write (Storage::Write, key_locks.h).

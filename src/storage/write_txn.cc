@@ -219,7 +219,7 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     }
   }
   if (batch.Count() > 0) {
-    // Left in the WAL buffer: the caller makes it durable with SyncWal() (storage.h).
+    // Left in the WAL buffer: durable at the next write-out (WhenDurable/WaitDurable, storage.h).
     if (Status s = impl_->Apply(&batch); !s.ok()) return s;
     impl_->clock.LeaseStored(lease);
   }

@@ -46,12 +46,13 @@ class FaultRecoveryTest : public ::testing::Test {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the trigger is polled
   }
   void Heal() { std::filesystem::remove(trigger_); }
-  // A write as the HTTP session makes it: commit, then flush the WAL before acknowledging.
+  // A write as the HTTP session makes it: commit, then await its durable point before
+  // acknowledging.
   Status Put(const std::string& key, const std::string& json) {
     Status s = storage_->Write({{table_->id, key}}, LockMode::kItemWrite,
                                [&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); });
     if (!s.ok()) return s;
-    return storage_->SyncWal();
+    return storage_->WaitDurable(storage_->Fence());
   }
   std::string Get(const std::string& key) {
     std::string json;

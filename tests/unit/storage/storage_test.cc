@@ -97,40 +97,45 @@ class StorageTest : public ::testing::Test {
   std::shared_ptr<const TableMeta> table_;
 };
 
-TEST_F(StorageTest, ItemWritesAreDurableOnceSyncWalReturns) {
-  EXPECT_FALSE(storage_->WalDirty());  // Open and CreateTable flushed their own writes
+TEST_F(StorageTest, ItemWritesAreVisibleAtOnceAndDurableOnceTheirFenceIs) {
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));  // the fixture's CreateTable
+  ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
+  EXPECT_TRUE(storage_->IsDurable(storage_->Fence()));
   Put("a", "1");
-  EXPECT_TRUE(storage_->WalDirty());
+  const DurablePoint point = storage_->Fence();
+  EXPECT_FALSE(storage_->IsDurable(point));
   EXPECT_EQ(GetAt("a", ~0ull), "1");  // visible before it is durable
   EXPECT_EQ(GetAfterCrash("a"), "<none>");
-  ASSERT_TRUE(storage_->SyncWal().ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());
+  EXPECT_TRUE(storage_->IsDurable(point));
   EXPECT_EQ(GetAfterCrash("a"), "1");
-  ASSERT_TRUE(storage_->SyncWal().ok());  // nothing left: no-op
-  EXPECT_FALSE(storage_->WalDirty());
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());  // nothing left: no-op
+  EXPECT_TRUE(storage_->IsDurable(storage_->Fence()));
 }
 
-TEST_F(StorageTest, WritesOtherThanItemCommitsAreDurableOnReturn) {
+TEST_F(StorageTest, CatalogAndMetadataWritesAreCoveredByTheFenceLikeItemCommits) {
   ASSERT_TRUE(storage_->PutMeta("k", "v").ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
+  ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
   ASSERT_TRUE(storage_->DeleteMeta("k").ok());
-  EXPECT_FALSE(storage_->WalDirty());
   TableMeta meta = *table_;
   meta.pitr_enabled = true;
   ASSERT_TRUE(storage_->UpdateTable(meta).ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
 
-  // They flush the whole buffer, so an item commit before them becomes durable too.
+  // One write-out covers every kind of write made before it.
   Put("b", "2");
-  ASSERT_TRUE(storage_->WalDirty());
   TableMeta other;
   other.name = "t2";
   other.key_schema.hash_name = "pk";
   ASSERT_TRUE(storage_->CreateTable(other, nullptr).ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  const DurablePoint point = storage_->Fence();
+  EXPECT_FALSE(storage_->IsDurable(point));
+  ASSERT_TRUE(storage_->WaitDurable(point).ok());
+  EXPECT_TRUE(storage_->IsDurable(point));
   EXPECT_EQ(GetAfterCrash("b"), "2");
   ASSERT_TRUE(storage_->DeleteTable("t2").ok());
-  EXPECT_FALSE(storage_->WalDirty());
+  EXPECT_FALSE(storage_->IsDurable(storage_->Fence()));
 }
 
 TEST_F(StorageTest, ReadsAsOfATimeSeeTheNewestVersionAtOrBeforeIt) {
