@@ -7,6 +7,8 @@
 #include <functional>
 #include <thread>
 
+#include "aws/crypto.h"
+#include "common/clock.h"
 #include "export/export_service.h"
 #include "export/gzip_stream.h"
 #include "export/item_format.h"
@@ -36,8 +38,8 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
   const bool ion = record.export_format == "ION";
   std::string lines;
   lines.reserve(kLineBufferBytes + 64 * 1024);
-  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us,
-                                  std::move(lower), std::move(upper), /*reverse=*/false,
+  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us, std::move(lower),
+                                  std::move(upper), /*reverse=*/false,
                                   /*bulk=*/true);
   uint64_t items = 0, billed = 0;
   for (; cursor->Valid(); cursor->Next()) {
@@ -77,17 +79,10 @@ Status PutWithMd5(s3::Sink& sink, const ExportRecord& record, const s3::ObjectOp
   return sink.PutObject(record.s3_bucket, md5_key, Md5Base64(body), options, nullptr);
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record,
-                    const std::function<void(const ExportRecord&)>& persist) {
+                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist) {
   s3::ObjectOptions object_options;
   if (record->s3_sse_algorithm == "KMS") {
     object_options.sse_algorithm = "aws:kms";
@@ -112,7 +107,8 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   if (record->data_file_count == 0) {
     const storage::TableStats stats = storage.Stats(record->table_internal_id);
     uint64_t n = (static_cast<uint64_t>(std::max<int64_t>(stats.size_bytes, 0)) +
-                  options.target_file_bytes - 1) / options.target_file_bytes;
+                  options.target_file_bytes - 1) /
+                 options.target_file_bytes;
     if (stats.size_bytes > (4 << 20)) n = std::max<uint64_t>(n, threads);
     record->data_file_count = std::clamp<uint64_t>(n, 1, 4096);
     persist(*record);
@@ -126,7 +122,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   // and the slice, so a rerun overwrites the same objects.
   for (uint64_t i = 0; i < files; ++i) {
     keys[i] = prefix + "/data/" +
-              Base32LowerNoPad(Md5Binary(record->export_arn + "#" + std::to_string(i))) + suffix;
+              Base32LowerNoPad(aws::Md5(record->export_arn + "#" + std::to_string(i))) + suffix;
   }
   std::atomic<uint64_t> next{0};
   std::atomic<bool> failed{false};
@@ -157,7 +153,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
                  prefix + "/manifest-files.md5", BuildManifestFiles(entries));
   if (!s.ok()) return s;
 
-  record->end_time_ms = std::max(NowMs(), record->start_time_ms);
+  record->end_time_ms = std::max(NowMillis(), record->start_time_ms);
   ManifestSummary summary;
   summary.export_arn = record->export_arn;
   summary.start_time_ms = record->start_time_ms;
