@@ -94,12 +94,8 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   uint64_t lease = 0;
   const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
   rocksdb::WriteBatch batch;
-  if (lease != 0) {
-    // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
-    std::string v;
-    layout::PutU64BE(&v, lease);
-    batch.Put(std::string(1, layout::kClock), v);
-  }
+  // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
+  if (lease != 0) AppendLease(&batch, lease);
   // Each op supersedes the version before it, which may be an earlier op of this batch: replay
   // the ops one at a time so that LoadOld sees the earlier ones through ops_.
   std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
