@@ -6,31 +6,13 @@
 #include <filesystem>
 #include <random>
 
+#include "storage_fixture.h"
+
 namespace tideline::storage {
 namespace {
 
-class StorageTest : public ::testing::Test {
+class StorageTest : public StorageFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tideline-storage-test-" + std::to_string(std::random_device{}()));
-    Reopen();
-    TableMeta meta;
-    meta.name = "t";
-    meta.key_schema.hash_name = "pk";
-    ASSERT_TRUE(storage_->CreateTable(meta, &table_).ok());
-  }
-  void TearDown() override {
-    storage_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    storage_.reset();
-    StorageOptions options;
-    options.data_dir = dir_.string();
-    ASSERT_TRUE(Storage::Open(options, &storage_).ok());
-    table_ = storage_->FindTable("t");
-  }
   // Past versions are kept (and readable as of a past time) only while PITR is on.
   void SetPitr(bool enabled) {
     TableMeta meta = *table_;
@@ -39,8 +21,9 @@ class StorageTest : public ::testing::Test {
   }
   uint64_t Put(const std::string& key, const std::string& json) {
     uint64_t ts = 0;
-    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); },
-                                &ts).ok());
+    EXPECT_TRUE(
+        storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); }, &ts)
+            .ok());
     return ts;
   }
   uint64_t Del(const std::string& key) {
@@ -58,36 +41,22 @@ class StorageTest : public ::testing::Test {
                                   std::string upper = "") {
     std::vector<std::string> out;
     auto c = storage_->NewCursor(table_->id, ts, lower, upper, reverse);
-    for (; c->Valid(); c->Next()) out.push_back(std::string(c->user_key()) + "=" +
-                                                std::string(c->item_json()));
+    for (; c->Valid(); c->Next())
+      out.push_back(std::string(c->user_key()) + "=" + std::string(c->item_json()));
     EXPECT_TRUE(c->status().ok());
     return out;
   }
 
-  // What a kill -9 now would leave: the data directory as the OS has it (the WAL buffer held
-  // in memory is not there), opened as a second database. The value of `key` in it.
+  // The value of `key` in what a kill -9 now would leave (OpenCrashedCopy).
   std::string GetAfterCrash(const std::string& key) {
-    const std::filesystem::path copy = dir_.string() + "-crashed";
-    std::filesystem::remove_all(copy);
-    std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
-    std::filesystem::remove(copy / "rocksdb" / "LOCK");
-    std::unique_ptr<Storage> crashed;
-    StorageOptions options;
-    options.data_dir = copy.string();
-    EXPECT_TRUE(Storage::Open(options, &crashed).ok());
+    std::unique_ptr<Storage> crashed = OpenCrashedCopy();
     std::string json;
     bool found = false;
     if (crashed) {
       EXPECT_TRUE(crashed->Get(table_->id, key, ~0ull, &json, &found).ok());
     }
-    crashed.reset();
-    std::filesystem::remove_all(copy);
     return found ? json : "<none>";
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Storage> storage_;
-  std::shared_ptr<const TableMeta> table_;
 };
 
 TEST_F(StorageTest, ItemWritesAreDurableOnceSyncWalReturns) {
@@ -251,8 +220,8 @@ TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
   Del("b");
   Put("c", "3");
   std::vector<std::optional<std::string>> out;
-  ASSERT_TRUE(storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}},
-                                  &out).ok());
+  ASSERT_TRUE(
+      storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}}, &out).ok());
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0], std::optional<std::string>("1"));
   EXPECT_EQ(out[1], std::nullopt);
@@ -348,10 +317,12 @@ TEST_F(StorageTest, AScanAsOfATimeSeesEveryItemOverwrittenOrDeletedSince) {
 }
 
 TEST_F(StorageTest, PutAbsentLoadsItemsWithoutReadingOldVersions) {
-  ASSERT_TRUE(storage_->Write([&](WriteTxn& txn) {
-    txn.PutAbsent(*table_, "a", "xx", 2);
-    txn.PutAbsent(*table_, "b", "yyy", 3);
-  }).ok());
+  ASSERT_TRUE(storage_
+                  ->Write([&](WriteTxn& txn) {
+                    txn.PutAbsent(*table_, "a", "xx", 2);
+                    txn.PutAbsent(*table_, "b", "yyy", 3);
+                  })
+                  .ok());
   EXPECT_EQ(GetAt("a", ~0ull), "xx");
   EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"a=xx", "b=yyy"}));
   EXPECT_EQ(storage_->Stats(table_->id).item_count, 2);
