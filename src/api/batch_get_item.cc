@@ -6,6 +6,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -67,9 +68,8 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   }
   for (auto& t : tables) t.table = FindTableOrThrow(ctx, t.name);
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("Responses");
   w.StartObject();
   size_t bytes = 0;
@@ -110,7 +110,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
       if (t.projection) {
         model::WriteItem(w, expr::Project(*t.projection, ParseStoredItem(item_json)));
       } else {
-        w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+        WriteRawObject(w, item_json);
       }
       bytes += item_json.size();
     }
@@ -142,8 +142,7 @@ std::string ExecuteBatchGetItem(Context& ctx, const json::Value& req) {
   if (capacity) {
     WriteConsumedCapacityList(w, capacity, units);
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

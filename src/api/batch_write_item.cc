@@ -9,6 +9,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -120,15 +121,13 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   });
   if (!s.ok()) throw StatusError(s);
   if (!capacity) return "{\"UnprocessedItems\":{}}";
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("UnprocessedItems");
   w.StartObject();
   w.EndObject();
   WriteConsumedCapacityList(w, capacity, units);
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

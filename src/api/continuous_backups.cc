@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "api/request.h"
+#include "api/response_body.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -22,9 +23,8 @@ std::optional<uint64_t> TimeInWindow(double epoch_seconds, const RecoveryWindow&
 }
 
 std::string ContinuousBackupsResponse(const storage::TableMeta& table, uint64_t now_us) {
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("ContinuousBackupsDescription");
   w.StartObject();
   // Continuous backups are always on for every table (as on DynamoDB); PITR is the switch.
@@ -45,8 +45,7 @@ std::string ContinuousBackupsResponse(const storage::TableMeta& table, uint64_t 
   }
   w.EndObject();
   w.EndObject();
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 std::shared_ptr<const storage::TableMeta> FindTableForBackups(Context& ctx,

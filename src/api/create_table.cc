@@ -4,6 +4,7 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "api/stream_specification.h"
 #include "api/table_description.h"
@@ -215,13 +216,11 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   }
   if (!s.ok()) throw StatusError(s);
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("TableDescription");
   WriteTableDescription(w, ctx, *created, "ACTIVE");
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

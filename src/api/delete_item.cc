@@ -3,6 +3,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -48,16 +49,14 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
       });
   if (!s.ok()) throw StatusError(s);
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   if (rv == ReturnValues::kAllOld && old_found) {
     w.Key("Attributes");
-    w.RawValue(old_json.data(), old_json.size(), rapidjson::kObjectType);
+    WriteRawObject(w, old_json);
   }
   if (capacity) WriteConsumedCapacity(w, capacity, table->name, WriteUnits(old_size));
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -1,5 +1,6 @@
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
@@ -20,18 +21,16 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
         "deletion. Disable deletion protection first.");
   }
   // Describe before deleting: the response reports the table as DELETING.
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("TableDescription");
   WriteTableDescription(w, ctx, *table, "DELETING");
-  w.EndObject();
   Status s = ctx.storage.DeleteTable(table->name);
   if (s.IsNotFound()) {
     throw ApiError::ResourceNotFound(TableNotFoundMessage(*OptString(req, "TableName")));
   }
   if (!s.ok()) throw StatusError(s);
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

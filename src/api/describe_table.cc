@@ -1,5 +1,6 @@
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/table_description.h"
 #include "storage/storage.h"
 
@@ -7,13 +8,11 @@ namespace tideline::api {
 
 std::string ExecuteDescribeTable(Context& ctx, const json::Value& req) {
   auto table = FindRequestedTable(ctx, req);
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("Table");
   WriteTableDescription(w, ctx, *table);
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -1,6 +1,7 @@
 #include "api/export_description.h"
 
 #include "api/request.h"
+#include "api/response_body.h"
 #include "json/json.h"
 
 namespace tideline::api {
@@ -13,9 +14,8 @@ void Str(json::Writer& w, const char* key, const std::string& v) {
 }  // namespace
 
 std::string ExportDescriptionResponse(const exporter::ExportRecord& r) {
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("ExportDescription");
   w.StartObject();
   Str(w, "ExportArn", r.export_arn);
@@ -50,8 +50,7 @@ std::string ExportDescriptionResponse(const exporter::ExportRecord& r) {
   }
   if (!r.export_type.empty()) Str(w, "ExportType", r.export_type);
   w.EndObject();
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -3,6 +3,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -32,28 +33,18 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
   Status s = ctx.storage.Get(table->id, key, ~0ull, &item_json, &found, &item_size);
   if (!s.ok()) throw StatusError(s);
 
-  std::string out;
-  out.reserve(item_json.size() + 64);
-  out = "{";
+  ResponseBody response;
+  json::Writer& w = response.writer();
   if (found) {
-    out += "\"Item\":";
+    w.Key("Item");
     if (projection) {
-      out += model::ItemToJson(expr::Project(*projection, ParseStoredItem(item_json)));
+      model::WriteItem(w, expr::Project(*projection, ParseStoredItem(item_json)));
     } else {
-      out += item_json;
+      WriteRawObject(w, item_json);
     }
   }
-  if (capacity) {
-    json::Buffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    WriteConsumedCapacity(w, capacity, table->name, ReadUnits(item_size, consistent));
-    w.EndObject();
-    if (out.size() > 1) out += ",";
-    out.append(buf.GetString() + 1, buf.GetSize() - 2);
-  }
-  out += "}";
-  return out;
+  if (capacity) WriteConsumedCapacity(w, capacity, table->name, ReadUnits(item_size, consistent));
+  return response.Finish();
 }
 
 }  // namespace tideline::api

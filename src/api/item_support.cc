@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/response_body.h"
 #include "common/api_error.h"
 
 namespace tideline::api {
@@ -11,10 +12,14 @@ ReturnValues ReadReturnValues(const json::Value& req, bool only_old, ValidationE
   auto rv = OptString(req, "ReturnValues");
   if (!rv || *rv == "NONE") return ReturnValues::kNone;
   ReturnValues result;
-  if (*rv == "ALL_OLD") result = ReturnValues::kAllOld;
-  else if (*rv == "UPDATED_OLD") result = ReturnValues::kUpdatedOld;
-  else if (*rv == "ALL_NEW") result = ReturnValues::kAllNew;
-  else if (*rv == "UPDATED_NEW") result = ReturnValues::kUpdatedNew;
+  if (*rv == "ALL_OLD")
+    result = ReturnValues::kAllOld;
+  else if (*rv == "UPDATED_OLD")
+    result = ReturnValues::kUpdatedOld;
+  else if (*rv == "ALL_NEW")
+    result = ReturnValues::kAllNew;
+  else if (*rv == "UPDATED_NEW")
+    result = ReturnValues::kUpdatedNew;
   else {
     errors->Add(ValidationErrors::Quote(*rv), "returnValues",
                 "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, "
@@ -152,19 +157,17 @@ void ThrowConditionalCheckFailed(const model::Item* old_item, bool return_old) {
 
 void CancellationReasons::Set(size_t i, std::string code, std::string_view message,
                               std::string_view item_json) {
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody reason;
+  json::Writer& w = reason.writer();
   w.Key("Code");
   json::WriteString(w, code);
   w.Key("Message");
   json::WriteString(w, message);
   if (!item_json.empty()) {
     w.Key("Item");
-    w.RawValue(item_json.data(), item_json.size(), rapidjson::kObjectType);
+    WriteRawObject(w, item_json);
   }
-  w.EndObject();
-  reasons[i].assign(buf.GetString(), buf.GetSize());
+  reasons[i] = reason.Finish();
   codes[i] = std::move(code);
 }
 

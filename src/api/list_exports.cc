@@ -3,6 +3,7 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "common/api_error.h"
 #include "export/export_service.h"
 #include "storage/storage.h"
@@ -61,9 +62,8 @@ std::string ExecuteListExports(Context& ctx, const json::Value& req) {
   }
   const size_t max = static_cast<size_t>(max_results.value_or(25));
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("ExportSummaries");
   w.StartArray();
   size_t n = 0;
@@ -99,8 +99,7 @@ std::string ExecuteListExports(Context& ctx, const json::Value& req) {
     w.Key("NextToken");
     json::WriteString(w, Hex(last));
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

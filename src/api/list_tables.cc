@@ -1,5 +1,6 @@
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
@@ -19,9 +20,8 @@ std::string ExecuteListTables(Context& ctx, const json::Value& req) {
   const size_t max = static_cast<size_t>(limit.value_or(100));
   const std::string after = start ? TableNameFromNameOrArn(ctx.config, *start) : "";
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("TableNames");
   w.StartArray();
   size_t n = 0;
@@ -42,8 +42,7 @@ std::string ExecuteListTables(Context& ctx, const json::Value& req) {
     w.Key("LastEvaluatedTableName");
     json::WriteString(w, last);
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -5,6 +5,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
@@ -64,21 +65,16 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
       });
   if (!s.ok()) throw StatusError(s);
 
-  if (rv == ReturnValues::kNone && !capacity) return "{}";
-  std::string out = "{";
-  if (rv == ReturnValues::kAllOld && old_found) out += "\"Attributes\":" + old_json;
-  if (capacity) {
-    json::Buffer buf;
-    json::Writer w(buf);
-    w.StartObject();
-    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, size)));
-    w.EndObject();
-    std::string cap(buf.GetString() + 1, buf.GetSize() - 2);
-    if (out.size() > 1) out += ",";
-    out += cap;
+  ResponseBody response;
+  json::Writer& w = response.writer();
+  if (rv == ReturnValues::kAllOld && old_found) {
+    w.Key("Attributes");
+    WriteRawObject(w, old_json);
   }
-  out += "}";
-  return out;
+  if (capacity) {
+    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, size)));
+  }
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -5,6 +5,7 @@
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/read_pages.h"
+#include "api/response_body.h"
 #include "common/api_error.h"
 #include "model/key_codec.h"
 #include "storage/storage.h"
@@ -133,15 +134,16 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
       throw ApiError::Validation(
           "The provided starting key does not match the range key predicate");
     }
-    if (forward) lower = std::max(lower, storage::KeyAfter(start));
-    else upper = std::min(upper, start);
+    if (forward)
+      lower = std::max(lower, storage::KeyAfter(start));
+    else
+      upper = std::min(upper, start);
   }
 
-  const PageOptions options{limit.value_or(0), filter.get(), projection.get(), count_only,
-                            consistent, capacity};
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  const PageOptions options{limit.value_or(0), filter.get(), projection.get(),
+                            count_only,        consistent,   capacity};
+  ResponseBody response;
+  json::Writer& w = response.writer();
   if (lower < upper || upper.empty()) {
     auto cursor = ctx.storage.NewCursor(table->id, ~0ull, lower, upper, !forward);
     WritePage(w, *cursor, *table, options);
@@ -158,8 +160,7 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
     // A key condition no item can satisfy still costs the minimum read.
     if (capacity) WriteConsumedCapacity(w, capacity, table->name, ReadUnits(0, consistent));
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -2,6 +2,7 @@
 
 #include "api/item_support.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 
@@ -32,7 +33,7 @@ void WritePage(json::Writer& w, storage::ItemCursor& cursor, const storage::Tabl
     last_json.assign(json);
     if (!options.filter && !options.projection) {
       ++count;
-      if (!options.count_only) w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+      if (!options.count_only) WriteRawObject(w, json);
       continue;
     }
     model::Item item = ParseStoredItem(json);
@@ -42,7 +43,7 @@ void WritePage(json::Writer& w, storage::ItemCursor& cursor, const storage::Tabl
     if (options.projection)
       model::WriteItem(w, expr::Project(*options.projection, item));
     else
-      w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+      WriteRawObject(w, json);
   }
   Status s = cursor.status();
   if (!s.ok()) throw StatusError(s);

@@ -300,12 +300,6 @@ ApiError SecondaryIndexesUnsupported() {
       "server yet");
 }
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void WriteTimestamp(json::Writer& w, int64_t epoch_ms) {
   if (epoch_ms % 1000 == 0) {
     w.Int64(epoch_ms / 1000);
@@ -316,10 +310,6 @@ void WriteTimestamp(json::Writer& w, int64_t epoch_ms) {
                      static_cast<long long>(epoch_ms % 1000));
     w.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
   }
-}
-
-std::string Finish(json::Buffer& buffer) {
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace tideline::api

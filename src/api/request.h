@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/context.h"
+#include "common/clock.h"
 #include "json/json.h"
 
 namespace tideline {
@@ -104,10 +105,8 @@ ApiError SecondaryIndexesUnsupported();
 // must have value greater than or equal to 1" (the newer form, without the value).
 std::optional<int64_t> ReadLimit(const json::Value& req, ValidationErrors* errors);
 
-// Current time in epoch milliseconds / as a JSON timestamp (seconds with a fraction).
-int64_t NowMillis();
+// An epoch-milliseconds time as a JSON timestamp (seconds with a fraction); the current time is
+// NowMillis() of common/clock.h.
 void WriteTimestamp(json::Writer& w, int64_t epoch_ms);
-
-std::string Finish(json::Buffer& buffer);
 
 }  // namespace tideline::api

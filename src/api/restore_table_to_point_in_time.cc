@@ -7,6 +7,7 @@
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
@@ -113,14 +114,12 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   }
   if (!s.ok()) throw StatusError(s);
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("TableDescription");
   WriteTableDescription(w, ctx, *created);
-  w.EndObject();
   ctx.restores->Start(created, source->id, restore_us, std::move(pin));
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -5,6 +5,7 @@
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/read_pages.h"
+#include "api/response_body.h"
 #include "common/api_error.h"
 #include "model/key_codec.h"
 #include "storage/storage.h"
@@ -44,9 +45,10 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
         "TotalSegments is present");
   }
   if (segment && *segment >= *total) {
-    throw ApiError::Validation("The Segment parameter is zero-based and must be less than "
-                               "parameter TotalSegments: Segment: " + std::to_string(*segment) +
-                               " is not less than TotalSegments: " + std::to_string(*total));
+    throw ApiError::Validation(
+        "The Segment parameter is zero-based and must be less than "
+        "parameter TotalSegments: Segment: " +
+        std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
   }
   if (OptString(req, "IndexName")) {
     FindTableOrThrow(ctx, *table_name);
@@ -77,15 +79,13 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
     lower = storage::KeyAfter(start);
   }
 
-  const PageOptions options{limit.value_or(0), filter.get(), projection.get(), count_only,
-                            consistent, capacity};
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  const PageOptions options{limit.value_or(0), filter.get(), projection.get(),
+                            count_only,        consistent,   capacity};
+  ResponseBody response;
+  json::Writer& w = response.writer();
   auto cursor = ctx.storage.NewCursor(table->id, ~0ull, lower, upper);
   WritePage(w, *cursor, *table, options);
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -3,12 +3,23 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 
 namespace tideline::api {
 
 std::string ExecuteDescribeEndpoints(Context& ctx, const json::Value&) {
-  return "{\"Endpoints\":[{\"Address\":\"" + ctx.config.host + ":" +
-         std::to_string(ctx.config.port) + "\",\"CachePeriodInMinutes\":1440}]}";
+  ResponseBody response;
+  json::Writer& w = response.writer();
+  w.Key("Endpoints");
+  w.StartArray();
+  w.StartObject();
+  w.Key("Address");
+  json::WriteString(w, ctx.config.host + ":" + std::to_string(ctx.config.port));
+  w.Key("CachePeriodInMinutes");
+  w.Int(1440);
+  w.EndObject();
+  w.EndArray();
+  return response.Finish();
 }
 
 std::string ExecuteDescribeLimits(Context&, const json::Value&) {

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
 
@@ -187,9 +188,8 @@ std::string ExecuteUntagResource(Context& ctx, const json::Value& req) {
 
 std::string ExecuteListTagsOfResource(Context& ctx, const json::Value& req) {
   auto table = TableOfArn(ctx, OptString(req, "ResourceArn"), /*list_tags=*/true);
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("Tags");
   w.StartArray();
   for (const auto& [k, v] : table->tags) {
@@ -201,8 +201,7 @@ std::string ExecuteListTagsOfResource(Context& ctx, const json::Value& req) {
     w.EndObject();
   }
   w.EndArray();
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -5,6 +5,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
@@ -75,9 +76,8 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
   std::vector<size_t> sizes;
   Status s = ctx.storage.GetLatest(refs, &found, &sizes);
   if (!s.ok()) throw StatusError(s);
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("Responses");
   w.StartArray();
   for (size_t i = 0; i < reads.size(); ++i) {
@@ -88,7 +88,7 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
       if (r.projection)
         model::WriteItem(w, expr::Project(*r.projection, ParseStoredItem(*item_json)));
       else
-        w.RawValue(item_json->data(), item_json->size(), rapidjson::kObjectType);
+        WriteRawObject(w, *item_json);
     }
     w.EndObject();
   }
@@ -100,8 +100,7 @@ std::string ExecuteTransactGetItems(Context& ctx, const json::Value& req) {
       units.emplace_back(reads[i].table->name, 2 * ReadUnits(sizes[i], true));
     WriteConsumedCapacityList(w, capacity, units);
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -12,6 +12,7 @@
 
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "expr/expressions.h"
@@ -257,15 +258,13 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
   if (!capacity) return "{}";
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   std::vector<std::pair<std::string, double>> units;
   for (size_t i = 0; i < actions.size(); ++i)
     units.emplace_back(actions[i].table->name, 2 * WriteUnits(charged_sizes[i]));
   WriteConsumedCapacityList(w, capacity, units);
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

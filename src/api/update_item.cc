@@ -8,6 +8,7 @@
 #include "api/expression_params.h"
 #include "api/item_support.h"
 #include "api/operations.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -71,9 +72,8 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
       });
   if (!s.ok()) throw StatusError(s);
 
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   const model::Item* attributes = nullptr;
   model::Item partial;
   switch (rv) {
@@ -102,8 +102,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   if (capacity) {
     WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, new_size)));
   }
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

@@ -3,6 +3,7 @@
 
 #include "api/operations.h"
 #include "api/request.h"
+#include "api/response_body.h"
 #include "api/status_error.h"
 #include "api/stream_specification.h"
 #include "api/table_description.h"
@@ -87,13 +88,11 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   Status s = ctx.storage.UpdateTable(meta);
   if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
   if (!s.ok()) throw StatusError(s);
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
+  ResponseBody response;
+  json::Writer& w = response.writer();
   w.Key("TableDescription");
   WriteTableDescription(w, ctx, meta);
-  w.EndObject();
-  return Finish(buf);
+  return response.Finish();
 }
 
 }  // namespace tideline::api

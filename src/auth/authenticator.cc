@@ -26,12 +26,12 @@ struct Authenticator::Key {
   mutable std::array<unsigned char, 32> signing_key{};
   mutable bool cached = false;
 
-  void SigningKey(std::string_view scope_date, std::string_view region,
+  void SigningKey(std::string_view scope_date, std::string_view region, std::string_view service,
                   unsigned char out[32]) const {
     std::lock_guard<std::mutex> lock(mu);
     if (!cached || std::string_view(date.data(), date.size()) != scope_date) {
       const std::string k =
-          aws::DeriveSigningKey(entry.secret_access_key, scope_date, region, "dynamodb");
+          aws::DeriveSigningKey(entry.secret_access_key, scope_date, region, service);
       std::copy(k.begin(), k.end(), signing_key.begin());
       std::copy(scope_date.begin(), scope_date.end(), date.begin());
       cached = true;
@@ -42,7 +42,6 @@ struct Authenticator::Key {
 
 namespace {
 
-constexpr std::string_view kService = "dynamodb";
 constexpr std::string_view kTerminator = "aws4_request";
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
@@ -293,7 +292,7 @@ struct Scope {
 };
 
 // Steps 6 to 8.
-Scope CheckScope(const Parts& p, std::string_view region) {
+Scope CheckScope(const Parts& p, std::string_view region, std::string_view service) {
   if (p.algorithm != aws::kSigV4Algorithm) {
     Throw(ApiError::IncompleteSignature("Unsupported AWS 'algorithm': '" +
                                         std::string(p.algorithm) +
@@ -322,8 +321,8 @@ Scope CheckScope(const Parts& p, std::string_view region) {
   if (scope.region != region) {
     add("Credential should be scoped to a valid region, not '" + std::string(scope.region) + "'.");
   }
-  if (scope.service != kService) {
-    add("Credential should be scoped to correct service: '" + std::string(kService) + "'.");
+  if (scope.service != service) {
+    add("Credential should be scoped to correct service: '" + std::string(service) + "'.");
   }
   if (scope.terminator != kTerminator) {
     add("Credential should be scoped with a valid terminator: 'aws4_request', not '" +
@@ -341,12 +340,13 @@ Scope CheckScope(const Parts& p, std::string_view region) {
 
 // Appends SigV4's canonical request of `r` to *out (see aws/sigv4.h).
 void AppendCanonicalRequest(const RequestView& r, std::string_view path, std::string_view query,
-                            const Parts& p, std::string_view payload_hash, std::string* out) {
+                            const Parts& p, std::string_view payload_hash, aws::UriRules uri_rules,
+                            std::string* out) {
   out->append(r.method).push_back('\n');
   if (path == "/") {
     out->push_back('/');
   } else {
-    out->append(aws::CanonicalUri(path, aws::UriRules::kGeneric));
+    out->append(aws::CanonicalUri(path, uri_rules));
   }
   out->push_back('\n');
   if (!query.empty()) {
@@ -387,8 +387,9 @@ std::string MismatchMessage(std::string_view canonical, std::string_view string_
 
 }  // namespace
 
-Authenticator::Authenticator(const std::vector<KeyEntry>& keys, std::string region)
-    : region_(std::move(region)) {
+Authenticator::Authenticator(const std::vector<KeyEntry>& keys, std::string region,
+                             std::string service, aws::UriRules uri_rules)
+    : region_(std::move(region)), service_(std::move(service)), uri_rules_(uri_rules) {
   for (const KeyEntry& entry : keys) {
     auto key = std::make_unique<Key>();
     key->entry = entry;
@@ -446,7 +447,7 @@ const Identity& Authenticator::Check(const RequestView& r, Clock::time_point now
   }
   CheckDate(p, now);
   CheckHostSigned(p);
-  const Scope scope = CheckScope(p, region_);
+  const Scope scope = CheckScope(p, region_, service_);
 
   // Step 9.
   const Key* key = Find(scope.access_key_id);
@@ -466,7 +467,7 @@ const Identity& Authenticator::Check(const RequestView& r, Clock::time_point now
   aws::HexEncodeInto(digest, 32, body_hash);
   const std::string_view payload_hash(body_hash, 64);
   canonical.clear();
-  AppendCanonicalRequest(r, path, query, p, payload_hash, &canonical);
+  AppendCanonicalRequest(r, path, query, p, payload_hash, uri_rules_, &canonical);
   aws::Sha256Into(canonical, digest);
   char canonical_hash[64];
   aws::HexEncodeInto(digest, 32, canonical_hash);
@@ -480,7 +481,7 @@ const Identity& Authenticator::Check(const RequestView& r, Clock::time_point now
   string_to_sign.append(canonical_hash, 64);
 
   unsigned char signing_key[32];
-  key->SigningKey(scope.date, region_, signing_key);
+  key->SigningKey(scope.date, region_, service_, signing_key);
   aws::HmacSha256Into(std::string_view(reinterpret_cast<const char*>(signing_key), 32),
                       string_to_sign, digest);
   char expected[64];

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "auth/credentials.h"
+#include "aws/sigv4.h"
 
 namespace tideline::auth {
 
@@ -67,8 +68,12 @@ class Authenticator {
   // The longest X-Amz-Expires SigV4 allows (one week).
   static constexpr int64_t kMaxExpiresSeconds = 604800;
 
-  // `region`: the only region a credential scope may name (the service must be "dynamodb").
-  Authenticator(const std::vector<KeyEntry>& keys, std::string region);
+  // `region` and `service`: the only ones a credential scope may name. Tideline verifies
+  // DynamoDB requests (the defaults); the S3 client's tests verify what it signs with "s3" and
+  // S3's URI rules, so that one verifier serves both.
+  Authenticator(const std::vector<KeyEntry>& keys, std::string region,
+                std::string service = "dynamodb",
+                aws::UriRules uri_rules = aws::UriRules::kGeneric);
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
@@ -93,6 +98,8 @@ class Authenticator {
                         bool signature) const;
 
   std::string region_;
+  std::string service_;
+  aws::UriRules uri_rules_;
   std::vector<std::string> accounts_;
   std::vector<std::unique_ptr<Key>> keys_;
   std::unordered_map<std::string_view, const Key*> by_id_;  // views into keys_

@@ -9,8 +9,8 @@
 //   account_id = 111122223333      ; optional (also spelled aws_account_id): the account in the
 //                                  ; ARNs of requests signed with this key
 //
-// Lines starting with '#' or ';' are comments; names are case-insensitive; blanks around '='
-// are ignored. Other keys (region, output, ...) are ignored, as the SDKs ignore them here.
+// The syntax is aws/ini_file.h's ('#'/';' comments, case-insensitive names, blanks around '='
+// ignored). Other keys (region, output, ...) are ignored, as the SDKs ignore them here.
 // A section without an access key id is skipped (a profile that uses SSO, say); a section with
 // an id but no secret, two sections with the same id, or an account id that is not 12 digits
 // is an error.

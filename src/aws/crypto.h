@@ -1,7 +1,7 @@
 #pragma once
 // Hashing helpers over OpenSSL for SigV4 and S3: SHA-256, HMAC-SHA256, MD5 (one-shot and
-// streaming), hex and base64. Results are raw bytes in a std::string unless the name says Hex.
-// None of these throw except std::bad_alloc.
+// streaming) and hex (base64 is common/base64.h). Results are raw bytes in a std::string unless the
+// name says Hex. None of these throw except std::bad_alloc.
 
 #include <memory>
 #include <string>
@@ -22,8 +22,6 @@ void HexEncodeInto(const unsigned char* bytes, size_t n, char* out);
 
 // Lowercase hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
-// Standard base64 with padding (what Content-MD5 and the export .md5 files use).
-std::string Base64Encode(std::string_view bytes);
 
 // Incremental hash, for data that arrives in pieces (streamed uploads and files).
 class StreamingHash {

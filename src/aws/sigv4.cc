@@ -76,10 +76,6 @@ std::string NormalizePath(std::string_view path) {
   return out;
 }
 
-Status Incomplete(std::string msg) {
-  return Status::Remote("IncompleteSignatureException", std::move(msg));
-}
-
 }  // namespace
 
 void AppendTrimAll(std::string* out, std::string_view value) {
@@ -304,100 +300,6 @@ Status SignRequest(const Credentials& credentials, const SigningOptions& options
   auth.append(", Signature=").append(sig);
   request->headers.emplace_back("Authorization", std::move(auth));
   if (signature != nullptr) *signature = std::move(sig);
-  return Status::OK();
-}
-
-Status ParseAuthorization(std::string_view value, ParsedAuthorization* out) {
-  *out = ParsedAuthorization();
-  value = Trim(value);
-  size_t space = value.find(' ');
-  std::string_view algorithm = value.substr(0, space);
-  if (algorithm != kSigV4Algorithm) {
-    return Incomplete("Unsupported AWS 'algorithm': '" + std::string(algorithm) + "'");
-  }
-  std::string_view rest = space == std::string_view::npos ? "" : value.substr(space + 1);
-  bool have_credential = false, have_signed = false, have_signature = false;
-  size_t pos = 0;
-  while (pos < rest.size()) {
-    size_t comma = rest.find(',', pos);
-    if (comma == std::string_view::npos) comma = rest.size();
-    std::string_view part = Trim(rest.substr(pos, comma - pos));
-    pos = comma + 1;
-    size_t eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view key = Trim(part.substr(0, eq));
-    std::string_view val = Trim(part.substr(eq + 1));
-    if (key == "Credential") {
-      // <access key>/<date>/<region>/<service>/aws4_request, split from the right.
-      std::vector<std::string_view> pieces;
-      std::string_view s = val;
-      for (int i = 0; i < 4; ++i) {
-        size_t slash = s.rfind('/');
-        if (slash == std::string_view::npos) break;
-        pieces.push_back(s.substr(slash + 1));
-        s = s.substr(0, slash);
-      }
-      if (pieces.size() != 4 || s.empty() || pieces[0] != "aws4_request" || pieces[3].size() != 8) {
-        return Incomplete("Credential should be scoped to a valid region, not '" +
-                          std::string(pieces.size() >= 3 ? pieces[2] : "") + "'. ");
-      }
-      out->access_key_id = std::string(s);
-      out->date = std::string(pieces[3]);
-      out->region = std::string(pieces[2]);
-      out->service = std::string(pieces[1]);
-      have_credential = true;
-    } else if (key == "SignedHeaders") {
-      size_t p = 0;
-      while (p <= val.size()) {
-        size_t semi = val.find(';', p);
-        if (semi == std::string_view::npos) semi = val.size();
-        if (semi > p) out->signed_headers.push_back(ToLower(val.substr(p, semi - p)));
-        p = semi + 1;
-      }
-      have_signed = !out->signed_headers.empty();
-    } else if (key == "Signature") {
-      out->signature = std::string(val);
-      have_signature = !val.empty();
-    }
-  }
-  std::string missing;
-  if (!have_credential) missing += "Authorization header requires 'Credential' parameter. ";
-  if (!have_signature) missing += "Authorization header requires 'Signature' parameter. ";
-  if (!have_signed) missing += "Authorization header requires 'SignedHeaders' parameter. ";
-  if (!missing.empty()) return Incomplete(missing + "Authorization=" + std::string(value));
-  return Status::OK();
-}
-
-Status VerifySignature(const Request& request, const ParsedAuthorization& auth,
-                       std::string_view secret_access_key, std::string_view payload_hash,
-                       UriRules rules) {
-  const std::string* amz_date = request.FindHeader("x-amz-date");
-  if (amz_date == nullptr) {
-    return Incomplete(
-        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  }
-  if (std::find(auth.signed_headers.begin(), auth.signed_headers.end(), "host") ==
-      auth.signed_headers.end()) {
-    return Incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  }
-  std::string date = Trim(*amz_date).size() >= 8 ? std::string(Trim(*amz_date).substr(0, 8)) : "";
-  if (date != auth.date) {
-    return Status::Remote("InvalidSignatureException",
-                          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                          "of date from HTTP: '" +
-                              auth.date + "' != '" + date + "', from '" +
-                              std::string(Trim(*amz_date)) + "'.");
-  }
-  std::string canonical = CanonicalRequest(request, auth.signed_headers, payload_hash, rules);
-  std::string scope = CredentialScope(auth.date, auth.region, auth.service);
-  std::string key = DeriveSigningKey(secret_access_key, auth.date, auth.region, auth.service);
-  std::string expected = SignatureHex(key, StringToSign(Trim(*amz_date), scope, canonical));
-  if (!ConstantTimeEquals(expected, auth.signature)) {
-    return Status::Remote("InvalidSignatureException",
-                          "The request signature we calculated does not match the signature you "
-                          "provided. Check your AWS Secret Access Key and signing method. Consult "
-                          "the service documentation for details.");
-  }
   return Status::OK();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// AWS Signature Version 4 (AWS4-HMAC-SHA256): one implementation that signs outgoing requests
-// (the S3 sink) and verifies incoming ones (DynamoDB's HTTP front end).
+// AWS Signature Version 4 (AWS4-HMAC-SHA256): the signer of outgoing requests (the S3 sink) and
+// the canonical forms that auth/authenticator.h, the one verifier of incoming ones, shares.
 //
 //   CanonicalRequest = Method \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n
 //                      SignedHeaders \n HashedPayload
@@ -13,8 +13,7 @@
 // Canonical URI: S3 uses the path as sent (each segment percent-encoded once, nothing
 // normalized: keys may hold "//" or ".."); every other service removes dot segments, merges
 // empty ones and then encodes the already-encoded path a second time.
-// Errors are Status::Remote(<AWS error code>, <AWS message>) so the HTTP layer can pass them to
-// the client unchanged (e.g. InvalidSignatureException). Nothing here throws.
+// Signing fails with InvalidArgument (no Host header, no credentials). Nothing here throws.
 
 #include <chrono>
 #include <string>
@@ -105,30 +104,5 @@ struct SigningOptions {
 Status SignRequest(const Credentials& credentials, const SigningOptions& options,
                    std::string_view payload_hash, Request* request,
                    std::string* signature = nullptr);
-
-// ---- Verification ----
-
-struct ParsedAuthorization {
-  std::string access_key_id;
-  std::string date;  // YYYYMMDD from the credential scope
-  std::string region;
-  std::string service;
-  std::vector<std::string> signed_headers;  // as listed (lowercase, ';'-separated in the header)
-  std::string signature;
-};
-
-// Parses "AWS4-HMAC-SHA256 Credential=AK/20150830/us-east-1/service/aws4_request,
-// SignedHeaders=host;x-amz-date, Signature=<hex>". Malformed values give
-// Remote("IncompleteSignatureException", ...).
-Status ParseAuthorization(std::string_view value, ParsedAuthorization* out);
-
-// Recomputes the signature of `request` (whose Authorization was parsed into `auth`) with the
-// secret that belongs to auth.access_key_id and compares it in constant time.
-// The X-Amz-Date header must be present and agree with the scope date. Errors:
-// IncompleteSignatureException (no X-Amz-Date, host not signed) and InvalidSignatureException
-// (scope date mismatch, wrong signature). Clock skew is the caller's policy.
-Status VerifySignature(const Request& request, const ParsedAuthorization& auth,
-                       std::string_view secret_access_key, std::string_view payload_hash,
-                       UriRules rules);
 
 }  // namespace tideline::aws

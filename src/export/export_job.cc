@@ -7,6 +7,8 @@
 #include <functional>
 #include <thread>
 
+#include "aws/crypto.h"
+#include "common/clock.h"
 #include "export/export_service.h"
 #include "export/gzip_stream.h"
 #include "export/item_format.h"
@@ -77,12 +79,6 @@ Status PutWithMd5(s3::Sink& sink, const ExportRecord& record, const s3::ObjectOp
   return sink.PutObject(record.s3_bucket, md5_key, Md5Base64(body), options, nullptr);
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
@@ -131,7 +127,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   // and the slice, so a rerun overwrites the same objects.
   for (uint64_t i = 0; i < files; ++i) {
     keys[i] = prefix + "/data/" +
-              Base32LowerNoPad(Md5Binary(record->export_arn + "#" + std::to_string(i))) + suffix;
+              Base32LowerNoPad(aws::Md5(record->export_arn + "#" + std::to_string(i))) + suffix;
   }
   std::atomic<uint64_t> next{0};
   std::atomic<bool> failed{false};
@@ -162,7 +158,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
                  prefix + "/manifest-files.md5", BuildManifestFiles(entries));
   if (!s.ok()) return s;
 
-  record->end_time_ms = std::max(NowMs(), record->start_time_ms);
+  record->end_time_ms = std::max(NowMillis(), record->start_time_ms);
   ManifestSummary summary;
   summary.export_arn = record->export_arn;
   summary.start_time_ms = record->start_time_ms;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/clock.h"
 #include "export/failure.h"
 #include "json/json.h"
 
@@ -13,12 +14,6 @@ namespace {
 
 constexpr std::string_view kRecordPrefix = "export/";
 constexpr std::string_view kTokenPrefix = "exporttoken/";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string SerializeToken(const std::string& fingerprint, const std::string& arn,
                            int64_t expires_ms) {
@@ -44,7 +39,7 @@ ExportService::ExportService(storage::Storage& storage, std::unique_ptr<s3::Sink
 ExportService::~ExportService() { Stop(); }
 
 Status ExportService::Start() {
-  const int64_t now = NowMs();
+  const int64_t now = NowMillis();
   std::vector<std::string> expired_records, expired_tokens, to_resume;
   {
     std::lock_guard lock(mu_);
@@ -126,7 +121,7 @@ void ExportService::Persist(const ExportRecord& record) {
 }
 
 SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out) {
-  const int64_t now = NowMs();
+  const int64_t now = NowMillis();
   std::lock_guard lock(mu_);
   if (!record.client_token.empty()) {
     auto it = tokens_.find(record.client_token);
@@ -170,12 +165,12 @@ std::optional<ExportRecord> ExportService::Find(const std::string& export_arn) c
   std::lock_guard lock(mu_);
   auto it = records_.find(export_arn);
   if (it == records_.end()) return std::nullopt;
-  if (NowMs() - it->second.start_time_ms > kRetentionMs) return std::nullopt;
+  if (NowMillis() - it->second.start_time_ms > kRetentionMs) return std::nullopt;
   return it->second;
 }
 
 std::vector<ExportRecord> ExportService::ListAll() const {
-  const int64_t now = NowMs();
+  const int64_t now = NowMillis();
   std::lock_guard lock(mu_);
   std::vector<ExportRecord> out;
   for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
@@ -228,7 +223,7 @@ void ExportService::Run(ExportRecord record) {
     table_deleted = !table || table->id != record.table_internal_id;
   }
   if (!s.ok() || table_deleted || record.end_time_ms == 0) {
-    record.end_time_ms = std::max(NowMs(), record.start_time_ms);
+    record.end_time_ms = std::max(NowMillis(), record.start_time_ms);
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

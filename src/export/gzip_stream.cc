@@ -6,12 +6,11 @@
 #include "export/gzip_stream.h"
 
 #include <isa-l.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "export/manifest.h"
+#include "common/base64.h"
 
 namespace tideline::exporter {
 namespace {
@@ -61,16 +60,11 @@ GzipStream::GzipStream(Sink sink, int level)
     stream_->level_buf_size = static_cast<uint32_t>(size);
   }
   stream_->gzip_flag = IGZIP_GZIP_NO_HDR;
-  md5_ = EVP_MD_CTX_new();
-  if (md5_ == nullptr || EVP_DigestInit_ex(md5_, EVP_md5(), nullptr) != 1) {
-    status_ = Status::IOError("cannot initialise MD5");
-    return;
-  }
   std::memcpy(out_.get(), kGzipHeader, sizeof(kGzipHeader));
   out_len_ = sizeof(kGzipHeader);
 }
 
-GzipStream::~GzipStream() { EVP_MD_CTX_free(md5_); }
+GzipStream::~GzipStream() = default;
 
 Status GzipStream::Write(std::string_view data) {
   if (!status_.ok()) return status_;
@@ -114,12 +108,7 @@ Status GzipStream::Finish() {
       out_len_ = 0;
     }
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_DigestFinal_ex(md5_, digest, &digest_len) != 1) {
-    return status_ = Status::IOError("MD5 failed");
-  }
-  md5_binary_.assign(reinterpret_cast<const char*>(digest), digest_len);
+  md5_binary_ = md5_.Finish();
   return Status::OK();
 }
 
@@ -159,7 +148,7 @@ Status GzipStream::Deflate(const uint8_t* input, size_t size, bool end_of_stream
 }
 
 Status GzipStream::Emit(const uint8_t* data, size_t size) {
-  if (EVP_DigestUpdate(md5_, data, size) != 1) return status_ = Status::IOError("MD5 failed");
+  md5_.Update(std::string_view(reinterpret_cast<const char*>(data), size));
   compressed_bytes_ += size;
   Status s = sink_(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!s.ok()) status_ = s;

@@ -21,10 +21,10 @@
 #include <string>
 #include <string_view>
 
+#include "aws/crypto.h"
 #include "common/status.h"
 
 struct isal_zstream;
-typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace tideline::exporter {
 
@@ -69,7 +69,7 @@ class GzipStream {
   size_t in_len_ = 0;
   std::unique_ptr<uint8_t[]> out_;  // one output chunk
   size_t out_len_ = 0;
-  EVP_MD_CTX* md5_ = nullptr;
+  aws::StreamingHash md5_{aws::StreamingHash::Algorithm::kMd5};
   uint64_t compressed_bytes_ = 0;
   uint64_t uncompressed_bytes_ = 0;
   std::string md5_binary_;

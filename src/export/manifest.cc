@@ -3,10 +3,10 @@
 
 #include "export/manifest.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 
+#include "aws/crypto.h"
+#include "common/base64.h"
 #include "json/json.h"
 
 namespace tideline::exporter {
@@ -79,36 +79,10 @@ std::string BuildManifestSummary(const ManifestSummary& s) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string Md5Binary(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  // EVP_Digest only fails on allocation failure; an empty result then fails every checksum.
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr) != 1) return {};
-  return std::string(reinterpret_cast<const char*>(digest), size);
-}
-
-std::string Md5Base64(std::string_view data) { return Base64Encode(Md5Binary(data)); }
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
-  return out;
-}
+std::string Md5Base64(std::string_view data) { return Base64Encode(aws::Md5(data)); }
 
 std::string S3MultipartEtagOfOnePart(std::string_view data_md5_binary) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::string digest = Md5Binary(data_md5_binary);
-  std::string out;
-  out.reserve(2 * digest.size() + 2);
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xF]);
-  }
-  out.append("-1");
-  return out;
+  return aws::HexEncode(aws::Md5(data_md5_binary)) + "-1";
 }
 
 std::string FormatIsoMillis(int64_t epoch_ms) {

@@ -52,12 +52,8 @@ struct ManifestSummary {
 // manifest-summary.json: one compact JSON object in AWS's field order, no trailing newline.
 std::string BuildManifestSummary(const ManifestSummary& summary);
 
-// The 16 raw bytes of MD5(data).
-std::string Md5Binary(std::string_view data);
 // base64(MD5(data)): a .md5 file's whole content and a manifest's md5Checksum (24 chars).
 std::string Md5Base64(std::string_view data);
-// Standard base64 (RFC 4648, with padding, no line breaks).
-std::string Base64Encode(std::string_view bytes);
 // The ETag S3 gives an object uploaded by a multipart upload of one part whose MD5 is
 // `data_md5_binary` (16 raw bytes): hex(MD5(data_md5_binary)) + "-1".
 std::string S3MultipartEtagOfOnePart(std::string_view data_md5_binary);

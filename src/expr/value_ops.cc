@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/base64.h"
 #include "model/decimal.h"
 
 namespace tideline::expr {
@@ -105,7 +106,7 @@ std::string DescribeValue(const AttributeValue& value) {
       out += value.scalar;
       break;
     case AvType::kB:
-      out += model::Base64Encode(value.scalar);
+      out += Base64Encode(value.scalar);
       break;
     case AvType::kBool:
     case AvType::kNull:

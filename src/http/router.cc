@@ -196,21 +196,56 @@ bool Router::RefuseHostOrOrigin(const Request& request, Reply* reply) const {
   return request.has_origin && HandleOrigin(request, reply);
 }
 
+Router::Verdict Router::Screen(const Request& request, bool body_read, Reply* reply,
+                               api::Context** ctx) const {
+  if (RefuseHostOrOrigin(request, reply)) return Verdict::kAnswered;
+  if (request.method == bhttp::verb::get) {
+    if (!body_read) return Verdict::kUndecided;
+    AnswerGet(request, reply);
+    return Verdict::kAnswered;
+  }
+  const std::string_view media = MediaType(request.content_type);
+  const bool json_media = media == kJson || media == kAmzJson;
+  if (request.method != bhttp::verb::post || (!json_media && !request.body.empty())) {
+    // Not refused before the body: the connection stays open for the next request.
+    if (!body_read) return Verdict::kUndecided;
+    reply->status = 404;
+    reply->body = kNotFound;
+    return Verdict::kAnswered;
+  }
+  // A POST whose body is not read yet may still turn out empty (and so be accepted whatever
+  // its media type): only one of JSON is checked now.
+  if (!body_read && !json_media) return Verdict::kUndecided;
+  reply->content_type = media == kAmzJson ? kAmzJson : kJson;
+  // The signature covers the body bytes as they arrived, so it is checked before anything
+  // reads or transforms the body.
+  *ctx = Authenticate(request, reply->content_type, reply, /*before_body=*/!body_read);
+  if (*ctx == nullptr) return Verdict::kAnswered;
+  return body_read ? Verdict::kDispatch : Verdict::kUndecided;
+}
+
 bool Router::RefuseBeforeBody(const Request& request, Reply* reply) const {
   reply->Clear();
-  if (RefuseHostOrOrigin(request, reply)) {
-    if (reply->status >= 400) return true;
-    reply->Clear();  // an allowed preflight: Handle() answers it
-    return false;
+  api::Context* ctx = nullptr;
+  if (Screen(request, /*body_read=*/false, reply, &ctx) == Verdict::kAnswered &&
+      reply->status >= 400) {
+    return true;
   }
-  if (request.method != bhttp::verb::post) return false;
-  const std::string_view media = MediaType(request.content_type);
-  if (media != kJson && media != kAmzJson) return false;  // Handle() decides (404 or not)
-  if (Authenticate(request, media == kAmzJson ? kAmzJson : kJson, reply, true) != nullptr) {
-    reply->Clear();
-    return false;
+  reply->Clear();  // an allowed preflight or a request that passed: Handle() answers it
+  return false;
+}
+
+void Router::AnswerGet(const Request& request, Reply* reply) const {
+  const std::string_view target = request.target;
+  if (target.substr(0, target.find('?')) != "/") {
+    reply->status = 404;
+    reply->body = kNotFound;
+    return;
   }
-  return true;
+  const Request::HeaderRef* host = request.FindHeader("host");
+  std::string_view name = host == nullptr ? std::string_view() : request.HeaderValue(*host);
+  if (name.empty() || !std::all_of(name.begin(), name.end(), IsHostChar)) name = default_host_;
+  reply->body.append("healthy: ").append(name).push_back(' ');
 }
 
 void Router::Handle(const Request& request, Reply* reply) const {
@@ -223,32 +258,8 @@ void Router::Route(const Request& request, Reply* reply) const {
   reply->Clear();
   reply->request_id.resize(kRequestIdLength);
   NewRequestId(reply->request_id.data());
-  if (RefuseHostOrOrigin(request, reply)) return;
-  const Request::HeaderRef* host = request.FindHeader("host");
-  if (request.method == bhttp::verb::get) {
-    const std::string_view target = request.target;
-    if (target.substr(0, target.find('?')) != "/") {
-      reply->status = 404;
-      reply->body = kNotFound;
-      return;
-    }
-    std::string_view name = host == nullptr ? std::string_view() : request.HeaderValue(*host);
-    if (name.empty() || !std::all_of(name.begin(), name.end(), IsHostChar)) name = default_host_;
-    reply->body.append("healthy: ").append(name).push_back(' ');
-    return;
-  }
-  const std::string_view media = MediaType(request.content_type);
-  if (request.method != bhttp::verb::post ||
-      (!request.body.empty() && media != kJson && media != kAmzJson)) {
-    reply->status = 404;
-    reply->body = kNotFound;
-    return;
-  }
-  reply->content_type = media == kAmzJson ? kAmzJson : kJson;
-  // The signature covers the body bytes as they arrived, so it is checked before anything
-  // reads or transforms the body.
-  api::Context* ctx = Authenticate(request, reply->content_type, reply);
-  if (ctx == nullptr) return;
+  api::Context* ctx = nullptr;
+  if (Screen(request, /*body_read=*/true, reply, &ctx) != Verdict::kDispatch) return;
   std::string decoded;  // the body without its Content-Encoding, when it has one
   std::string_view body;
   if (!DecodeRequestBody(request, &decoded, &body, reply)) return;

@@ -75,10 +75,23 @@ class Router {
   // *reply and returns true if the request is refused whatever its body (a Host or Origin
   // refused, or with --credentials an authentication error that needs no body: no or a
   // malformed signature, a stale date, another region, an unknown key). The connection can
-  // then skip the body instead of buffering it. Handle() repeats every check.
+  // then skip the body instead of buffering it. Screen() decides for both.
   bool RefuseBeforeBody(const Request& request, Reply* reply) const;
 
  private:
+  enum class Verdict {
+    kAnswered,   // *reply is the whole answer: a refusal, a health check, a CORS preflight
+    kDispatch,   // dispatch the request in *ctx
+    kUndecided,  // (body not read) what remains needs the body
+  };
+  // Steps 1 to 5 of the class comment, in order: the one place that decides whether a request
+  // is answered without dispatch. With !body_read (RefuseBeforeBody) it decides only what
+  // holds whatever the body: Host, Origin and, for a POST of JSON, every check of the
+  // signature but the signature itself; it leaves to Handle the rest, including the 404s, so
+  // that they keep the connection open.
+  Verdict Screen(const Request& request, bool body_read, Reply* reply, api::Context** ctx) const;
+  // Step 3: GET / is the health check, GET on another path 404.
+  void AnswerGet(const Request& request, Reply* reply) const;
   // Adds the CORS headers for an allowed Origin; answers a preflight or refuses a request from
   // another origin. Returns true when *reply is complete.
   bool HandleOrigin(const Request& request, Reply* reply) const;

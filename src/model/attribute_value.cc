@@ -11,6 +11,7 @@
 #include <cctype>
 
 #include "common/api_error.h"
+#include "common/base64.h"
 #include "model/decimal.h"
 
 namespace tideline::model {
@@ -265,7 +266,9 @@ class Parser {
     }
     if (null_member) Fail(kNullSetMember);
     if (v.Empty()) {
-      Fail(t == AvType::kSS ? kEmptyStringSet : t == AvType::kNS ? kEmptyNumberSet : kEmptyBinarySet);
+      Fail(t == AvType::kSS   ? kEmptyStringSet
+           : t == AvType::kNS ? kEmptyNumberSet
+                              : kEmptyBinarySet);
     } else if (HasDuplicates(out->set)) {
       // NS members are canonical here, so "1" and "1.0" collide as DynamoDB's numeric check does.
       std::string msg = kInvalidPrefix;

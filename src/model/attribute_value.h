@@ -28,9 +28,9 @@ using Item = AttributeMap;
 
 struct AttributeValue {
   AvType type = AvType::kNull;
-  bool boolean = false;          // BOOL (and NULL's `true`)
-  std::string scalar;            // S (UTF-8), N (canonical decimal text), B (raw bytes)
-  std::vector<std::string> set;  // SS, NS (canonical), BS (raw bytes)
+  bool boolean = false;              // BOOL (and NULL's `true`)
+  std::string scalar;                // S (UTF-8), N (canonical decimal text), B (raw bytes)
+  std::vector<std::string> set;      // SS, NS (canonical), BS (raw bytes)
   std::vector<AttributeValue> list;  // L
   AttributeMap map;                  // M
 
@@ -70,10 +70,5 @@ std::string ItemToJson(const Item& item);
 size_t AttributeValueSize(const AttributeValue& v);
 size_t ItemSize(const Item& item);
 constexpr size_t kMaxItemSize = 400 * 1024;
-
-// Base64 (standard alphabet, padded).
-std::string Base64Encode(std::string_view bytes);
-// Strict decode; false on invalid characters, length or padding.
-bool Base64Decode(std::string_view text, std::string* out);
 
 }  // namespace tideline::model

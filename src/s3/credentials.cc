@@ -1,15 +1,16 @@
 // LoadCredentialsFromEnvironment: the standard AWS credential chain, minus the network sources
 // (no instance metadata, no SSO): environment variables, then the shared credentials file.
 //
-// Shared files are INI: "[section]" lines, "key = value" lines, '#' or ';' comments. In the
-// credentials file a profile's section is its bare name; in the config file it is
+// Shared files are INI (aws/ini_file.h). In the credentials file a profile's section is its bare
+// name; in the config file it is
 // "[profile NAME]" except for "[default]".
 
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "aws/ini_file.h"
 #include "s3/sink.h"
 
 namespace tideline::s3 {
@@ -20,33 +21,15 @@ std::string Env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
-// The key/value pairs of section `wanted` in INI file `path` (empty if absent or unreadable).
+// The settings of section `wanted` in the shared file at `path`, empty when the file is absent,
+// unreadable or malformed: the SDKs' chain then goes on without it (aws/ini_file.h parses it).
 std::map<std::string, std::string> ReadSection(const std::string& path, const std::string& wanted) {
   std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  if (!in) return out;
-  std::string line;
-  bool in_section = false;
-  while (std::getline(in, line)) {
-    std::string t = Trim(line);
-    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-    if (t.front() == '[' && t.back() == ']') {
-      in_section = Trim(t.substr(1, t.size() - 2)) == wanted;
-      continue;
-    }
-    if (!in_section) continue;
-    size_t eq = t.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = Trim(t.substr(0, eq));
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out[key] = Trim(t.substr(eq + 1));
+  std::vector<aws::IniSection> sections;
+  if (path.empty() || !aws::ReadIniFile(path, &sections).ok()) return out;
+  for (const aws::IniSection& section : sections) {
+    if (section.name != wanted) continue;
+    for (const aws::IniSetting& setting : section.settings) out[setting.name] = setting.value;
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
+#include "common/base64.h"
 #include "s3/xml.h"
 
 #ifndef TIDELINE_VERSION
@@ -235,7 +236,7 @@ Status S3Client::PutObject(const std::string& bucket, const std::string& key, st
                            const ObjectOptions& options, std::string* etag) {
   Call call{"PUT", bucket, key, "", {}, data, false};
   call.headers.emplace_back("Content-Type", "application/octet-stream");
-  call.headers.emplace_back("Content-MD5", aws::Base64Encode(aws::Md5(data)));
+  call.headers.emplace_back("Content-MD5", Base64Encode(aws::Md5(data)));
   AddObjectHeaders(options, /*with_sse=*/true, &call.headers);
   HttpResponse response;
   Status s = Execute(call, &response);
@@ -286,7 +287,7 @@ Status S3Client::UploadPart(const std::string& bucket, const std::string& key,
             {},
             data,
             false};
-  call.headers.emplace_back("Content-MD5", aws::Base64Encode(aws::Md5(data)));
+  call.headers.emplace_back("Content-MD5", Base64Encode(aws::Md5(data)));
   AddObjectHeaders(options, /*with_sse=*/false, &call.headers);
   HttpResponse response;
   Status s = Execute(call, &response);

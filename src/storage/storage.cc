@@ -14,6 +14,7 @@
 #include <optional>
 #include <random>
 
+#include "common/clock.h"
 #include "storage/bulk_load.h"
 #include "storage/fault_injection_fs.h"
 #include "storage/info_log.h"
@@ -88,11 +89,7 @@ rocksdb::ReadOptions TotalOrderReadOptions() {
   return ro;
 }
 
-uint64_t WallClockMicros() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
+uint64_t WallClockMicros() { return static_cast<uint64_t>(NowMicros()); }
 
 Status Storage::Impl::ExtendLease() {
   const uint64_t lease = clock.LeaseFor(WallClockMicros());
@@ -106,11 +103,15 @@ Status Storage::Impl::NextCommitTs(uint64_t* ts) {
   return lease == 0 ? Status::OK() : StoreLease(lease);
 }
 
-Status Storage::Impl::StoreLease(uint64_t lease) {
-  rocksdb::WriteBatch batch;
+void AppendLease(rocksdb::WriteBatch* batch, uint64_t lease) {
   std::string v;
   layout::PutU64BE(&v, lease);
-  batch.Put(std::string(1, layout::kClock), v);
+  batch->Put(std::string(1, layout::kClock), v);
+}
+
+Status Storage::Impl::StoreLease(uint64_t lease) {
+  rocksdb::WriteBatch batch;
+  AppendLease(&batch, lease);
   Status s = Apply(&batch);
   if (s.ok()) clock.LeaseStored(lease);
   return s;

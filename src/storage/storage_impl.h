@@ -183,6 +183,9 @@ struct Storage::Impl {
 };
 
 uint64_t WallClockMicros();
+// Puts the commit clock's new lease into `batch` (commit_clock.h): alone by StoreLease, or in
+// the batch of the commit whose timestamp passes the old lease.
+void AppendLease(rocksdb::WriteBatch* batch, uint64_t lease);
 void DisablePerfCountersOnThisThread();
 std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, uint64_t as_of,
                                           std::string lower, std::string upper, bool reverse,

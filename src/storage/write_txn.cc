@@ -201,12 +201,8 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   uint64_t lease = 0;
   const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
   rocksdb::WriteBatch batch;
-  if (lease != 0) {
-    // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
-    std::string v;
-    layout::PutU64BE(&v, lease);
-    batch.Put(std::string(1, layout::kClock), v);
-  }
+  // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
+  if (lease != 0) AppendLease(&batch, lease);
   for (auto& p : prepared) {
     if (p.supersedes_stored && p.table->keep_history()) {
       // The superseded version was visible during [old_ts, ts).

@@ -129,6 +129,32 @@ class FaultTestCase(unittest.TestCase):
         self.assertEqual(set(errors), {"ServiceUnavailable"},
                          f"writes must be refused with 503 ServiceUnavailable only: {errors[:20]}")
 
+    def put_big_items(self, big, count, max_errors):
+        """PutItems of items carrying `big` until `max_errors` are refused; returns their codes."""
+        errors = []
+        for i in range(count):
+            try:
+                self.client.put_item(TableName=self.table,
+                                     Item={"pk": {"S": f"big-{i}"}, "v": {"S": str(i)},
+                                           "blob": {"S": big}})
+                self.acked[f"big-{i}"] = str(i)
+            except ClientError as e:
+                errors.append(error_code(e))
+                if len(errors) >= max_errors:
+                    break
+        return errors
+
+    def assertRefusedThenRecovers(self, errors, end_fault, check_reads=True):
+        """While the fault lasted the server lived, refused writes with 503 alone (and served
+        reads); once `end_fault()` ends it, writes come back and no acknowledged one is lost."""
+        self.assertAlive()
+        self.assertRefusedAsUnavailable(errors)
+        if check_reads:
+            self.assertReadsWork()
+        end_fault()
+        self.assertWritesComeBack(within=10)
+        self.assertNothingLostAfterKill9()
+
     def assertWriteRefused(self, contains):
         with self.assertRaises(ClientError) as cm:
             self.put(random_name("refused"), "x")
@@ -236,23 +262,8 @@ class FullDisk(FaultTestCase):
             st = os.statvfs(self.mount)
             f.write(b"\0" * max(0, st.f_bavail * st.f_frsize - (94 << 20)))
         big = base64.b64encode(os.urandom(225 << 10)).decode()  # 300 KB that LZ4 cannot shrink
-        errors = []
-        for i in range(600):
-            try:
-                self.client.put_item(TableName=self.table,
-                                     Item={"pk": {"S": f"big-{i}"}, "v": {"S": str(i)},
-                                           "blob": {"S": big}})
-                self.acked[f"big-{i}"] = str(i)
-            except ClientError as e:
-                errors.append(error_code(e))
-                if len(errors) >= 20:
-                    break
-        self.assertAlive()
-        self.assertRefusedAsUnavailable(errors)
-        self.assertReadsWork()
-        self.free_space()
-        self.assertWritesComeBack(within=10)
-        self.assertNothingLostAfterKill9()
+        errors = self.put_big_items(big, count=600, max_errors=20)
+        self.assertRefusedThenRecovers(errors, self.free_space)
 
 
 class StartOnFullDisk(FaultTestCase):
@@ -322,44 +333,15 @@ class InjectedFaults(FaultTestCase):
         self.put_many("before", 20)
         self.inject("ENOSPC sst")
         big = "z" * (300 << 10)
-        errors = []
-        for i in range(200):
-            try:
-                self.client.put_item(TableName=self.table,
-                                     Item={"pk": {"S": f"big-{i}"}, "v": {"S": str(i)},
-                                           "blob": {"S": big}})
-                self.acked[f"big-{i}"] = str(i)
-            except ClientError as e:
-                errors.append(error_code(e))
-                if len(errors) >= 10:
-                    break
-        self.assertAlive()
-        self.assertRefusedAsUnavailable(errors)
-        self.assertReadsWork()
-        self.heal()
-        self.assertWritesComeBack(within=10)
-        self.assertNothingLostAfterKill9()
+        errors = self.put_big_items(big, count=200, max_errors=10)
+        self.assertRefusedThenRecovers(errors, self.heal)
 
     def test_eio_on_a_memtable_flush(self):
         self.put_many("before", 20)
         self.inject("EIO sst")
         big = "z" * (300 << 10)
-        errors = []
-        for i in range(200):
-            try:
-                self.client.put_item(TableName=self.table,
-                                     Item={"pk": {"S": f"big-{i}"}, "v": {"S": str(i)},
-                                           "blob": {"S": big}})
-                self.acked[f"big-{i}"] = str(i)
-            except ClientError as e:
-                errors.append(error_code(e))
-                if len(errors) >= 10:
-                    break
-        self.assertAlive()
-        self.assertRefusedAsUnavailable(errors)
-        self.heal()
-        self.assertWritesComeBack(within=10)
-        self.assertNothingLostAfterKill9()
+        errors = self.put_big_items(big, count=200, max_errors=10)
+        self.assertRefusedThenRecovers(errors, self.heal, check_reads=False)
 
 
 class DescriptorExhaustion(FaultTestCase):

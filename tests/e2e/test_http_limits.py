@@ -9,6 +9,7 @@ Sizes are small enough for CI: each test sends at most a few hundred MB over loo
 in seconds. All traffic goes to 127.0.0.1.
 """
 
+import contextlib
 import gzip
 import http.client
 import json
@@ -187,6 +188,17 @@ class SlowLargeBodies(ServerTestCase):
             time.sleep(0.05)
         return socks
 
+    @contextlib.contextmanager
+    def budget_spent(self):
+        """Holds 60 of the 64 MB budget for the block: four 15 MB bodies, each short of its
+        last byte, that the server has read; their connections close after the block."""
+        socks = self.slow_uploads(4, 15 * MB, wait=True)
+        try:
+            yield
+        finally:
+            for s in socks:
+                s.close()
+
     # Finding 4 of issue 8: 96 connections each holding a 15 MB body minus one byte took the
     # server from 48 MB to 1.48 GB, never returned. Now bodies share a budget: those that do not
     # fit are answered ThrottlingException at once (SDKs retry it), memory stays near the budget,
@@ -236,9 +248,8 @@ class SlowLargeBodies(ServerTestCase):
     # retry with back-off; once memory is free again the same request succeeds.
     def test_a_large_request_is_throttled_while_the_budget_is_spent(self):
         table = self.create_table()
-        socks = self.slow_uploads(4, 15 * MB, wait=True)  # 60 of the 64 MB
-        try:
-            item = {"pk": {"S": "big"}, "v": {"S": "x" * (300 * 1024)}}
+        item = {"pk": {"S": "big"}, "v": {"S": "x" * (300 * 1024)}}
+        with self.budget_spent():
             with self.assertApiError("ThrottlingException",
                                      "Rate of requests exceeds the allowed throughput."):
                 self.client.batch_write_item(RequestItems={table: [
@@ -246,9 +257,6 @@ class SlowLargeBodies(ServerTestCase):
                     for i in range(20)]})
             # Small requests are not counted against the budget and go on being served.
             self.client.put_item(TableName=table, Item={"pk": {"S": "small"}})
-        finally:
-            for s in socks:
-                s.close()
         time.sleep(0.3)
         self.client.batch_write_item(RequestItems={table: [
             {"PutRequest": {"Item": {**item, "pk": {"S": f"k{i}"}}}} for i in range(20)]})
@@ -258,8 +266,7 @@ class SlowLargeBodies(ServerTestCase):
     # A chunked body (no Content-Length) is charged as it grows, and refused when it passes
     # what is left of the budget.
     def test_chunked_bodies_are_charged_as_they_grow(self):
-        socks = self.slow_uploads(4, 15 * MB, wait=True)
-        try:
+        with self.budget_spent():
             with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
                 s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                           b"Content-Type: application/x-amz-json-1.0\r\n"
@@ -273,9 +280,6 @@ class SlowLargeBodies(ServerTestCase):
                 status, _, body = read_response(s)
                 self.assertEqual(status, 400, body)
                 self.assertErrorBody(body, "ThrottlingException")
-        finally:
-            for s in socks:
-                s.close()
 
 
 class Deadlines(ServerTestCase):

@@ -120,7 +120,7 @@ TEST(ExportFmtGzip, HeaderTrailerAndRoundTrip) {
             crc32(0, reinterpret_cast<const Bytef*>(line.data()), line.size()));
   EXPECT_EQ(Le32(out, out.size() - 4), line.size());
   EXPECT_EQ(GunzipOneMember(out), line);
-  EXPECT_EQ(gz.md5_binary(), Md5Binary(out));
+  EXPECT_EQ(gz.md5_binary(), aws::Md5(out));
   EXPECT_EQ(gz.md5_base64(), Md5Base64(out));
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base64.h"
 #include "export/gzip_stream.h"
 #include "export/item_format.h"
 #include "export/manifest.h"

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <random>
 
+#include "aws/crypto.h"
+
 namespace tideline::exporter {
 namespace {
 
@@ -139,20 +141,12 @@ TEST(ExportFmtManifest, SummaryIonKmsAndEscaping) {
 
 TEST(ExportFmtManifest, Checksums) {
   EXPECT_EQ(Md5Base64(""), "1B2M2Y8AsgTpgAmY7PhCfg==");
-  EXPECT_EQ(Md5Binary("").size(), 16u);
   const std::string empty_gz(
       "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00"
       "\x00\x00\x00\x00",
       20);
   EXPECT_EQ(Md5Base64(empty_gz), kEmptyMd5);
-  EXPECT_EQ(S3MultipartEtagOfOnePart(Md5Binary(empty_gz)), kEmptyEtag);
-  // RFC 4648 test vectors.
-  EXPECT_EQ(Base64Encode(""), "");
-  EXPECT_EQ(Base64Encode("f"), "Zg==");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(Base64Encode(std::string(100, '\xff')).size(), 136u);  // no line breaks
+  EXPECT_EQ(S3MultipartEtagOfOnePart(aws::Md5(empty_gz)), kEmptyEtag);
 }
 
 TEST(ExportFmtManifest, FormatIsoMillis) {

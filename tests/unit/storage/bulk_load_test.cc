@@ -6,32 +6,13 @@
 #include <filesystem>
 #include <random>
 
+#include "storage_fixture.h"
+
 namespace tideline::storage {
 namespace {
 
-class BulkLoadTest : public ::testing::Test {
+class BulkLoadTest : public StorageFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tideline-bulk-load-test-" + std::to_string(std::random_device{}()));
-    Reopen();
-    TableMeta meta;
-    meta.name = "t";
-    meta.key_schema.hash_name = "pk";
-    ASSERT_TRUE(storage_->CreateTable(meta, &table_).ok());
-  }
-  void TearDown() override {
-    storage_.reset();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::remove_all(dir_.string() + "-crashed");
-  }
-  void Reopen() {
-    storage_.reset();
-    StorageOptions options;
-    options.data_dir = dir_.string();
-    ASSERT_TRUE(Storage::Open(options, &storage_).ok());
-    table_ = storage_->FindTable("t");
-  }
   static std::string Key(int i) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "k%06d", i);
@@ -61,10 +42,6 @@ class BulkLoadTest : public ::testing::Test {
     }
     return false;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Storage> storage_;
-  std::shared_ptr<const TableMeta> table_;
 };
 
 TEST_F(BulkLoadTest, ItemsInKeyOrderOverSeveralFilesAppearTogetherAtFinish) {
@@ -104,14 +81,8 @@ TEST_F(BulkLoadTest, IngestedItemsSurviveACrash) {
   auto loader = StartLoad();
   ASSERT_TRUE(loader->Add(Key(1), "{\"a\":1}", 7).ok());
   ASSERT_TRUE(loader->Finish().ok());
-  // The data directory as the OS has it now, opened as a second database (no clean shutdown).
-  const std::filesystem::path copy = dir_.string() + "-crashed";
-  std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
-  std::filesystem::remove(copy / "rocksdb" / "LOCK");
-  std::unique_ptr<Storage> crashed;
-  StorageOptions options;
-  options.data_dir = copy.string();
-  ASSERT_TRUE(Storage::Open(options, &crashed).ok());
+  std::unique_ptr<Storage> crashed = OpenCrashedCopy();  // no clean shutdown
+  ASSERT_TRUE(crashed);
   EXPECT_EQ(Scan(*crashed).size(), 1u);
   EXPECT_EQ(crashed->Stats(table_->id).item_count, 1);  // recounted after the crash
 }

@@ -11,35 +11,24 @@
 #include <thread>
 
 #include "storage/storage.h"
+#include "storage_fixture.h"
 
 namespace tideline::storage {
 namespace {
 
-class FaultRecoveryTest : public ::testing::Test {
+class FaultRecoveryTest : public StorageFixture {
  protected:
+  // The data below dir_, beside the fault trigger file.
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tideline-fault-test-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir_);
-    trigger_ = (dir_ / "fault").string();
-    Reopen();
-    TableMeta meta;
-    meta.name = "t";
-    meta.key_schema.hash_name = "pk";
-    ASSERT_TRUE(storage_->CreateTable(meta, &table_).ok());
+    StorageFixture::SetUp();
   }
-  void TearDown() override {
-    storage_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    storage_.reset();
+  StorageOptions Options() const override {
     StorageOptions options;
     options.data_dir = (dir_ / "data").string();
     options.reserve_bytes = 0;
     options.testing_fault_file = trigger_;
-    ASSERT_TRUE(Storage::Open(options, &storage_).ok());
-    table_ = storage_->FindTable("t");
+    return options;
   }
   void Fault(const std::string& what) {
     std::ofstream(trigger_) << what;
@@ -71,10 +60,7 @@ class FaultRecoveryTest : public ::testing::Test {
     return false;
   }
 
-  std::filesystem::path dir_;
-  std::string trigger_;
-  std::unique_ptr<Storage> storage_;
-  std::shared_ptr<const TableMeta> table_;
+  const std::string trigger_ = (dir_ / "fault").string();
 };
 
 TEST_F(FaultRecoveryTest, WalWriteErrorRefusesWritesUntilItRecovers) {

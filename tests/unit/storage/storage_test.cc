@@ -6,31 +6,13 @@
 #include <filesystem>
 #include <random>
 
+#include "storage_fixture.h"
+
 namespace tideline::storage {
 namespace {
 
-class StorageTest : public ::testing::Test {
+class StorageTest : public StorageFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tideline-storage-test-" + std::to_string(std::random_device{}()));
-    Reopen();
-    TableMeta meta;
-    meta.name = "t";
-    meta.key_schema.hash_name = "pk";
-    ASSERT_TRUE(storage_->CreateTable(meta, &table_).ok());
-  }
-  void TearDown() override {
-    storage_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    storage_.reset();
-    StorageOptions options;
-    options.data_dir = dir_.string();
-    ASSERT_TRUE(Storage::Open(options, &storage_).ok());
-    table_ = storage_->FindTable("t");
-  }
   // Past versions are kept (and readable as of a past time) only while PITR is on.
   void SetPitr(bool enabled) {
     TableMeta meta = *table_;
@@ -71,30 +53,16 @@ class StorageTest : public ::testing::Test {
     return out;
   }
 
-  // What a kill -9 now would leave: the data directory as the OS has it (the WAL buffer held
-  // in memory is not there), opened as a second database. The value of `key` in it.
+  // The value of `key` in what a kill -9 now would leave (OpenCrashedCopy).
   std::string GetAfterCrash(const std::string& key) {
-    const std::filesystem::path copy = dir_.string() + "-crashed";
-    std::filesystem::remove_all(copy);
-    std::filesystem::copy(dir_, copy, std::filesystem::copy_options::recursive);
-    std::filesystem::remove(copy / "rocksdb" / "LOCK");
-    std::unique_ptr<Storage> crashed;
-    StorageOptions options;
-    options.data_dir = copy.string();
-    EXPECT_TRUE(Storage::Open(options, &crashed).ok());
+    std::unique_ptr<Storage> crashed = OpenCrashedCopy();
     std::string json;
     bool found = false;
     if (crashed) {
       EXPECT_TRUE(crashed->Get(table_->id, key, ~0ull, &json, &found).ok());
     }
-    crashed.reset();
-    std::filesystem::remove_all(copy);
     return found ? json : "<none>";
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Storage> storage_;
-  std::shared_ptr<const TableMeta> table_;
 };
 
 TEST_F(StorageTest, ItemWritesAreVisibleAtOnceAndDurableOnceTheirFenceIs) {

@@ -1,12 +1,12 @@
-// Base64 (standard alphabet, padded) for B/BS values; declared in model/attribute_value.h.
-// Decoding is strict, as DynamoDB's is: length a multiple of 4, '=' only as one or two trailing
-// pads, and the unused low bits of the last character zero (so every value has one encoding).
+// Base64 (standard alphabet, padded). Decoding is strict, as DynamoDB's is: length a multiple
+// of 4, '=' only as one or two trailing pads, and the unused low bits of the last character zero
+// (so every value has one encoding).
+
+#include "common/base64.h"
 
 #include <cstdint>
 
-#include "model/attribute_value.h"
-
-namespace tideline::model {
+namespace tideline {
 namespace {
 
 constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -79,4 +79,4 @@ bool Base64Decode(std::string_view in, std::string* out) {
   return true;
 }
 
-}  // namespace tideline::model
+}  // namespace tideline
