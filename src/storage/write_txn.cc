@@ -6,7 +6,6 @@
 
 #include <unordered_map>
 
-#include "common/api_error.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -81,7 +80,7 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   // doing, and the client gets the gate's reason.
   if (Status refused = impl_->gate.Check(); !refused.ok()) return refused;
   WriteTxn txn(this);
-  fn(txn);  // may throw ApiError: nothing has been written yet
+  fn(txn);  // may throw (the caller's own errors): nothing has been written yet
   if (commit_ts) *commit_ts = 0;
   if (txn.ops_.empty()) return Status::OK();
 
@@ -108,9 +107,8 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     Delta& d = deltas[op.table_id];
     if (!d.table) {
       d.table = impl_->LiveFor(op.table_id);
-      if (!d.table) {
-        throw ApiError::ResourceNotFound("Requested resource not found");
-      }
+      // Deleted since the caller looked it up; nothing has been written yet.
+      if (!d.table) return Status::NotFound("Requested resource not found");
     }
     WriteTxn::OldVersion old;
     if (!op.known_absent) {
