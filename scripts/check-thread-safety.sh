@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${TSA_BUILD_DIR:-$ROOT/build-thread-safety}
 JOBS=${JOBS:-2}
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTIDELINE_THREAD_SAFETY=ON \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+  -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 # compile_commands.json holds each source's exact command (its module's include root included).
 python3 - "$BUILD/compile_commands.json" "$ROOT/src/" "$JOBS" <<'PY'
 import json, shlex, subprocess, sys

@@ -188,7 +188,7 @@ std::vector<ExportRecord> ExportService::ListAll() const {
 
 void ExportService::WaitIdle() {
   common::MutexLock lock(&mu_);
-  while (!queue_.empty() || running_ != 0) idle_cv_.Wait();
+  while (!queue_.empty() || running_ != 0) idle_cv_.Wait(&mu_);
 }
 
 void ExportService::WorkerLoop() {
@@ -196,7 +196,7 @@ void ExportService::WorkerLoop() {
     ExportRecord record;
     {
       common::MutexLock lock(&mu_);
-      while (!stopping_ && queue_.empty()) cv_.Wait();
+      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
       if (stopping_) return;
       record = records_[queue_.front()];
       queue_.pop_front();

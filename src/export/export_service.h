@@ -81,8 +81,8 @@ class ExportService {
   ExportServiceOptions options_;
 
   mutable common::Mutex mu_;
-  common::CondVar cv_{&mu_};                                     // queue_ or stopping_ changed
-  common::CondVar idle_cv_{&mu_};                                // running_ dropped
+  common::CondVar cv_;                                           // queue_ or stopping_ changed
+  common::CondVar idle_cv_;                                      // running_ dropped
   std::map<std::string, ExportRecord> records_ GUARDED_BY(mu_);  // by ExportArn
   std::map<std::string, Token> tokens_ GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_ GUARDED_BY(mu_);
