@@ -34,7 +34,7 @@ std::string ExecuteGetItem(Context& ctx, const json::Value& req) {
 
   std::string out;
   out.reserve(item_json.size() + 64);
-  out = "{";
+  out.push_back('{');  // not `out = "{"`: gcc 12 reports a false -Wrestrict in that assignment
   if (found) {
     out += "\"Item\":";
     if (projection) {
