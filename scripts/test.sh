@@ -2,19 +2,22 @@
 # Builds Tideline and runs every test suite; exits non-zero if anything fails.
 #   1. installs what is missing (scripts/install-deps.sh: apt packages, npm where needed)
 #   2. configures and builds build/ with CMake + Ninja (RelWithDebInfo)
-#   3. unit tests: ctest (GoogleTest)
+#   3. unit tests: ctest (GoogleTest, and module_layering: a wrong-direction include fails)
 #   4. end-to-end tests: tests/e2e/run.py drives the real build/tideline with boto3 and the
 #      AWS CLI
-#   5. fuzzing: scripts/fuzz.sh builds the libFuzzer targets with clang in build-fuzz/ (a second
+#   5. checks: scripts/check-format.sh (clang-format over src/ and tests/) and
+#      scripts/check-thread-safety.sh (clang -Wthread-safety over src/, -fsyntax-only in
+#      <build>-thread-safety/)
+#   6. fuzzing: scripts/fuzz.sh builds the libFuzzer targets with clang in build-fuzz/ (a second
 #      full build, ~20 min cold on 2 cores, much less with ccache) and runs each for
 #      FUZZ_SECONDS from its committed seed corpus; FUZZ_SECONDS=0 skips the step
-#   6. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
+#   7. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
 #      unit tests and the end-to-end modules in SANITIZE_E2E (docs/testing.md)
 # Every suite runs even when an earlier one failed, so one run reports everything.
 # Env: BUILD_DIR (default <repo>/build), JOBS (parallel build/test jobs, default 2),
 #      E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k test_query"),
 #      FUZZ_SECONDS (seconds per fuzz target, default 60; 0 skips fuzzing),
-#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 6),
+#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 7),
 #      SANITIZE_E2E (end-to-end modules and -k patterns run under the sanitizers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +49,15 @@ echo "== end-to-end tests (tests/e2e)"
 # shellcheck disable=SC2086
 TIDELINE_BIN="$BUILD/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" ${E2E_ARGS:-} \
   || failed+=(e2e)
+
+echo "== format (scripts/check-format.sh)"
+bash "$ROOT/scripts/check-format.sh" || failed+=(format)
+
+if in_time thread-safety; then
+  echo "== thread-safety analysis (scripts/check-thread-safety.sh)"
+  TSA_BUILD_DIR="$BUILD-thread-safety" JOBS="$JOBS" bash "$ROOT/scripts/check-thread-safety.sh" \
+    || failed+=(thread-safety)
+fi
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 if [ "$FUZZ_SECONDS" -gt 0 ] && in_time fuzz; then

@@ -11,6 +11,7 @@
 #include "api/tags.h"
 #include "common/api_error.h"
 #include "common/uuid.h"
+#include "model/key_codec.h"
 #include "storage/storage.h"
 
 namespace tideline::api {

@@ -11,6 +11,7 @@
 
 #include "api/request.h"
 #include "model/attribute_value.h"
+#include "model/key_codec.h"
 #include "storage/table_meta.h"
 
 namespace tideline::api {

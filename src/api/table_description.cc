@@ -1,6 +1,7 @@
 #include "api/table_description.h"
 
 #include "api/request.h"
+#include "model/key_codec.h"
 #include "storage/storage.h"
 
 namespace tideline::api {

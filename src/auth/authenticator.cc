@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
-#include <mutex>
 #include <optional>
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "common/api_error.h"
+#include "common/mutex.h"
 
 namespace tideline::auth {
 
@@ -21,14 +21,14 @@ struct Authenticator::Key {
   Identity identity;
   // The derived signing key of the last date this key signed for (region and service are
   // fixed), so that a verification costs two HMACs instead of six.
-  mutable std::mutex mu;
-  mutable std::array<char, 8> date{};
-  mutable std::array<unsigned char, 32> signing_key{};
-  mutable bool cached = false;
+  mutable common::Mutex mu;
+  mutable std::array<char, 8> date GUARDED_BY(mu){};
+  mutable std::array<unsigned char, 32> signing_key GUARDED_BY(mu){};
+  mutable bool cached GUARDED_BY(mu) = false;
 
   void SigningKey(std::string_view scope_date, std::string_view region, std::string_view service,
                   unsigned char out[32]) const {
-    std::lock_guard<std::mutex> lock(mu);
+    common::MutexLock lock(&mu);
     if (!cached || std::string_view(date.data(), date.size()) != scope_date) {
       const std::string k =
           aws::DeriveSigningKey(entry.secret_access_key, scope_date, region, service);

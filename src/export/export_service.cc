@@ -42,8 +42,9 @@ Status ExportService::Start() {
   const int64_t now = NowMillis();
   std::vector<std::string> expired_records, expired_tokens, to_resume;
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     Status s = storage_.ScanMeta(kRecordPrefix, [&](std::string_view key, std::string_view value) {
+      mu_.AssertHeld();  // the scan calls back on this thread, inside the lock above
       ExportRecord r;
       if (!ParseExportRecord(value, &r)) {
         spdlog::warn("skipping unreadable export record {}", key);
@@ -59,6 +60,7 @@ Status ExportService::Start() {
     });
     if (!s.ok()) return s;
     s = storage_.ScanMeta(kTokenPrefix, [&](std::string_view key, std::string_view value) {
+      mu_.AssertHeld();  // as above
       json::Document doc;
       if (!json::Parse(value, &doc, nullptr) || !doc.IsObject()) return true;
       const json::Value* f = json::Find(doc, "fingerprint");
@@ -101,15 +103,15 @@ Status ExportService::Start() {
 
 void ExportService::Stop() {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   for (auto& t : workers_) t.join();
   workers_.clear();
   // The pins reference the storage, which the owner closes after stopping this service.
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   pins_.clear();
 }
 
@@ -122,7 +124,7 @@ void ExportService::Persist(const ExportRecord& record) {
 
 SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out) {
   const int64_t now = NowMillis();
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   if (!record.client_token.empty()) {
     auto it = tokens_.find(record.client_token);
     if (it != tokens_.end() && it->second.expires_ms > now) {
@@ -157,12 +159,12 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
   records_[record.export_arn] = record;
   queue_.push_back(record.export_arn);
   *out = record;
-  cv_.notify_one();
+  cv_.Signal();
   return SubmitResult::kCreated;
 }
 
 std::optional<ExportRecord> ExportService::Find(const std::string& export_arn) const {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   auto it = records_.find(export_arn);
   if (it == records_.end()) return std::nullopt;
   if (NowMillis() - it->second.start_time_ms > kRetentionMs) return std::nullopt;
@@ -171,7 +173,7 @@ std::optional<ExportRecord> ExportService::Find(const std::string& export_arn) c
 
 std::vector<ExportRecord> ExportService::ListAll() const {
   const int64_t now = NowMillis();
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   std::vector<ExportRecord> out;
   for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
     if (now - it->second.start_time_ms <= kRetentionMs) out.push_back(it->second);
@@ -180,16 +182,16 @@ std::vector<ExportRecord> ExportService::ListAll() const {
 }
 
 void ExportService::WaitIdle() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+  common::MutexLock lock(&mu_);
+  while (!queue_.empty() || running_ != 0) idle_cv_.Wait(&mu_);
 }
 
 void ExportService::WorkerLoop() {
   for (;;) {
     ExportRecord record;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      common::MutexLock lock(&mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
       if (stopping_) return;
       record = records_[queue_.front()];
       queue_.pop_front();
@@ -197,10 +199,10 @@ void ExportService::WorkerLoop() {
     }
     Run(std::move(record));
     {
-      std::lock_guard lock(mu_);
+      common::MutexLock lock(&mu_);
       --running_;
     }
-    idle_cv_.notify_all();
+    idle_cv_.SignalAll();
   }
 }
 
@@ -209,7 +211,7 @@ void ExportService::Run(ExportRecord record) {
   Status s;
   try {
     s = RunExportJob(storage_, *sink_, options_, &record, [this](const ExportRecord& r) {
-      std::lock_guard lock(mu_);
+      common::MutexLock lock(&mu_);
       Persist(r);
       records_[r.export_arn] = r;
     });
@@ -244,7 +246,7 @@ void ExportService::Run(ExportRecord record) {
     spdlog::error("export {} FAILED after {:.3f} s ({}): {}", record.export_arn, secs, failure.code,
                   table_deleted ? failure.message : s.ToString());
   }
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   Persist(record);
   records_[record.export_arn] = record;
   pins_.erase(record.export_arn);

@@ -10,18 +10,17 @@
 // never writes a manifest-summary. After a crash, Recover() runs IN_PROGRESS exports again
 // from the start (same id and keys) or fails them with a reason.
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "export/export_record.h"
 #include "s3/sink.h"
@@ -30,9 +29,9 @@
 namespace tideline::exporter {
 
 struct ExportServiceOptions {
-  int worker_threads = 2;      // exports running at once
-  int file_threads = 2;        // data files written in parallel within one export
-  int max_in_flight = 300;     // IN_PROGRESS exports before LimitExceededException
+  int worker_threads = 2;                    // exports running at once
+  int file_threads = 2;                      // data files written in parallel within one export
+  int max_in_flight = 300;                   // IN_PROGRESS exports before LimitExceededException
   uint64_t target_file_bytes = 64ull << 20;  // item bytes per data file (before compression)
 };
 
@@ -81,15 +80,16 @@ class ExportService {
   std::unique_ptr<s3::Sink> sink_;
   ExportServiceOptions options_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable idle_cv_;
-  std::map<std::string, ExportRecord> records_;  // by ExportArn
-  std::map<std::string, Token> tokens_;
-  std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_;
-  std::deque<std::string> queue_;
-  int running_ = 0;
-  bool stopping_ = false;
+  mutable common::Mutex mu_;
+  common::CondVar cv_;                                           // queue_ or stopping_ changed
+  common::CondVar idle_cv_;                                      // running_ dropped
+  std::map<std::string, ExportRecord> records_ GUARDED_BY(mu_);  // by ExportArn
+  std::map<std::string, Token> tokens_ GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_ GUARDED_BY(mu_);
+  std::deque<std::string> queue_ GUARDED_BY(mu_);
+  int running_ GUARDED_BY(mu_) = 0;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  // Started by Start and joined by Stop, both on the owner's thread.
   std::vector<std::thread> workers_;
 };
 
@@ -98,7 +98,6 @@ class ExportService {
 // `persist` saves the record when the job fixes a decision a rerun must repeat (the number of
 // data files).
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record,
-                    const std::function<void(const ExportRecord&)>& persist);
+                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist);
 
 }  // namespace tideline::exporter

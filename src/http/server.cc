@@ -206,7 +206,7 @@ void Server::Impl::ScheduleTrim() {
 }
 
 void Server::Impl::Register(const std::shared_ptr<SessionBase>& session) {
-  std::lock_guard<std::mutex> lock(mu);
+  common::MutexLock lock(&mu);
   sessions.emplace(session.get(), session);
   session_count.store(sessions.size());
 }
@@ -214,7 +214,7 @@ void Server::Impl::Register(const std::shared_ptr<SessionBase>& session) {
 void Server::Impl::Unregister(SessionBase* session) {
   bool last = false;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    common::MutexLock lock(&mu);
     sessions.erase(session);
     session_count.store(sessions.size());
     last = sessions.empty();
@@ -229,7 +229,7 @@ void Server::Impl::BeginShutdown() {
   trim_timer.cancel();
   std::vector<std::shared_ptr<SessionBase>> live;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    common::MutexLock lock(&mu);
     for (auto& [ptr, weak] : sessions) {
       if (auto session = weak.lock()) live.push_back(std::move(session));
     }
@@ -243,7 +243,7 @@ void Server::Impl::BeginShutdown() {
     if (ec) return;  // cancelled: every connection finished in time
     std::vector<std::shared_ptr<SessionBase>> stuck;
     {
-      std::lock_guard<std::mutex> lock(mu);
+      common::MutexLock lock(&mu);
       for (auto& [ptr, weak] : sessions) {
         if (auto session = weak.lock()) stuck.push_back(std::move(session));
       }
@@ -258,7 +258,7 @@ void Server::Impl::BeginShutdown() {
 }
 
 void Server::Impl::MaybeFinishDrain() {
-  std::lock_guard<std::mutex> lock(mu);
+  common::MutexLock lock(&mu);
   if (sessions.empty()) drain_timer.cancel();
 }
 

@@ -33,7 +33,7 @@ namespace tideline::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0 = any free port (see Server::port())
-  unsigned threads = 0;  // 0 = std::thread::hardware_concurrency()
+  unsigned threads = 0;  // 0 = half of std::thread::hardware_concurrency(), at least 1
   // DynamoDB's request size limit. A larger Content-Length is refused with 413 before any of the
   // body is read; a chunked body is cut off at the limit.
   size_t max_body_bytes = 16 * 1024 * 1024;

@@ -17,13 +17,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "common/api_error.h"
+#include "common/mutex.h"
 #include "http/memory_budget.h"
 #include "http/request_parser.h"
 #include "http/router.h"
@@ -100,8 +100,8 @@ struct Server::Impl {
   std::atomic<size_t> shed{0};             // refusals not yet logged
   std::atomic<int64_t> shed_logged_at{0};  // steady-clock seconds of the last such log line
 
-  std::mutex mu;  // guards sessions
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  common::Mutex mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions GUARDED_BY(mu);
   std::atomic<size_t> session_count{0};  // sessions.size(), read without the lock
 };
 

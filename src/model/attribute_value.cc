@@ -53,8 +53,6 @@ constexpr char kEmptyName[] =
 constexpr char kNullSetMember[] =
     "One or more parameter values were invalid: Sets may not contain null values";
 
-const char* const kTypeNames[] = {"S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"};
-
 enum class Shape { kString, kBlob, kBoolean, kList, kMap, kStructure };
 
 // SerializationException text for a JSON value of the wrong kind, in the style of DynamoDB's
@@ -337,18 +335,6 @@ bool SetsEqual(AvType t, const std::vector<std::string>& a, const std::vector<st
 }
 
 }  // namespace
-
-const char* AvTypeName(AvType t) { return kTypeNames[static_cast<int>(t)]; }
-
-bool AvTypeFromName(std::string_view name, AvType* t) {
-  for (int i = 0; i <= static_cast<int>(AvType::kBS); ++i) {
-    if (name == kTypeNames[i]) {
-      *t = static_cast<AvType>(i);
-      return true;
-    }
-  }
-  return false;
-}
 
 AttributeValue AttributeValue::String(std::string s) {
   AttributeValue v;

@@ -11,16 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/key_schema.h"
 #include "json/json.h"
 
 namespace tideline::model {
 
-enum class AvType : uint8_t { kS, kN, kB, kBool, kNull, kL, kM, kSS, kNS, kBS };
-
-// The DynamoDB type descriptor: "S", "N", ..., "NULL", "BS".
-const char* AvTypeName(AvType t);
-// Parses a descriptor; false when unknown.
-bool AvTypeFromName(std::string_view name, AvType* t);
+// The attribute types and their descriptors ("S", "N", ..., "NULL", "BS") are shared with
+// storage/ (common/key_schema.h).
+using common::AvType;
+using common::AvTypeFromName;
+using common::AvTypeName;
 
 struct AttributeValue;
 using AttributeMap = std::map<std::string, AttributeValue, std::less<>>;

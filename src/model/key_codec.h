@@ -19,13 +19,8 @@
 
 namespace tideline::model {
 
-struct KeySchema {
-  std::string hash_name;
-  AvType hash_type = AvType::kS;
-  std::string range_name;  // empty when the table has no sort key
-  AvType range_type = AvType::kS;
-  bool has_range() const { return !range_name.empty(); }
-};
+// The primary-key schema is shared with storage/'s catalog (common/key_schema.h).
+using common::KeySchema;
 
 // Appends the key_part encoding of a scalar key value (S, N or B).
 void AppendKeyPart(const AttributeValue& v, std::string* out);
@@ -47,8 +42,8 @@ std::string EncodePrimaryKey(const KeySchema& schema, const AttributeValue& hash
 // Throws ValidationException with DynamoDB's messages when a key attribute is missing, of the
 // wrong type, or empty:
 //   "One or more parameter values were invalid: Missing the key <name> in the item"
-//   "One or more parameter values were invalid: Type mismatch for key <name> expected: <T> actual: <T>"
-//   "One or more parameter values are not valid. The AttributeValue for a key attribute cannot
+//   "One or more parameter values were invalid: Type mismatch for key <name> expected: <T> actual:
+//   <T>" "One or more parameter values are not valid. The AttributeValue for a key attribute cannot
 //    contain an empty string value. Key: <name>"  (and "... empty binary value ...")
 //   "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size
 //    limit of2048 bytes" / "... Aggregated size of all range keys has exceeded the size limit of

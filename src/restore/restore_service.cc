@@ -17,7 +17,7 @@ RestoreService::~RestoreService() { Stop(); }
 
 void RestoreService::Stop() {
   stopping_ = true;
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   for (auto& job : jobs_) {
     if (job.thread.joinable()) job.thread.join();
   }
@@ -40,7 +40,7 @@ std::vector<std::string> RestoreService::DropIncompleteRestores() {
 
 void RestoreService::Start(std::shared_ptr<const storage::TableMeta> target, uint64_t source_id,
                            uint64_t as_of_us, std::shared_ptr<storage::Storage::HistoryPin> pin) {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   // Reap the threads of finished restores.
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (it->done.load()) {

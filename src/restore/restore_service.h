@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "storage/storage.h"
 
 namespace tideline::restore {
@@ -49,8 +49,8 @@ class RestoreService {
 
   storage::Storage& storage_;
   std::atomic<bool> stopping_{false};
-  std::mutex mu_;  // guards jobs_
-  std::list<Job> jobs_;
+  common::Mutex mu_;
+  std::list<Job> jobs_ GUARDED_BY(mu_);
 };
 
 }  // namespace tideline::restore

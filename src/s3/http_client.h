@@ -5,12 +5,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace tideline::s3 {
@@ -54,8 +54,8 @@ class HttpClient {
   void Release(void* handle);
 
   HttpClientOptions options_;
-  std::mutex mu_;
-  std::vector<void*> idle_;  // CURL* handles, kept to reuse their connections
+  common::Mutex mu_;
+  std::vector<void*> idle_ GUARDED_BY(mu_);  // CURL* handles, kept to reuse their connections
 };
 
 }  // namespace tideline::s3

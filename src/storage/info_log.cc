@@ -5,7 +5,8 @@
 
 #include <cstdio>
 #include <ctime>
-#include <mutex>
+
+#include "common/mutex.h"
 
 namespace tideline::storage {
 
@@ -24,7 +25,7 @@ class StdioLogger : public rocksdb::Logger {
     gettimeofday(&now, nullptr);
     tm t;
     localtime_r(&now.tv_sec, &t);
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     std::fprintf(file_, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ", t.tm_year + 1900, t.tm_mon + 1,
                  t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, static_cast<long>(now.tv_usec));
     std::vfprintf(file_, format, ap);
@@ -34,8 +35,8 @@ class StdioLogger : public rocksdb::Logger {
   }
 
  private:
-  std::FILE* file_;
-  std::mutex mu_;
+  std::FILE* file_ PT_GUARDED_BY(mu_);  // RocksDB logs from several threads at once
+  common::Mutex mu_;
 };
 
 }  // namespace

@@ -55,7 +55,7 @@ void WriteKeyAttributes(json::Writer& w, const char* key,
   for (const auto& a : attrs) {
     w.StartArray();
     json::WriteString(w, a.name);
-    w.String(model::AvTypeName(a.type));
+    w.String(common::AvTypeName(a.type));
     w.EndArray();
   }
   w.EndArray();
@@ -70,7 +70,7 @@ bool ReadKeyAttributes(const json::Value& o, const char* key, std::vector<IndexK
     if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) return false;
     IndexKeyAttribute attr;
     attr.name = std::string(json::AsView(a[0]));
-    if (!model::AvTypeFromName(json::AsView(a[1]), &attr.type)) return false;
+    if (!common::AvTypeFromName(json::AsView(a[1]), &attr.type)) return false;
     out->push_back(std::move(attr));
   }
   return true;
@@ -146,15 +146,15 @@ std::string SerializeTableMeta(const TableMeta& m) {
   w.Uint64(m.id);
   WriteStr(w, "uuid", m.table_uuid);
   WriteStr(w, "hash_name", m.key_schema.hash_name);
-  WriteStr(w, "hash_type", model::AvTypeName(m.key_schema.hash_type));
+  WriteStr(w, "hash_type", common::AvTypeName(m.key_schema.hash_type));
   WriteStr(w, "range_name", m.key_schema.range_name);
-  WriteStr(w, "range_type", model::AvTypeName(m.key_schema.range_type));
+  WriteStr(w, "range_type", common::AvTypeName(m.key_schema.range_type));
   w.Key("attrs");
   w.StartArray();
   for (const auto& [name, type] : m.attribute_definitions) {
     w.StartArray();
     json::WriteString(w, name);
-    w.String(model::AvTypeName(type));
+    w.String(common::AvTypeName(type));
     w.EndArray();
   }
   w.EndArray();
@@ -212,14 +212,14 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   m->table_uuid = GetStr(doc, "uuid");
   m->key_schema.hash_name = GetStr(doc, "hash_name");
   m->key_schema.range_name = GetStr(doc, "range_name");
-  if (!model::AvTypeFromName(GetStr(doc, "hash_type"), &m->key_schema.hash_type)) return false;
-  if (!model::AvTypeFromName(GetStr(doc, "range_type"), &m->key_schema.range_type)) return false;
+  if (!common::AvTypeFromName(GetStr(doc, "hash_type"), &m->key_schema.hash_type)) return false;
+  if (!common::AvTypeFromName(GetStr(doc, "range_type"), &m->key_schema.range_type)) return false;
   m->attribute_definitions.clear();
   if (const json::Value* attrs = json::Find(doc, "attrs"); attrs && attrs->IsArray()) {
     for (const auto& a : attrs->GetArray()) {
       if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) return false;
-      model::AvType t;
-      if (!model::AvTypeFromName(json::AsView(a[1]), &t)) return false;
+      common::AvType t;
+      if (!common::AvTypeFromName(json::AsView(a[1]), &t)) return false;
       m->attribute_definitions.emplace_back(std::string(json::AsView(a[0])), t);
     }
   }

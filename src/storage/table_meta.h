@@ -7,14 +7,14 @@
 #include <utility>
 #include <vector>
 
-#include "model/key_codec.h"
+#include "common/key_schema.h"
 
 namespace tideline::storage {
 
 // One attribute of an index key.
 struct IndexKeyAttribute {
   std::string name;
-  model::AvType type = model::AvType::kS;
+  common::AvType type = common::AvType::kS;
 };
 
 // A secondary index as the catalog keeps it (docs/storage.md, "Indexes").
@@ -48,8 +48,8 @@ struct TableMeta {
   std::string name;
   uint64_t id = 0;         // internal, never reused: a re-created table gets a new id
   std::string table_uuid;  // TableId (lowercase UUID)
-  model::KeySchema key_schema;
-  std::vector<std::pair<std::string, model::AvType>> attribute_definitions;
+  common::KeySchema key_schema;
+  std::vector<std::pair<std::string, common::AvType>> attribute_definitions;
   std::string billing_mode = "PROVISIONED";  // or PAY_PER_REQUEST
   int64_t read_capacity = 0;
   int64_t write_capacity = 0;

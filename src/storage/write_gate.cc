@@ -60,7 +60,7 @@ Status WriteGate::WriteFailed(const rocksdb::Status& s) {
     // earlier background error (a failed flush) leaves the WAL writer healthy.
     if ((flags() & kStorageError) == 0) {
       spdlog::error("storage: write failed, refusing writes until it recovers: {}", s.ToString());
-      Set(kStorageError | kWalSuspect | (s.IsNoSpace() ? kNoSpace : 0));
+      Set(kStorageError | kWalSuspect | (s.IsNoSpace() ? uint32_t{kNoSpace} : 0u));
     }
   } else {
     return Status::IOError(s.ToString());

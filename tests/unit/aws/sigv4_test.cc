@@ -362,7 +362,7 @@ TEST(Crypto, IntoVariantsMatchOneShot) {
   char hex[64];
   for (size_t key_size : {0, 1, 32, 63, 64, 65, 131}) {
     const std::string key(key_size, '\xaa');
-    for (const std::string data : {std::string(), std::string("abc"), std::string(1000, 'x')}) {
+    for (const std::string& data : {std::string(), std::string("abc"), std::string(1000, 'x')}) {
       HmacSha256Into(key, data, out);
       EXPECT_EQ(std::string(reinterpret_cast<char*>(out), 32), HmacSha256(key, data)) << key_size;
     }

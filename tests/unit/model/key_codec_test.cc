@@ -90,7 +90,9 @@ TEST(KeyCodecTest, NumberRangeKeysSortNumericallyWithinPartition) {
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < keys.size(); ++i) {
     EXPECT_EQ(keys[i].first.compare(0, prefix.size(), prefix), 0);
-    if (i > 0) EXPECT_LE(Decimal::Compare(keys[i - 1].second, keys[i].second), 0);
+    if (i > 0) {
+      EXPECT_LE(Decimal::Compare(keys[i - 1].second, keys[i].second), 0);
+    }
   }
 }
 

@@ -13,12 +13,12 @@ TableMeta TableWithIndexes() {
   m.id = 7;
   m.key_schema.hash_name = "pk";
   m.key_schema.range_name = "sk";
-  m.key_schema.range_type = model::AvType::kN;
+  m.key_schema.range_type = common::AvType::kN;
   IndexMeta gsi;
   gsi.name = "byCustomer";
   gsi.id = 1;
-  gsi.hash = {{"customer", model::AvType::kS}, {"region", model::AvType::kS}};
-  gsi.range = {{"total", model::AvType::kN}};
+  gsi.hash = {{"customer", common::AvType::kS}, {"region", common::AvType::kS}};
+  gsi.range = {{"total", common::AvType::kN}};
   gsi.projection = IndexMeta::Projection::kInclude;
   gsi.non_key_attributes = {"status", "note"};
   gsi.status = "CREATING";
@@ -30,8 +30,8 @@ TableMeta TableWithIndexes() {
   lsi.name = "byDate";
   lsi.id = 2;
   lsi.global = false;
-  lsi.hash = {{"pk", model::AvType::kS}};
-  lsi.range = {{"date", model::AvType::kB}};
+  lsi.hash = {{"pk", common::AvType::kS}};
+  lsi.range = {{"date", common::AvType::kB}};
   lsi.projection = IndexMeta::Projection::kKeysOnly;
   m.indexes = {gsi, lsi};
   m.next_index_id = 3;
@@ -50,7 +50,7 @@ TEST(TableMetaTest, IndexesRoundTrip) {
   ASSERT_EQ(g.hash.size(), 2u);
   EXPECT_EQ(g.hash[1].name, "region");
   ASSERT_EQ(g.range.size(), 1u);
-  EXPECT_EQ(g.range[0].type, model::AvType::kN);
+  EXPECT_EQ(g.range[0].type, common::AvType::kN);
   EXPECT_EQ(g.projection, IndexMeta::Projection::kInclude);
   EXPECT_EQ(g.non_key_attributes, (std::vector<std::string>{"status", "note"}));
   EXPECT_EQ(g.status, "CREATING");
@@ -61,7 +61,7 @@ TEST(TableMetaTest, IndexesRoundTrip) {
   const IndexMeta& l = back.indexes[1];
   EXPECT_FALSE(l.global);
   EXPECT_EQ(l.projection, IndexMeta::Projection::kKeysOnly);
-  EXPECT_EQ(l.range[0].type, model::AvType::kB);
+  EXPECT_EQ(l.range[0].type, common::AvType::kB);
   EXPECT_EQ(back.next_index_id, 3u);
 }
 
