@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
         const std::string key = model::KeyOfItem(table->key_schema, item);
         const std::string json = model::ItemToJson(item);
         const auto t0 = std::chrono::steady_clock::now();
-        (void)storage->Write([&](storage::WriteTxn& txn) { txn.Put(*table, key, json, 200); });
+        (void)storage->Write({{table->id, key}}, storage::LockMode::kItemWrite,
+                             [&](storage::WriteTxn& txn) { txn.Put(*table, key, json, 200); });
         const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - t0)
                                .count();

@@ -1,5 +1,8 @@
 // BatchWriteItem: up to 25 puts and deletes over several tables. They commit together (a
-// stronger guarantee than DynamoDB gives), so UnprocessedItems is always empty.
+// stronger guarantee than DynamoDB gives), so UnprocessedItems is always empty. An item of an
+// ongoing transaction is waited for, not refused: AWS models no TransactionConflictException
+// for BatchWriteItem (what DynamoDB does there is not documented; a transaction holds its items
+// only while it commits).
 
 #include <algorithm>
 #include <set>
@@ -95,7 +98,10 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
     }
   }
 
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
+  std::vector<storage::ItemRef> refs;
+  refs.reserve(writes.size());
+  for (const auto& w : writes) refs.push_back({w.table->id, w.key});
+  Status s = ctx.storage.Write(refs, storage::LockMode::kBatchWrite, [&](storage::WriteTxn& txn) {
     for (auto& w : writes) {
       if (capacity) {
         // Each write is charged as its PutItem or DeleteItem would be: by the larger of the

@@ -32,18 +32,20 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-    if (!gs.ok()) throw StatusError(gs);
-    if (condition) {
-      model::Item old_item;
-      if (old_found) old_item = ParseStoredItem(old_json);
-      if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-        ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-      }
-    }
-    if (old_found) txn.Delete(*table, key);
-  });
+  // Under the item's lock, as PutItem (put_item.cc).
+  Status s = ctx.storage.Write(
+      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+        if (!gs.ok()) throw StatusError(gs);
+        if (condition) {
+          model::Item old_item;
+          if (old_found) old_item = ParseStoredItem(old_json);
+          if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+            ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+          }
+        }
+        if (old_found) txn.Delete(*table, key);
+      });
   if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;

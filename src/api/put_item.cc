@@ -44,20 +44,24 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    if (need_old) {
-      Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-      if (!gs.ok()) throw StatusError(gs);
-      if (condition) {
-        model::Item old_item;
-        if (old_found) old_item = ParseStoredItem(old_json);
-        if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+  // The item is locked from the read of its old version to the commit (storage/key_locks.h):
+  // a concurrent write of it waits, and an ongoing transaction on it makes this one fail with
+  // TransactionConflictException, as in DynamoDB.
+  Status s = ctx.storage.Write(
+      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+        if (need_old) {
+          Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+          if (!gs.ok()) throw StatusError(gs);
+          if (condition) {
+            model::Item old_item;
+            if (old_found) old_item = ParseStoredItem(old_json);
+            if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+              ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+            }
+          }
         }
-      }
-    }
-    txn.Put(*table, key, std::move(stored), size);
-  });
+        txn.Put(*table, key, std::move(stored), size);
+      });
   if (!s.ok()) throw StatusError(s);
 
   if (rv == ReturnValues::kNone && !capacity) return "{}";

@@ -3,8 +3,16 @@
 namespace tideline::api {
 
 ApiError StatusError(const Status& s) {
-  if (s.IsUnavailable()) return ApiError::ServiceUnavailable(s.message());
-  return ApiError::Internal(s.ToString());
+  switch (s.code()) {
+    case Status::Code::kUnavailable:
+      return ApiError::ServiceUnavailable(s.message());
+    case Status::Code::kNotFound:
+      return ApiError::ResourceNotFound("Requested resource not found");
+    case Status::Code::kBusy:
+      return ApiError::TransactionConflict(kTransactionConflictMessage);
+    default:
+      return ApiError::Internal(s.ToString());
+  }
 }
 
 }  // namespace tideline::api

@@ -183,57 +183,74 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
 
   // Per action, the larger of the item before and after it (what its capacity is charged by).
   std::vector<size_t> charged_sizes(actions.size());
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    // Every action is checked and computed against the state before the transaction; any
-    // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
-    // cancels all of them.
-    CancellationReasons cancel(actions.size());
-    std::vector<bool> found(actions.size());
-    std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
-    bool cancelled = false;
-    for (size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      std::string old_json;
-      bool f = false;
-      Status gs = txn.Get(*a.table, a.key, &old_json, &f, &charged_sizes[i]);
-      if (!gs.ok()) throw StatusError(gs);
-      found[i] = f;
-      model::Item old;
-      if (f) old = ParseStoredItem(old_json);
-      if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
-        cancelled = true;
-        cancel.Set(i, "ConditionalCheckFailed", "The conditional request failed",
-                   a.return_old_on_failure && f ? std::string_view(old_json) : std::string_view());
-        continue;
-      }
-      if (a.kind == ActionKind::kPut) {
-        puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
-      } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
-        try {
-          model::Item updated = f ? old : a.item;
-          expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
-          const size_t size = model::ItemSize(updated);
-          if (size > model::kMaxItemSize) {
-            throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+  // Every item is locked for the whole transaction (storage/key_locks.h): item writes of them
+  // wait or fail with TransactionConflictException, and another transaction holding one of
+  // them cancels this one with a TransactionConflict reason for that item, as in DynamoDB.
+  std::vector<storage::ItemRef> refs;
+  refs.reserve(actions.size());
+  for (const auto& a : actions) refs.push_back({a.table->id, a.key});
+  std::vector<size_t> conflicts;
+  Status s = ctx.storage.Write(
+      refs, storage::LockMode::kTransaction,
+      [&](storage::WriteTxn& txn) {
+        // Every action is checked and computed against the state before the transaction; any
+        // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
+        // cancels all of them.
+        CancellationReasons cancel(actions.size());
+        std::vector<bool> found(actions.size());
+        std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
+        bool cancelled = false;
+        for (size_t i = 0; i < actions.size(); ++i) {
+          Action& a = actions[i];
+          std::string old_json;
+          bool f = false;
+          Status gs = txn.Get(*a.table, a.key, &old_json, &f, &charged_sizes[i]);
+          if (!gs.ok()) throw StatusError(gs);
+          found[i] = f;
+          model::Item old;
+          if (f) old = ParseStoredItem(old_json);
+          if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
+            cancelled = true;
+            cancel.Set(
+                i, "ConditionalCheckFailed", "The conditional request failed",
+                a.return_old_on_failure && f ? std::string_view(old_json) : std::string_view());
+            continue;
           }
-          puts[i].emplace(model::ItemToJson(updated), size);
-        } catch (const ApiError& e) {
-          if (e.type() != "ValidationException") throw;
-          cancelled = true;
-          cancel.Set(i, "ValidationError", e.message());
+          if (a.kind == ActionKind::kPut) {
+            puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
+          } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
+            try {
+              model::Item updated = f ? old : a.item;
+              expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
+              const size_t size = model::ItemSize(updated);
+              if (size > model::kMaxItemSize) {
+                throw ApiError::Validation(
+                    "Item size to update has exceeded the maximum allowed size");
+              }
+              puts[i].emplace(model::ItemToJson(updated), size);
+            } catch (const ApiError& e) {
+              if (e.type() != "ValidationException") throw;
+              cancelled = true;
+              cancel.Set(i, "ValidationError", e.message());
+            }
+          }
         }
-      }
-    }
-    if (cancelled) cancel.Throw();
-    for (size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
-      if (puts[i]) {
-        charged_sizes[i] = std::max(charged_sizes[i], puts[i]->second);
-        txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
-      }
-    }
-  });
+        if (cancelled) cancel.Throw();
+        for (size_t i = 0; i < actions.size(); ++i) {
+          Action& a = actions[i];
+          if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
+          if (puts[i]) {
+            charged_sizes[i] = std::max(charged_sizes[i], puts[i]->second);
+            txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
+          }
+        }
+      },
+      nullptr, &conflicts);
+  if (s.code() == Status::Code::kBusy) {
+    CancellationReasons cancel(actions.size());
+    for (size_t i : conflicts) cancel.Set(i, "TransactionConflict", kTransactionConflictMessage);
+    cancel.Throw();
+  }
   if (!s.ok()) throw StatusError(s);
   if (token) {
     std::lock_guard lock(Tokens().mu);

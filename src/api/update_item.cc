@@ -1,5 +1,7 @@
 // UpdateItem: reads the item (or starts from its key), checks the condition, applies the
-// update, and writes the result, all under the write lock so concurrent updates serialise.
+// update, and writes the result, all under the item's lock so concurrent updates of one item
+// serialise (and one on an item of an ongoing transaction fails with
+// TransactionConflictException, as in DynamoDB).
 
 #include <algorithm>
 
@@ -38,34 +40,35 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   bool old_found = false;
   bool written = false;
   size_t old_size = 0, new_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    std::string old_json;
-    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-    if (!gs.ok()) throw StatusError(gs);
-    if (old_found) old_item = ParseStoredItem(old_json);
-    if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-      ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-    }
-    // An update that only removes does not create a missing item (DynamoDB).
-    if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
-    // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
-    const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
-    if (!old_found)
-      new_item = key_item;
-    else if (keep_old)
-      new_item = old_item;
-    else
-      new_item = std::move(old_item);
-    if (update) {
-      expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
-    }
-    new_size = model::ItemSize(new_item);
-    if (new_size > model::kMaxItemSize) {
-      throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
-    }
-    txn.Put(*table, key, model::ItemToJson(new_item), new_size);
-    written = true;
-  });
+  Status s = ctx.storage.Write(
+      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+        std::string old_json;
+        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+        if (!gs.ok()) throw StatusError(gs);
+        if (old_found) old_item = ParseStoredItem(old_json);
+        if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+        }
+        // An update that only removes does not create a missing item (DynamoDB).
+        if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
+        // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
+        const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
+        if (!old_found)
+          new_item = key_item;
+        else if (keep_old)
+          new_item = old_item;
+        else
+          new_item = std::move(old_item);
+        if (update) {
+          expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
+        }
+        new_size = model::ItemSize(new_item);
+        if (new_size > model::kMaxItemSize) {
+          throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+        }
+        txn.Put(*table, key, model::ItemToJson(new_item), new_size);
+        written = true;
+      });
   if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;

@@ -14,7 +14,7 @@ class [[nodiscard]] Status {
     kInvalidArgument,
     kIOError,
     kCorruption,
-    kBusy,
+    kBusy,  // held by a conflicting operation: an item of an ongoing transaction
     kRemote,
     kAlreadyExists,  // the named thing (e.g. a table) exists already
     kUnavailable,    // refused for now, retry later: the disk is full, a background error

@@ -168,31 +168,40 @@ bool LiveTable::EntryStored(const IndexMeta& index, std::string_view user_key, u
   return live.backfill_started && user_key <= live.backfilled_upto;
 }
 
-Status StageItemIndexes(const LiveTable& table, const std::vector<const IndexMeta*>& indexes,
-                        std::string_view user_key, bool old_found, bool old_staged, uint64_t old_ts,
-                        std::string_view old_json, size_t old_size, bool new_present,
-                        std::string_view new_json, size_t new_size, uint64_t ts,
-                        rocksdb::WriteBatch* batch, std::map<uint32_t, IndexStatsDelta>* deltas,
-                        std::vector<IndexWrite>* index_writes, size_t op) {
-  std::vector<IndexEntry> old_entries, new_entries;
-  if (old_found) {
+Status PrepareIndexOp(PreparedIndexOp* p) {
+  p->old_entries.clear();
+  p->new_entries.clear();
+  const std::vector<const IndexMeta*> indexes = MaintainedIndexes(*p->meta);
+  if (p->old_found) {
     // The old version is already at hand (the commit reads it for the statistics and the
     // history), so its entries are derived from it rather than looked up.
-    Status s = EntriesOfItem(*table.meta, indexes, old_json, old_size, &old_entries);
+    Status s = EntriesOfItem(*p->meta, indexes, p->old_json, p->old_size, &p->old_entries);
     if (!s.ok()) return s;
   }
-  if (new_present) {
-    Status s = EntriesOfItem(*table.meta, indexes, new_json, new_size, &new_entries);
+  if (p->new_present) {
+    Status s = EntriesOfItem(*p->meta, indexes, p->new_json, p->new_size, &p->new_entries);
     if (!s.ok()) return s;
   }
-  std::vector<bool> old_stored(old_entries.size(), true);
-  for (size_t i = 0; i < old_entries.size() && !old_staged; ++i) {
-    for (const IndexMeta* ix : indexes) {
-      if (ix->id == old_entries[i].index_id)
-        old_stored[i] = table.EntryStored(*ix, user_key, old_ts);
+  return Status::OK();
+}
+
+Status StageIndexOp(const LiveTable& table, PreparedIndexOp* p, std::string_view user_key,
+                    uint64_t ts, rocksdb::WriteBatch* batch,
+                    std::map<uint32_t, IndexStatsDelta>* deltas,
+                    std::vector<IndexWrite>* index_writes, size_t op) {
+  if (table.meta != p->meta) {
+    p->meta = table.meta;
+    if (Status s = PrepareIndexOp(p); !s.ok()) return s;
+  }
+  std::vector<bool> old_stored(p->old_entries.size(), true);
+  for (size_t i = 0; i < p->old_entries.size() && !p->old_staged; ++i) {
+    for (const auto& ix : p->meta->indexes) {
+      if (ix.id == p->old_entries[i].index_id) {
+        old_stored[i] = table.EntryStored(ix, user_key, p->old_ts);
+      }
     }
   }
-  StageIndexChanges(table.meta->id, user_key, ts, old_entries, old_stored, new_entries, batch,
+  StageIndexChanges(p->meta->id, user_key, ts, p->old_entries, old_stored, p->new_entries, batch,
                     deltas, index_writes, op);
   return Status::OK();
 }

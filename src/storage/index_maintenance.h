@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,15 +60,29 @@ void StageIndexChanges(uint64_t table_id, std::string_view user_key, uint64_t ts
 
 struct LiveTable;
 
-// The commit path's part (write_txn.cc): stages the index changes of one op on a table with
-// maintained `indexes`: from the old version's entries (old_found: an item existed; old_staged:
-// written earlier in this batch; old_ts: its commit ts) to the new version's (new_present: a
-// put). Under write_mu.
-Status StageItemIndexes(const LiveTable& table, const std::vector<const IndexMeta*>& indexes,
-                        std::string_view user_key, bool old_found, bool old_staged, uint64_t old_ts,
-                        std::string_view old_json, size_t old_size, bool new_present,
-                        std::string_view new_json, size_t new_size, uint64_t ts,
-                        rocksdb::WriteBatch* batch, std::map<uint32_t, IndexStatsDelta>* deltas,
-                        std::vector<IndexWrite>* index_writes, size_t op);
+// The commit path's part (write_txn.cc), in two steps around the commit lock. One op on a
+// table with indexes goes from its old version (old_found: an item existed; old_staged: written
+// earlier in the same batch; old_ts: its commit ts) to its new one (new_present: a put).
+struct PreparedIndexOp {
+  std::shared_ptr<const TableMeta> meta;  // the metadata the entries were computed with
+  bool old_found = false;
+  bool old_staged = false;
+  uint64_t old_ts = 0;
+  std::string old_json;
+  size_t old_size = 0;
+  bool new_present = false;
+  std::string_view new_json;  // into the op
+  size_t new_size = 0;
+  std::vector<IndexEntry> old_entries, new_entries;
+};
+// Before the commit lock: computes the entries of both versions with `p->meta`.
+Status PrepareIndexOp(PreparedIndexOp* p);
+// Under the commit lock: recomputes the entries if the table's indexes changed since (an index
+// created or being deleted), then stages the changes with the commit ts. Whether an old entry
+// is stored depends on a backfill's progress, which moves only under the commit lock.
+Status StageIndexOp(const LiveTable& table, PreparedIndexOp* p, std::string_view user_key,
+                    uint64_t ts, rocksdb::WriteBatch* batch,
+                    std::map<uint32_t, IndexStatsDelta>* deltas,
+                    std::vector<IndexWrite>* index_writes, size_t op);
 
 }  // namespace tideline::storage

@@ -600,7 +600,10 @@ Status Storage::DeleteTable(std::string_view name) {
   Status s = impl_->ApplyDurably(&batch);
   if (!s.ok()) return s;
   impl_->tables.erase(it);
-  impl_->live.erase(id);
+  if (auto table_live = impl_->live.find(id); table_live != impl_->live.end()) {
+    table_live->second->dropped = true;
+    impl_->live.erase(table_live);
+  }
   return Status::OK();
 }
 

@@ -3,10 +3,12 @@
 // small metadata key space for other modules, and history retention for PITR.
 //
 // Every write is stamped with a commit timestamp (microseconds since the Unix epoch) from one
-// monotonic clock, assigned and committed under one write lock, so that once Write() returns,
-// every version with a timestamp <= the returned one is visible: a read "as of T" for any
-// T <= Now() is stable. Versions are kept while a read at a restorable time may need them and
-// collected by a compaction filter beyond that (see storage/history_gc.h).
+// monotonic clock, assigned and committed under one short commit lock, so that once Write()
+// returns, every version with a timestamp <= the returned one is visible: a read "as of T" for
+// any T <= Now() is stable. The read-modify-write before a commit runs under per-item locks
+// only (storage/key_locks.h): writers of different items do not wait for each other. Versions are
+// kept while a read at a restorable time may need them and collected by a compaction filter beyond
+// that (see storage/history_gc.h).
 //
 // Durability is group commit: every write puts its WAL record in a memory buffer, and SyncWal()
 // writes out (with sync_writes, also fsyncs) the records of all the writes made so far in one
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/key_locks.h"
 #include "storage/table_meta.h"
 
 namespace tideline::storage {
@@ -96,14 +99,23 @@ struct IndexWrite {
 
 class Storage;
 
+// One item of a table.
+struct ItemRef {
+  uint64_t table_id;
+  std::string user_key;
+};
+
 // A cursor bound that excludes `user_key` and everything before it: pass it as `lower` to
 // resume a forward cursor after an ExclusiveStartKey. (To resume a reverse cursor, pass the
 // user key itself as `upper`.)
 std::string KeyAfter(std::string_view user_key);
 
-// The view a Write() callback gets: read the latest versions and stage writes. All staged
-// writes commit atomically with one commit timestamp; if the callback throws, nothing is
-// written and the exception propagates to the caller of Write().
+// The view a Write() callback gets: read the latest versions and stage writes of the items the
+// Write() named (and so locked); all staged writes commit atomically with one commit
+// timestamp. If the callback throws, nothing is written and the exception propagates to the
+// caller of Write(). Touching an item the Write() did not name is a programming error that
+// would bypass isolation: Get returns InvalidArgument, and a Put or Delete of it makes Write()
+// return InvalidArgument without committing anything.
 class WriteTxn {
  public:
   // The latest version of an item (including this transaction's staged writes). item_json may
@@ -113,8 +125,8 @@ class WriteTxn {
              size_t* item_size = nullptr);
   void Put(const TableMeta& table, std::string_view user_key, std::string item_json,
            size_t item_size);
-  // Put of an item the caller knows is not stored (a bulk load into a new table): the commit
-  // skips reading the old version.
+  // Put of an item the caller knows is not stored (a load into a new table): the commit skips
+  // reading the old version.
   void PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
                  size_t item_size);
   void Delete(const TableMeta& table, std::string_view user_key);
@@ -138,10 +150,15 @@ class WriteTxn {
     uint64_t ts = 0;      // commit ts of a stored version
     std::string version;  // a stored version's bytes ('P'... | 'D'), for the history
   };
-  explicit WriteTxn(Storage* storage) : storage_(storage) {}
+  WriteTxn(Storage* storage, const std::vector<ItemRef>* items)
+      : storage_(storage), items_(items) {}
   Status LoadOld(uint64_t table_id, std::string_view user_key, std::string* item_json,
                  OldVersion* old);
+  // Whether the Write() named (locked) the item; records the misuse otherwise.
+  bool Named(uint64_t table_id, std::string_view user_key);
   Storage* storage_;
+  const std::vector<ItemRef>* items_;  // the items the Write() named and locked
+  Status misuse_;                      // InvalidArgument once an item not named was written
   std::vector<Op> ops_;
   // Stored versions already read by this transaction (the commit needs each op's old version
   // for the statistics and the history; a read-modify-write would otherwise read it twice).
@@ -168,7 +185,7 @@ class Storage {
   // ---- catalog ----
   std::shared_ptr<const TableMeta> FindTable(std::string_view name) const;
   std::vector<std::shared_ptr<const TableMeta>> ListTables() const;  // sorted by name
-  // Assigns meta.id; Status::Busy if a table of that name exists.
+  // Assigns meta.id; Status::AlreadyExists if a table of that name exists.
   Status CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created);
   // Replaces the metadata of an existing table (same name and id). Enabling PITR starts its
   // window at the latest commit (pitr_since_us is raised to it); *updated (optional) receives
@@ -186,10 +203,7 @@ class Storage {
   // never recompute it from the JSON (whose length is not the DynamoDB size).
   Status Get(uint64_t table_id, std::string_view user_key, uint64_t as_of_us,
              std::string* item_json, bool* found, size_t* item_size = nullptr) const;
-  struct ItemRef {
-    uint64_t table_id;
-    std::string user_key;
-  };
+  using ItemRef = storage::ItemRef;
   // The latest versions of several items at one instant (nullopt: absent), without the
   // history a read as of a timestamp needs; *item_sizes (optional) their DynamoDB sizes.
   Status GetLatest(const std::vector<ItemRef>& items,
@@ -201,9 +215,18 @@ class Storage {
   std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us, std::string lower,
                                         std::string upper, bool reverse = false,
                                         bool bulk = false) const;
-  // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
-  // the timestamp of the commit (0 if nothing was staged). The commit is visible at once but
-  // durable only after SyncWal(): call it before acknowledging the write.
+  // A read-modify-write of `items` (every item fn may read or write, named before it runs):
+  // locks them as `mode` says (storage/key_locks.h), runs fn under those locks, and commits
+  // what it staged under the commit lock, which it holds only to check that storage can write
+  // and the tables still exist, take the commit timestamp and append the batch.
+  //   Status::Busy: an item is held by an ongoing transaction and `mode` conflicts with it
+  //       (fn did not run); *conflicts (optional) receives the indices into `items` of the
+  //       items found held, at least one.
+  //   Status::NotFound: a table of a staged write was deleted; nothing was written.
+  //   Status::InvalidArgument: fn wrote an item not in `items`; nothing was written.
+  // *commit_ts (optional) receives the timestamp of the commit (0 if nothing was staged). The
+  // commit is visible at once but durable only after SyncWal(): call it before acknowledging
+  // the write.
   //
   // Every secondary index of the written tables (except those being deleted) is kept exact in
   // the same batch and commit ts: the old item's entries are removed and the new item's put.
@@ -211,7 +234,9 @@ class Storage {
   // simply not in that index, as a backfill skips it: refusing such writes with DynamoDB's
   // ValidationException is the API's job, before it stages them (model::IndexKeyOfItem).
   // *index_writes (optional) receives what each op did to each index (IndexWrite above).
-  Status Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr,
+  Status Write(const std::vector<ItemRef>& items, LockMode mode,
+               const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr,
+               std::vector<size_t>* conflicts = nullptr,
                std::vector<IndexWrite>* index_writes = nullptr);
 
   // ---- secondary indexes (docs/storage.md "Indexes") ----

@@ -54,14 +54,18 @@ struct LiveIndex {
   std::string backfilled_upto;
 };
 
-// What the commit path needs of a table at hand: its statistics, and whether a write must keep
-// the version it supersedes (see key_layout.h). Both inputs of keep_history() change under the
-// commit lock, so every commit sees them consistently.
+// What the commit path needs of a table at hand: its statistics, whether a write must keep
+// the version it supersedes (see key_layout.h), and whether the table is gone. The inputs of
+// keep_history() and `dropped` change under the commit lock, so every commit sees them
+// consistently.
 struct LiveTable {
   std::atomic<int64_t> item_count{0};
   std::atomic<int64_t> size_bytes{0};
   std::atomic<bool> pitr_enabled{false};
   std::atomic<int> pins{0};
+  // Set by DeleteTable: a write that read its items before the deletion must not commit after
+  // it (its keys would outlive the table's DeleteRange).
+  std::atomic<bool> dropped{false};
   bool keep_history() const { return pitr_enabled.load() || pins.load() > 0; }
   // Under write_mu (set under write_mu and catalog_mu): the table's current metadata, for the
   // indexes a commit maintains, and the live state of each of its indexes by id.
@@ -130,8 +134,11 @@ struct Storage::Impl {
   // fsync the WAL file.
   Status SyncWal(bool fsync);
 
+  // Per-item locks held across a read-modify-write (Storage::Write, key_locks.h).
+  KeyLockTable key_locks;
   // Serialises commits: a timestamp is assigned and its batch written under this lock, so
-  // every ts <= clock.last() is visible once the lock is released.
+  // every ts <= clock.last() is visible once the lock is released. Held only for that (and
+  // for catalog changes), never across a read-modify-write.
   CommitMutex write_mu;
   CommitClock clock;
   // Under write_mu: stores the lease the clock needs for Now() to answer the wall clock.
@@ -215,11 +222,12 @@ std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, ui
 // Read options for iterators that cross items (scans): they must ignore the prefix blooms.
 rocksdb::ReadOptions TotalOrderReadOptions();
 
+// RocksDB's own Busy (not raised without its transaction layer) is an IOError here: Status::Busy
+// of storage means an item held by a transaction (key_locks.h), which clients see as a conflict.
 inline Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
   if (s.IsNotFound()) return Status::NotFound(s.ToString());
   if (s.IsCorruption()) return Status::Corruption(s.ToString());
-  if (s.IsBusy()) return Status::Busy(s.ToString());
   return Status::IOError(s.ToString());
 }
 

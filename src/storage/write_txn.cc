@@ -1,12 +1,14 @@
-// WriteTxn and Storage::Write: stage item writes, then commit them in one RocksDB batch under one
-// commit timestamp, and update the table statistics in memory (storage.cc persists them in the
-// background and recounts them after an unclean shutdown).
+// WriteTxn and Storage::Write: lock the items a write names, run its read-modify-write under
+// those locks, then commit what it staged in one RocksDB batch under one commit timestamp,
+// holding the global commit lock only for the timestamp and the append, and update the table
+// statistics in memory (storage.cc persists them in the background and recounts them after an
+// unclean shutdown).
 
 #include <rocksdb/write_batch.h>
 
+#include <cstring>
 #include <unordered_map>
 
-#include "common/api_error.h"
 #include "storage/index_maintenance.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -52,8 +54,19 @@ Status WriteTxn::LoadOld(uint64_t table_id, std::string_view user_key, std::stri
   return Status::OK();
 }
 
+bool WriteTxn::Named(uint64_t table_id, std::string_view user_key) {
+  for (const auto& item : *items_) {
+    if (item.table_id == table_id && item.user_key == user_key) return true;
+  }
+  misuse_ = Status::InvalidArgument("a write touched an item it did not name (and lock)");
+  return false;
+}
+
 Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::string* item_json,
                      bool* found, size_t* item_size) {
+  *found = false;
+  if (item_size) *item_size = 0;
+  if (!Named(table.id, user_key)) return misuse_;
   OldVersion old{};
   Status s = LoadOld(table.id, user_key, item_json, &old);
   *found = old.found;
@@ -63,38 +76,153 @@ Status WriteTxn::Get(const TableMeta& table, std::string_view user_key, std::str
 
 void WriteTxn::Put(const TableMeta& table, std::string_view user_key, std::string item_json,
                    size_t item_size) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size});
 }
 
 void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
                          size_t item_size) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size, true});
 }
 
 void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
+  if (!Named(table.id, user_key)) return;
   ops_.push_back({table.id, std::string(user_key), true, std::string(), 0});
 }
 
-Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts,
-                      std::vector<IndexWrite>* index_writes) {
+namespace {
+
+// A staged write turned into its RocksDB entries, all but the commit timestamp.
+struct PreparedOp {
+  std::string latest_key;
+  // The latest slot's new value with room for the timestamp in front; empty: no write (the
+  // deletion of an item that is absent).
+  std::string latest_value;
+  // The superseded version, moved to a history entry when the table keeps history.
+  bool supersedes_stored = false;
+  uint64_t old_ts = 0;
+  std::string old_version;
+  uint64_t table_id = 0;
+  std::string_view user_key;  // into the op
+  const LiveTable* table = nullptr;
+  std::unique_ptr<PreparedIndexOp> index;  // set when the table has indexes to maintain
+};
+
+void StoreTs(std::string* stamped_value, uint64_t ts) {
+  std::string be;
+  layout::PutU64BE(&be, ts);
+  std::memcpy(stamped_value->data(), be.data(), layout::kTsSize);
+}
+
+}  // namespace
+
+Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
+                      const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts,
+                      std::vector<size_t>* conflicts, std::vector<IndexWrite>* index_writes) {
   DisablePerfCountersOnThisThread();
-  std::lock_guard lock(impl_->write_mu);
+  if (commit_ts) *commit_ts = 0;
+  if (conflicts) conflicts->clear();
   // Refused early while storage cannot write (a full disk): the operation's reads are not worth
   // doing, and the client gets the gate's reason.
   if (Status refused = impl_->gate.Check(); !refused.ok()) return refused;
-  WriteTxn txn(this);
-  fn(txn);  // may throw ApiError: nothing has been written yet
-  if (commit_ts) *commit_ts = 0;
+
+  std::vector<std::string> lock_keys;
+  lock_keys.reserve(items.size());
+  for (const auto& item : items)
+    lock_keys.push_back(layout::LatestKey(item.table_id, item.user_key));
+  HeldKeys held;
+  if (Status s = impl_->key_locks.Lock(lock_keys, mode, &held, conflicts); !s.ok()) return s;
+
+  WriteTxn txn(this, &items);
+  fn(txn);  // may throw (the caller's errors): nothing is written yet, and `held` unlocks
+  if (!txn.misuse_.ok()) return txn.misuse_;
   if (txn.ops_.empty()) return Status::OK();
 
+  // Everything but the timestamp is computed before the commit lock. The items are locked, so
+  // the versions read here are still the latest at the commit.
   struct Delta {
     std::shared_ptr<LiveTable> table;
     int64_t count = 0;
     int64_t bytes = 0;
-    std::vector<const IndexMeta*> indexes;  // the table's maintained indexes
+    std::shared_ptr<const TableMeta> meta;  // when the table has indexes to maintain
     std::map<uint32_t, IndexStatsDelta> index_deltas;
   };
   std::unordered_map<uint64_t, Delta> deltas;
+  std::vector<PreparedOp> prepared;
+  prepared.reserve(txn.ops_.size());
+  // Each op supersedes the version before it, which may be an earlier op of this batch: replay
+  // the ops one at a time so that LoadOld sees the earlier ones through ops_.
+  std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
+  txn.ops_.clear();
+  txn.ops_.reserve(ops.size());
+  for (auto& op : ops) {
+    Delta& d = deltas[op.table_id];
+    if (!d.table) {
+      d.table = impl_->LiveFor(op.table_id);
+      if (!d.table) return Status::NotFound("the table was deleted");
+      std::shared_lock catalog(impl_->catalog_mu);
+      if (d.table->meta && HasMaintainedIndexes(*d.table->meta)) d.meta = d.table->meta;
+    }
+    WriteTxn::OldVersion old;
+    std::string old_json;
+    if (!op.known_absent) {
+      Status s = txn.LoadOld(op.table_id, op.user_key, d.meta ? &old_json : nullptr, &old);
+      if (!s.ok()) return s;
+    }
+    std::unique_ptr<PreparedIndexOp> index_op;
+    if (d.meta) {
+      index_op = std::make_unique<PreparedIndexOp>();
+      index_op->meta = d.meta;
+      index_op->old_found = old.found;
+      index_op->old_staged = old.staged;
+      index_op->old_ts = old.ts;
+      index_op->old_json = std::move(old_json);
+      index_op->old_size = old.size;
+      index_op->new_present = !op.is_delete;
+      index_op->new_size = op.item_size;
+    }
+    if (old.found) {
+      d.count -= 1;
+      d.bytes -= static_cast<int64_t>(old.size);
+    }
+    PreparedOp p;
+    p.table_id = op.table_id;
+    p.table = d.table.get();
+    p.latest_key = layout::LatestKey(op.table_id, op.user_key);
+    if (old.found && !old.staged) {
+      p.supersedes_stored = true;
+      p.old_ts = old.ts;
+      p.old_version = std::move(old.version);
+    }
+    if (op.is_delete) {
+      // Deleting an absent item changes nothing.
+      if (old.found || old.staged) {
+        p.latest_value.assign(layout::kTsSize, '\0');
+        p.latest_value.push_back(layout::kDeleteVersion);
+      }
+    } else {
+      d.count += 1;
+      d.bytes += static_cast<int64_t>(op.item_size);
+      p.latest_value.reserve(layout::kTsSize + 6 + op.item_json.size());
+      p.latest_value.assign(layout::kTsSize, '\0');
+      layout::AppendPutVersion(&p.latest_value, op.item_json, op.item_size);
+    }
+    txn.ops_.push_back(std::move(op));
+    p.user_key = txn.ops_.back().user_key;
+    if (index_op) {
+      index_op->new_json = txn.ops_.back().item_json;
+      if (Status s = PrepareIndexOp(index_op.get()); !s.ok()) return s;
+      p.index = std::move(index_op);
+    }
+    prepared.push_back(std::move(p));
+  }
+
+  // The commit: what needs one total order, and nothing else.
+  std::lock_guard lock(impl_->write_mu);
+  for (const auto& [table_id, d] : deltas) {
+    if (d.table->dropped.load()) return Status::NotFound("the table was deleted");
+  }
   uint64_t lease = 0;
   const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
   rocksdb::WriteBatch batch;
@@ -104,58 +232,52 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     layout::PutU64BE(&v, lease);
     batch.Put(std::string(1, layout::kClock), v);
   }
-  // Each op supersedes the version before it, which may be an earlier op of this batch: replay
-  // the ops one at a time so that LoadOld sees the earlier ones through ops_.
-  std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
-  txn.ops_.clear();
   if (index_writes) index_writes->clear();
-  for (size_t op_no = 0; op_no < ops.size(); ++op_no) {
-    WriteTxn::Op& op = ops[op_no];
-    Delta& d = deltas[op.table_id];
-    if (!d.table) {
-      d.table = impl_->LiveFor(op.table_id);
-      if (!d.table) {
-        throw ApiError::ResourceNotFound("Requested resource not found");
+  for (size_t op_no = 0; op_no < prepared.size(); ++op_no) {
+    PreparedOp& p = prepared[op_no];
+    if (p.index || (p.table->meta && HasMaintainedIndexes(*p.table->meta))) {
+      // (An index created since the preparation has no PreparedIndexOp yet: the commit lock
+      // is the moment the index set is read, so prepare one now.)
+      if (!p.index) {
+        p.index = std::make_unique<PreparedIndexOp>();
+        PreparedIndexOp& late = *p.index;
+        const WriteTxn::Op& op = txn.ops_[op_no];
+        for (size_t j = op_no; j-- > 0;) {
+          const WriteTxn::Op& earlier = txn.ops_[j];
+          if (earlier.table_id == op.table_id && earlier.user_key == op.user_key) {
+            late.old_staged = true;
+            late.old_found = !earlier.is_delete;
+            late.old_json = earlier.item_json;
+            late.old_size = earlier.item_size;
+            break;
+          }
+        }
+        std::string_view json;
+        if (!late.old_staged && p.supersedes_stored &&
+            layout::ParseVersion(p.old_version, &json, &late.old_size)) {
+          late.old_found = true;
+          late.old_ts = p.old_ts;
+          late.old_json.assign(json);
+        }
+        late.new_present = !op.is_delete;
+        late.new_json = op.item_json;
+        late.new_size = op.item_size;
+        late.meta = p.table->meta;
+        if (Status s = PrepareIndexOp(&late); !s.ok()) return s;
       }
-      if (d.table->meta) d.indexes = MaintainedIndexes(*d.table->meta);
-    }
-    WriteTxn::OldVersion old;
-    std::string old_json;
-    if (!op.known_absent) {
-      Status s =
-          txn.LoadOld(op.table_id, op.user_key, d.indexes.empty() ? nullptr : &old_json, &old);
+      Status s = StageIndexOp(*p.table, p.index.get(), p.user_key, ts, &batch,
+                              &deltas[p.table_id].index_deltas, index_writes, op_no);
       if (!s.ok()) return s;
     }
-    if (!d.indexes.empty()) {
-      Status s = StageItemIndexes(*d.table, d.indexes, op.user_key, old.found, old.staged, old.ts,
-                                  old_json, old.size, !op.is_delete, op.item_json, op.item_size, ts,
-                                  &batch, &d.index_deltas, index_writes, op_no);
-      if (!s.ok()) return s;
+    if (p.supersedes_stored && p.table->keep_history()) {
+      // The superseded version was visible during [old_ts, ts).
+      batch.Put(layout::ItemKey(p.table_id, p.user_key, p.old_ts),
+                layout::Stamp(ts, p.old_version));
     }
-    if (old.found) {
-      d.count -= 1;
-      d.bytes -= static_cast<int64_t>(old.size);
+    if (!p.latest_value.empty()) {
+      StoreTs(&p.latest_value, ts);
+      batch.Put(p.latest_key, p.latest_value);
     }
-    if (old.found && !old.staged && d.table->keep_history()) {
-      // The superseded version was visible during [old.ts, ts).
-      batch.Put(layout::ItemKey(op.table_id, op.user_key, old.ts), layout::Stamp(ts, old.version));
-    }
-    const std::string key = layout::LatestKey(op.table_id, op.user_key);
-    if (op.is_delete) {
-      // Deleting an absent item changes nothing.
-      if (old.found || old.staged) {
-        batch.Put(key, layout::Stamp(ts, std::string_view(&layout::kDeleteVersion, 1)));
-      }
-    } else {
-      d.count += 1;
-      d.bytes += static_cast<int64_t>(op.item_size);
-      std::string value;
-      value.reserve(layout::kTsSize + 6 + op.item_json.size());
-      layout::PutU64BE(&value, ts);
-      layout::AppendPutVersion(&value, op.item_json, op.item_size);
-      batch.Put(key, value);
-    }
-    txn.ops_.push_back(std::move(op));
   }
   if (batch.Count() > 0) {
     // Left in the WAL buffer: the caller makes it durable with SyncWal() (storage.h).

@@ -92,7 +92,10 @@ TEST_F(BulkLoadTest, ItemsInKeyOrderOverSeveralFilesAppearTogetherAtFinish) {
   EXPECT_EQ(json, "{\"v\":1234}");
   EXPECT_EQ(size, 10u);
   EXPECT_LT(loader->commit_ts(), storage_->Now());
-  ASSERT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, Key(5), "{}", 2); }).ok());
+  ASSERT_TRUE(storage_
+                  ->Write({{table_->id, Key(5)}}, LockMode::kItemWrite,
+                          [&](WriteTxn& txn) { txn.Put(*table_, Key(5), "{}", 2); })
+                  .ok());
   EXPECT_EQ(storage_->Stats(table_->id).item_count, 2000);
   EXPECT_EQ(storage_->Stats(table_->id).size_bytes, 20000 - 10 + 2);
 }

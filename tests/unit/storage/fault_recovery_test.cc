@@ -48,7 +48,8 @@ class FaultRecoveryTest : public ::testing::Test {
   void Heal() { std::filesystem::remove(trigger_); }
   // A write as the HTTP session makes it: commit, then flush the WAL before acknowledging.
   Status Put(const std::string& key, const std::string& json) {
-    Status s = storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); });
+    Status s = storage_->Write({{table_->id, key}}, LockMode::kItemWrite,
+                               [&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); });
     if (!s.ok()) return s;
     return storage_->SyncWal();
   }

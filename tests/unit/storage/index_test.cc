@@ -91,11 +91,12 @@ class IndexStorageTest : public ::testing::Test {
   }
   Status Put(const Item& item, std::vector<IndexWrite>* writes = nullptr) {
     return storage_->Write(
+        {{table_->id, Key(item)}}, LockMode::kItemWrite,
         [&](WriteTxn& txn) {
           std::string json = model::ItemToJson(item);
           txn.Put(*table_, Key(item), json, model::ItemSize(item));
         },
-        nullptr, writes);
+        nullptr, nullptr, writes);
   }
   void Verify(const char* when) {
     Status s = storage_->VerifyIndexes(table_->id);
@@ -156,14 +157,20 @@ void RandomWorkload(Storage& storage, const TableMeta& table, std::mt19937_64& r
                     int keys) {
   for (int i = 0; i < ops; ++i) {
     const int n = rng() % 5 == 0 ? 1 + static_cast<int>(rng() % 4) : 1;
-    Status s = storage.Write([&](WriteTxn& txn) {
-      for (int j = 0; j < n; ++j) {
-        Item item = RandomItem(rng, keys);
-        const std::string key = model::KeyOfItem(table.key_schema, item);
-        if (rng() % 5 == 0) {
-          txn.Delete(table, key);
+    std::vector<std::pair<Item, bool>> ops;  // item, delete
+    std::vector<ItemRef> refs;
+    for (int j = 0; j < n; ++j) {
+      Item item = RandomItem(rng, keys);
+      refs.push_back({table.id, model::KeyOfItem(table.key_schema, item)});
+      ops.emplace_back(std::move(item), rng() % 5 == 0);
+    }
+    Status s = storage.Write(refs, LockMode::kBatchWrite, [&](WriteTxn& txn) {
+      for (size_t j = 0; j < ops.size(); ++j) {
+        if (ops[j].second) {
+          txn.Delete(table, refs[j].user_key);
         } else {
-          txn.Put(table, key, model::ItemToJson(item), model::ItemSize(item));
+          txn.Put(table, refs[j].user_key, model::ItemToJson(ops[j].first),
+                  model::ItemSize(ops[j].first));
         }
       }
     });

@@ -39,13 +39,20 @@ class StorageTest : public ::testing::Test {
   }
   uint64_t Put(const std::string& key, const std::string& json) {
     uint64_t ts = 0;
-    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); },
-                                &ts).ok());
+    EXPECT_TRUE(storage_
+                    ->Write(
+                        {{table_->id, key}}, LockMode::kItemWrite,
+                        [&](WriteTxn& txn) { txn.Put(*table_, key, json, json.size()); }, &ts)
+                    .ok());
     return ts;
   }
   uint64_t Del(const std::string& key) {
     uint64_t ts = 0;
-    EXPECT_TRUE(storage_->Write([&](WriteTxn& txn) { txn.Delete(*table_, key); }, &ts).ok());
+    EXPECT_TRUE(storage_
+                    ->Write(
+                        {{table_->id, key}}, LockMode::kItemWrite,
+                        [&](WriteTxn& txn) { txn.Delete(*table_, key); }, &ts)
+                    .ok());
     return ts;
   }
   std::string GetAt(const std::string& key, uint64_t ts) {
@@ -58,8 +65,8 @@ class StorageTest : public ::testing::Test {
                                   std::string upper = "") {
     std::vector<std::string> out;
     auto c = storage_->NewCursor(table_->id, ts, lower, upper, reverse);
-    for (; c->Valid(); c->Next()) out.push_back(std::string(c->user_key()) + "=" +
-                                                std::string(c->item_json()));
+    for (; c->Valid(); c->Next())
+      out.push_back(std::string(c->user_key()) + "=" + std::string(c->item_json()));
     EXPECT_TRUE(c->status().ok());
     return out;
   }
@@ -251,8 +258,8 @@ TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
   Del("b");
   Put("c", "3");
   std::vector<std::optional<std::string>> out;
-  ASSERT_TRUE(storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}},
-                                  &out).ok());
+  ASSERT_TRUE(
+      storage_->GetLatest({{table_->id, "a"}, {table_->id, "b"}, {table_->id, "c"}}, &out).ok());
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0], std::optional<std::string>("1"));
   EXPECT_EQ(out[1], std::nullopt);
@@ -263,7 +270,9 @@ TEST_F(StorageTest, GetLatestReadsSeveralItemsAtOnce) {
 // capacity is charged by), not the length of its JSON; an absent item has size 0.
 TEST_F(StorageTest, ReadsReturnTheSizeStoredWithTheItem) {
   ASSERT_TRUE(
-      storage_->Write([&](WriteTxn& txn) { txn.Put(*table_, "a", "{\"pk\":{\"S\":\"a\"}}", 4096); })
+      storage_
+          ->Write({{table_->id, "a"}}, LockMode::kItemWrite,
+                  [&](WriteTxn& txn) { txn.Put(*table_, "a", "{\"pk\":{\"S\":\"a\"}}", 4096); })
           .ok());
   std::string json;
   bool found = false;
@@ -283,15 +292,16 @@ TEST_F(StorageTest, ReadsReturnTheSizeStoredWithTheItem) {
 
   // Inside a transaction: the stored size, then the size of the transaction's own write.
   ASSERT_TRUE(storage_
-                  ->Write([&](WriteTxn& txn) {
-                    size_t old_size = 0;
-                    ASSERT_TRUE(txn.Get(*table_, "a", nullptr, &found, &old_size).ok());
-                    EXPECT_TRUE(found);
-                    EXPECT_EQ(old_size, 4096u);
-                    txn.Put(*table_, "b", "{}", 7);
-                    ASSERT_TRUE(txn.Get(*table_, "b", nullptr, &found, &old_size).ok());
-                    EXPECT_EQ(old_size, 7u);
-                  })
+                  ->Write({{table_->id, "a"}, {table_->id, "b"}}, LockMode::kTransaction,
+                          [&](WriteTxn& txn) {
+                            size_t old_size = 0;
+                            ASSERT_TRUE(txn.Get(*table_, "a", nullptr, &found, &old_size).ok());
+                            EXPECT_TRUE(found);
+                            EXPECT_EQ(old_size, 4096u);
+                            txn.Put(*table_, "b", "{}", 7);
+                            ASSERT_TRUE(txn.Get(*table_, "b", nullptr, &found, &old_size).ok());
+                            EXPECT_EQ(old_size, 7u);
+                          })
                   .ok());
 }
 
@@ -348,10 +358,13 @@ TEST_F(StorageTest, AScanAsOfATimeSeesEveryItemOverwrittenOrDeletedSince) {
 }
 
 TEST_F(StorageTest, PutAbsentLoadsItemsWithoutReadingOldVersions) {
-  ASSERT_TRUE(storage_->Write([&](WriteTxn& txn) {
-    txn.PutAbsent(*table_, "a", "xx", 2);
-    txn.PutAbsent(*table_, "b", "yyy", 3);
-  }).ok());
+  ASSERT_TRUE(storage_
+                  ->Write({{table_->id, "a"}, {table_->id, "b"}}, LockMode::kBatchWrite,
+                          [&](WriteTxn& txn) {
+                            txn.PutAbsent(*table_, "a", "xx", 2);
+                            txn.PutAbsent(*table_, "b", "yyy", 3);
+                          })
+                  .ok());
   EXPECT_EQ(GetAt("a", ~0ull), "xx");
   EXPECT_EQ(ScanAt(~0ull), std::vector<std::string>({"a=xx", "b=yyy"}));
   EXPECT_EQ(storage_->Stats(table_->id).item_count, 2);
