@@ -150,6 +150,13 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
     const IndexMeta* index = meta ? FindIndex(*meta, index_id) : nullptr;
     if (!index || index->status != "CREATING" || !TableLive(table_id)) return;
     const std::vector<const IndexMeta*> one{index};
+    // The last commit before the chunk is read: if no commit follows it by the time the chunk
+    // is written, every version read is still the latest and the check below is skipped.
+    uint64_t last_commit_before = 0;
+    {
+      std::lock_guard wlock(write_mu);
+      last_commit_before = clock.last();
+    }
     // Read a chunk without any lock.
     std::vector<Pending> pending;
     std::string last_key;
@@ -185,10 +192,13 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
       if (live_index == table->indexes.end() || !TableLive(table_id)) return;
       rocksdb::WriteBatch batch;
       IndexStatsDelta delta;
+      const bool committed_since = clock.last() != last_commit_before;
       for (const Pending& p : pending) {
-        StoredVersion latest;
-        if (!ReadLatestSlot(table_id, p.user_key, &latest).ok()) continue;
-        if (!latest.present || latest.ts != p.ts) continue;  // rewritten since: indexed by it
+        if (committed_since) {
+          StoredVersion latest;
+          if (!ReadLatestSlot(table_id, p.user_key, &latest).ok()) continue;
+          if (!latest.present || latest.ts != p.ts) continue;  // rewritten since: indexed by it
+        }
         for (const IndexEntry& e : p.entries) {
           batch.Put(layout::IndexEntryKey(table_id, index_id, e.index_key, p.user_key),
                     layout::IndexEntryValue(p.ts, e.index_key.size(), e.json, e.size));
