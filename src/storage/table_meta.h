@@ -7,19 +7,17 @@
 #include <utility>
 #include <vector>
 
-#include "common/key_schema.h"
+#include "model/index_key.h"
+#include "model/key_codec.h"
 
 namespace tideline::storage {
 
 // One attribute of an index key.
-struct IndexKeyAttribute {
-  std::string name;
-  common::AvType type = common::AvType::kS;
-};
+using IndexKeyAttribute = model::KeyAttribute;
 
 // A secondary index as the catalog keeps it (docs/storage.md, "Indexes").
 struct IndexMeta {
-  enum class Projection { kAll, kKeysOnly, kInclude };
+  using Projection = model::IndexProjection;
   std::string name;
   // Names the index's entries in the key space: unique within its table and never reused, so a
   // deleted index's entries (being removed) never mix with a re-created one's.
@@ -35,6 +33,9 @@ struct IndexMeta {
   // DELETING or ACTIVE. LSIs are always ACTIVE once the table is.
   std::string status = "ACTIVE";
   bool backfilling = false;
+  // Set by storage when the index enters the catalog: every commit after this ts maintains the
+  // index, so a backfill copies only the items whose version is not newer (docs/storage.md).
+  uint64_t maintained_since_ts = 0;
   int64_t read_capacity = 0;  // GSI ProvisionedThroughput (PROVISIONED billing)
   int64_t write_capacity = 0;
   int64_t last_throughput_increase_ms = 0;
@@ -42,6 +43,8 @@ struct IndexMeta {
   int64_t throughput_decreases_today = 0;
   int64_t max_read_request_units = 0;  // OnDemandThroughput; 0: not set
   int64_t max_write_request_units = 0;
+
+  model::IndexKeySchema key_schema() const { return {hash, range}; }
 };
 
 struct TableMeta {

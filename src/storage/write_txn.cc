@@ -9,6 +9,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "storage/index_maintenance.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -105,6 +106,7 @@ struct PreparedOp {
   uint64_t table_id = 0;
   std::string_view user_key;  // into the op
   const LiveTable* table = nullptr;
+  std::unique_ptr<PreparedIndexOp> index;  // set when the table has indexes to maintain
 };
 
 void StoreTs(std::string* stamped_value, uint64_t ts) {
@@ -117,7 +119,7 @@ void StoreTs(std::string* stamped_value, uint64_t ts) {
 
 Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
                       const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts,
-                      std::vector<size_t>* conflicts) {
+                      std::vector<size_t>* conflicts, std::vector<IndexWrite>* index_writes) {
   DisablePerfCountersOnThisThread();
   if (commit_ts) *commit_ts = 0;
   if (conflicts) conflicts->clear();
@@ -143,6 +145,8 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     std::shared_ptr<LiveTable> table;
     int64_t count = 0;
     int64_t bytes = 0;
+    std::shared_ptr<const TableMeta> meta;  // when the table has indexes to maintain
+    std::map<uint32_t, IndexStatsDelta> index_deltas;
   };
   std::unordered_map<uint64_t, Delta> deltas;
   std::vector<PreparedOp> prepared;
@@ -157,10 +161,26 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     if (!d.table) {
       d.table = impl_->LiveFor(op.table_id);
       if (!d.table) return Status::NotFound("the table was deleted");
+      std::shared_lock catalog(impl_->catalog_mu);
+      if (d.table->meta && HasMaintainedIndexes(*d.table->meta)) d.meta = d.table->meta;
     }
     WriteTxn::OldVersion old;
+    std::string old_json;
     if (!op.known_absent) {
-      if (Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old); !s.ok()) return s;
+      Status s = txn.LoadOld(op.table_id, op.user_key, d.meta ? &old_json : nullptr, &old);
+      if (!s.ok()) return s;
+    }
+    std::unique_ptr<PreparedIndexOp> index_op;
+    if (d.meta) {
+      index_op = std::make_unique<PreparedIndexOp>();
+      index_op->meta = d.meta;
+      index_op->old_found = old.found;
+      index_op->old_staged = old.staged;
+      index_op->old_ts = old.ts;
+      index_op->old_json = std::move(old_json);
+      index_op->old_size = old.size;
+      index_op->new_present = !op.is_delete;
+      index_op->new_size = op.item_size;
     }
     if (old.found) {
       d.count -= 1;
@@ -190,6 +210,11 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     }
     txn.ops_.push_back(std::move(op));
     p.user_key = txn.ops_.back().user_key;
+    if (index_op) {
+      index_op->new_json = txn.ops_.back().item_json;
+      if (Status s = PrepareIndexOp(index_op.get()); !s.ok()) return s;
+      p.index = std::move(index_op);
+    }
     prepared.push_back(std::move(p));
   }
 
@@ -203,7 +228,43 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   rocksdb::WriteBatch batch;
   // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
   if (lease != 0) AppendLease(&batch, lease);
-  for (auto& p : prepared) {
+  if (index_writes) index_writes->clear();
+  for (size_t op_no = 0; op_no < prepared.size(); ++op_no) {
+    PreparedOp& p = prepared[op_no];
+    if (p.index || (p.table->meta && HasMaintainedIndexes(*p.table->meta))) {
+      // (An index created since the preparation has no PreparedIndexOp yet: the commit lock
+      // is the moment the index set is read, so prepare one now.)
+      if (!p.index) {
+        p.index = std::make_unique<PreparedIndexOp>();
+        PreparedIndexOp& late = *p.index;
+        const WriteTxn::Op& op = txn.ops_[op_no];
+        for (size_t j = op_no; j-- > 0;) {
+          const WriteTxn::Op& earlier = txn.ops_[j];
+          if (earlier.table_id == op.table_id && earlier.user_key == op.user_key) {
+            late.old_staged = true;
+            late.old_found = !earlier.is_delete;
+            late.old_json = earlier.item_json;
+            late.old_size = earlier.item_size;
+            break;
+          }
+        }
+        std::string_view json;
+        if (!late.old_staged && p.supersedes_stored &&
+            layout::ParseVersion(p.old_version, &json, &late.old_size)) {
+          late.old_found = true;
+          late.old_ts = p.old_ts;
+          late.old_json.assign(json);
+        }
+        late.new_present = !op.is_delete;
+        late.new_json = op.item_json;
+        late.new_size = op.item_size;
+        late.meta = p.table->meta;
+        if (Status s = PrepareIndexOp(&late); !s.ok()) return s;
+      }
+      Status s = StageIndexOp(*p.table, p.index.get(), p.user_key, ts, &batch,
+                              &deltas[p.table_id].index_deltas, index_writes, op_no);
+      if (!s.ok()) return s;
+    }
     if (p.supersedes_stored && p.table->keep_history()) {
       // The superseded version was visible during [old_ts, ts).
       batch.Put(layout::ItemKey(p.table_id, p.user_key, p.old_ts),
@@ -222,6 +283,12 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   for (auto& [table_id, d] : deltas) {
     d.table->item_count += d.count;
     d.table->size_bytes += d.bytes;
+    for (const auto& [index_id, delta] : d.index_deltas) {
+      auto live_index = d.table->indexes.find(index_id);
+      if (live_index == d.table->indexes.end()) continue;
+      live_index->second->item_count += delta.count;
+      live_index->second->size_bytes += delta.bytes;
+    }
   }
   impl_->stats_dirty.store(true, std::memory_order_relaxed);
   if (commit_ts) *commit_ts = ts;

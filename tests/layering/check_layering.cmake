@@ -13,7 +13,7 @@ compile(storage_allowed.cc result out)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "storage_allowed.cc does not compile against ${ROOT}:\n${out}")
 endif()
-foreach(case "storage_includes_model.cc;model/key_codec.h"
+foreach(case "storage_includes_expr.cc;expr/expressions.h"
              "storage_includes_api_error.cc;common/api_error.h")
   list(GET case 0 file)
   list(GET case 1 header)
