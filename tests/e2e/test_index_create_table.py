@@ -22,7 +22,7 @@ def defs(*names, t="S"):
 
 def gsi(name, *keys, projection=None, throughput=None, **extra):
     index = {"IndexName": name, "KeySchema": key(*keys),
-             "Projection": projection or {"ProjectionType": "ALL"}, **extra}
+             "Projection": {"ProjectionType": "ALL"} if projection is None else projection, **extra}
     if throughput:
         index["ProvisionedThroughput"] = {"ReadCapacityUnits": throughput[0],
                                           "WriteCapacityUnits": throughput[1]}
@@ -31,7 +31,7 @@ def gsi(name, *keys, projection=None, throughput=None, **extra):
 
 def lsi(name, *keys, projection=None):
     return {"IndexName": name, "KeySchema": key(*keys),
-            "Projection": projection or {"ProjectionType": "ALL"}}
+            "Projection": {"ProjectionType": "ALL"} if projection is None else projection}
 
 
 class Validation(ServerTestCase):
@@ -171,7 +171,7 @@ class Validation(ServerTestCase):
     def test_limits_exactly(self):
         name = self.create(attribute_definitions=defs("pk", "sk", "g", "l"),
                            GlobalSecondaryIndexes=[gsi(f"g{i:02}", "g") for i in range(20)],
-                           LocalSecondaryIndexes=[lsi(f"l{i}", "pk", "l") for i in range(5)],
+                           LocalSecondaryIndexes=[lsi(f"lsi{i}", "pk", "l") for i in range(5)],
                            )["TableDescription"]["TableName"]
         table = self.client.describe_table(TableName=name)["Table"]
         self.assertEqual([i["IndexName"] for i in table["GlobalSecondaryIndexes"]],
