@@ -212,12 +212,16 @@ KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
   return kc;
 }
 
-KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
-                               const model::KeySchema& schema) {
+std::vector<KeyConditionPart> KeyConditionParts(std::string_view text, AttributeResolver& r) {
   std::shared_ptr<Condition> c = ParseConditionText(text, r, "KeyConditionExpression");
   KeyConditionWalker walker(c->tree);
   walker.Walk(c->root);
-  auto& parts = walker.parts();
+  return std::move(walker.parts());
+}
+
+KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
+                               const model::KeySchema& schema) {
+  std::vector<KeyConditionPart> parts = KeyConditionParts(text, r);
   if (parts.size() != 1 && parts.size() != 2) Invalid("Conditions can be of length 1 or 2 only");
   return ResolveKeyConditions(parts, schema);
 }
