@@ -82,13 +82,6 @@ const storage::IndexMeta& FindIndexOrThrow(const storage::TableMeta& table, std:
   throw ApiError::Validation("The table does not have the specified index: " + std::string(name));
 }
 
-model::IndexKeySchema IndexKeySchemaOf(const storage::IndexMeta& index) {
-  model::IndexKeySchema schema;
-  for (const auto& a : index.hash) schema.hash.push_back({a.name, a.type});
-  for (const auto& a : index.range) schema.range.push_back({a.name, a.type});
-  return schema;
-}
-
 std::vector<std::string> IndexKeyNames(const storage::IndexMeta& index) {
   std::vector<std::string> names;
   for (const auto* list : {&index.hash, &index.range}) {
@@ -153,7 +146,7 @@ IndexPosition IndexStartKeyOf(const json::Value& start_key, const storage::Table
   } catch (const ApiError& e) {
     InvalidStartKey(e.message());
   }
-  const model::IndexKeySchema schema = IndexKeySchemaOf(index);
+  const model::IndexKeySchema schema = index.key_schema();
   for (const auto* list : {&schema.hash, &schema.range}) {
     for (const model::KeyAttribute& a : *list) {
       if (key.at(a.name).type != a.type) {

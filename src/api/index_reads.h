@@ -20,7 +20,6 @@ namespace tideline::api {
 // backfilling global secondary index: <name>" while a GSI is still being created.
 const storage::IndexMeta& FindIndexOrThrow(const storage::TableMeta& table, std::string_view name);
 
-model::IndexKeySchema IndexKeySchemaOf(const storage::IndexMeta& index);
 // The index's key attribute names, HASH then RANGE.
 std::vector<std::string> IndexKeyNames(const storage::IndexMeta& index);
 

@@ -63,7 +63,7 @@ void QueryIndex(json::Writer& w, Context& ctx, const json::Value& req,
                 const storage::TableMeta& table, const storage::IndexMeta& index,
                 expr::AttributeResolver& resolver, const json::Value* start_key, bool forward,
                 const PageOptions& options) {
-  const model::IndexKeySchema schema = IndexKeySchemaOf(index);
+  const model::IndexKeySchema schema = index.key_schema();
   expr::CompositeKeyCondition kc = ReadIndexKeyCondition(req, resolver, schema);
   resolver.CheckAllUsed();
   if (options.filter) expr::CheckFilterUsesNoKeyAttributes(*options.filter, IndexKeyNames(index));
