@@ -39,28 +39,6 @@ const model::KeyAttribute* FindAttribute(const model::IndexKeySchema& schema,
   return nullptr;
 }
 
-RangeOp RangeOpOf(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return RangeOp::kEq;
-    case Op::kLt:
-      return RangeOp::kLt;
-    case Op::kLe:
-      return RangeOp::kLe;
-    case Op::kGt:
-      return RangeOp::kGt;
-    case Op::kGe:
-      return RangeOp::kGe;
-    case Op::kBetween:
-      return RangeOp::kBetween;
-    case Op::kBeginsWith:
-      return RangeOp::kBeginsWith;
-    case Op::kNotIndexable:
-      break;
-  }
-  return RangeOp::kNone;
-}
-
 CompositeKeyCondition ResolveMultiAttribute(const std::vector<KeyConditionPart>& parts,
                                             const model::IndexKeySchema& schema) {
   for (const model::KeyAttribute& h : schema.hash) {

@@ -22,6 +22,9 @@ struct KeyConditionPart {
 std::vector<KeyConditionPart> KeyConditionParts(std::string_view text, AttributeResolver& r);
 std::vector<KeyConditionPart> KeyConditionPartsFromLegacy(const json::Value& key_conditions);
 
+// The range operator of a part's (kNone for kNotIndexable).
+KeyCondition::RangeOp RangeOpOf(KeyConditionPart::Op op);
+
 // Checks `parts` (one per attribute, in request order) against `schema` with DynamoDB's messages
 // and builds the result. The caller has already checked that there are 1 or 2 parts.
 KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
