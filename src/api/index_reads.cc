@@ -44,7 +44,7 @@ std::string Joined(const std::vector<std::string>& names) {
 }
 
 // An index cursor that starts strictly after a position: the entries with the start's index key
-// come in table-key order (backwards when reversed), those up to the start are skipped.
+// come in table-key order (backwards when reversed); those up to the start are skipped.
 class IndexEntries : public PageCursor {
  public:
   IndexEntries(std::unique_ptr<storage::IndexCursor> cursor, bool reverse,
@@ -170,12 +170,14 @@ std::unique_ptr<PageCursor> IndexPageCursor(const storage::Storage& storage,
                                             const storage::IndexMeta& index, KeyRange range,
                                             bool reverse, const IndexPosition* start) {
   if (start) {
-    // The start's own index key stays in range: its ties after the start are still to come.
+    // The cursor's bounds compare an entry's index key followed by its table item's user key
+    // (storage orders ties by user key: key_layout.h, 'j'), so a page restarts right at the
+    // start entry, however many entries share its index key; IndexEntries skips the entry.
+    std::string at = start->index_key + start->table_key;
     if (reverse) {
-      std::string end = PrefixEnd(start->index_key);
-      if (range.upper.empty() || (!end.empty() && end < range.upper)) range.upper = std::move(end);
+      if (range.upper.empty() || at < range.upper) range.upper = std::move(at);
     } else {
-      range.lower = std::max(range.lower, start->index_key);
+      range.lower = std::max(range.lower, at);
     }
   }
   return std::make_unique<IndexEntries>(
