@@ -62,6 +62,38 @@ class ItemCursor {
   virtual Status status() const = 0;
 };
 
+// Iterates the entries of one secondary index in index-key order: [lower, upper) over index keys
+// (model/index_key.h; "" upper = to the end of the index); entries with equal index keys are
+// ordered by the base item's user key. Reverse reverses the whole order. Entries are the latest
+// state (indexes have no history: docs/storage.md "Indexes").
+class IndexCursor {
+ public:
+  virtual ~IndexCursor() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view index_key() const = 0;  // the index key, without the table key
+  virtual std::string_view table_key() const = 0;  // the base item's user key
+  // wire JSON of the projected attributes; valid until the next call to Next()
+  virtual std::string_view item_json() const = 0;
+  virtual size_t item_size() const = 0;  // DynamoDB size of the projected attributes
+  virtual Status status() const = 0;
+};
+
+// What one committed op did to one index, for ReturnConsumedCapacity INDEXES (capacity is
+// charged by the projected entry's size: spec/indexes.md §3.5). Write() reports one for every
+// index in which the op's item had an entry before or has one after.
+struct IndexWrite {
+  size_t op = 0;  // the op's position among the Put/PutAbsent/Delete calls of the callback
+  uint64_t table_id = 0;
+  uint32_t index_id = 0;
+  bool had_entry = false;  // an entry was replaced or removed ...
+  size_t old_size = 0;     // ... of this DynamoDB size
+  bool has_entry = false;  // an entry was written ...
+  size_t new_size = 0;     // ... of this size
+  bool same_key = false;   // both, under one index key: an overwrite in place, not a move
+  bool unchanged = false;  // both, same key and same projected attributes: DynamoDB charges 0
+};
+
 class Storage;
 
 // A cursor bound that excludes `user_key` and everything before it: pass it as `lower` to
@@ -172,7 +204,31 @@ class Storage {
   // Runs fn under the write lock and commits what it staged. *commit_ts (optional) receives
   // the timestamp of the commit (0 if nothing was staged). The commit is visible at once but
   // durable only after SyncWal(): call it before acknowledging the write.
-  Status Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr);
+  //
+  // Every secondary index of the written tables (except those being deleted) is kept exact in
+  // the same batch and commit ts: the old item's entries are removed and the new item's put.
+  // An item whose index key attribute is invalid for an index (wrong type, empty, too long) is
+  // simply not in that index, as a backfill skips it: refusing such writes with DynamoDB's
+  // ValidationException is the API's job, before it stages them (model::IndexKeyOfItem).
+  // *index_writes (optional) receives what each op did to each index (IndexWrite above).
+  Status Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr,
+               std::vector<IndexWrite>* index_writes = nullptr);
+
+  // ---- secondary indexes (docs/storage.md "Indexes") ----
+  // The entries of index `index_id` of table `table_id` (see IndexCursor).
+  std::unique_ptr<IndexCursor> NewIndexCursor(uint64_t table_id, uint32_t index_id,
+                                              std::string lower, std::string upper,
+                                              bool reverse = false) const;
+  // Starts filling index `index_id` (in the catalog with status CREATING) from the table's
+  // items in a background thread; sets backfilling=true in the catalog at once, and on
+  // completion status ACTIVE, backfilling=false. Writes meanwhile are indexed by the commit
+  // path. Survives restarts: Open resumes every CREATING index. NotFound: no such table/index.
+  Status StartIndexBackfill(uint64_t table_id, uint32_t index_id);
+  // Sets the index's status to DELETING (the commit path stops maintaining it), removes its
+  // entries in the background, then drops it from the catalog. Open resumes DELETING indexes.
+  Status StartIndexRemoval(uint64_t table_id, uint32_t index_id);
+  // ItemCount and IndexSizeBytes (sum of the entries' projected sizes) of an index.
+  TableStats IndexStats(uint64_t table_id, uint32_t index_id) const;
 
   // ---- durability (group commit) ----
   // True while some write may have its WAL record only in memory (a kill -9 would lose it).

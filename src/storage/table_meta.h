@@ -7,19 +7,17 @@
 #include <utility>
 #include <vector>
 
+#include "model/index_key.h"
 #include "model/key_codec.h"
 
 namespace tideline::storage {
 
 // One attribute of an index key.
-struct IndexKeyAttribute {
-  std::string name;
-  model::AvType type = model::AvType::kS;
-};
+using IndexKeyAttribute = model::KeyAttribute;
 
 // A secondary index as the catalog keeps it (docs/storage.md, "Indexes").
 struct IndexMeta {
-  enum class Projection { kAll, kKeysOnly, kInclude };
+  using Projection = model::IndexProjection;
   std::string name;
   // Names the index's entries in the key space: unique within its table and never reused, so a
   // deleted index's entries (being removed) never mix with a re-created one's.
@@ -42,6 +40,8 @@ struct IndexMeta {
   int64_t throughput_decreases_today = 0;
   int64_t max_read_request_units = 0;  // OnDemandThroughput; 0: not set
   int64_t max_write_request_units = 0;
+
+  model::IndexKeySchema key_schema() const { return {hash, range}; }
 };
 
 struct TableMeta {

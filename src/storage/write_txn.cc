@@ -74,7 +74,8 @@ void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
   ops_.push_back({table.id, std::string(user_key), true, std::string(), 0});
 }
 
-Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts) {
+Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts,
+                      std::vector<IndexWrite>* index_writes) {
   DisablePerfCountersOnThisThread();
   std::lock_guard lock(impl_->write_mu);
   // Refused early while storage cannot write (a full disk): the operation's reads are not worth
