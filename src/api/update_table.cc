@@ -142,8 +142,8 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   Status s = ctx.storage.UpdateTable(meta);
   if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
   if (!s.ok()) throw StatusError(s);
-  if (work.backfill) s = Status::OK() /*TEMP*/;
-  if (s.ok() && work.removal) s = Status::OK() /*TEMP*/;
+  if (work.backfill) s = ctx.storage.StartIndexBackfill(meta.id, *work.backfill);
+  if (s.ok() && work.removal) s = ctx.storage.StartIndexRemoval(meta.id, *work.removal);
   if (!s.ok()) throw StatusError(s);
   // Described as stored now: the backfill or removal may already have moved the index on.
   auto stored = (work.backfill || work.removal) ? ctx.storage.FindTable(meta.name) : nullptr;
