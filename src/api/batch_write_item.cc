@@ -54,8 +54,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   std::set<std::pair<uint64_t, std::string>> seen;
   std::vector<std::pair<std::string, double>> units;
   // The item collections written, for ReturnItemCollectionMetrics (tables with LSIs only).
-  std::vector<std::pair<std::shared_ptr<const storage::TableMeta>, model::AttributeValue>>
-      collections;
+  std::vector<CollectionRef> collections;
   for (const auto& m : request_items->GetObject()) {
     // Validate every request before looking the table up, as DynamoDB does.
     std::vector<std::pair<bool, model::Item>> parsed;
@@ -94,13 +93,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
         CheckIndexKeys(*table, item);
         w.item_json = model::ItemToJson(item);
       }
-      if (WantsItemCollectionMetrics(collection_metrics, *table)) {
-        const model::AttributeValue& hash = item.at(table->key_schema.hash_name);
-        const bool known = std::any_of(collections.begin(), collections.end(), [&](const auto& c) {
-          return c.first == table && c.second == hash;
-        });
-        if (!known) collections.emplace_back(table, hash);
-      }
+      NoteCollection(collection_metrics, table, item, &collections);
       if (!seen.emplace(table->id, w.key).second) {
         throw ApiError::Validation("Provided list of item keys contains duplicates");
       }
@@ -149,23 +142,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
     }
     WriteWriteCapacityList(w, capacity, charges);
   }
-  if (!collections.empty()) {
-    w.Key("ItemCollectionMetrics");
-    w.StartObject();
-    for (size_t i = 0; i < collections.size(); ++i) {
-      const auto& table = collections[i].first;
-      bool first_of_table = true;
-      for (size_t j = 0; j < i; ++j) first_of_table &= collections[j].first != table;
-      if (!first_of_table) continue;
-      json::WriteKey(w, table->name);
-      w.StartArray();
-      for (const auto& [t, hash] : collections) {
-        if (t == table) WriteItemCollectionMetrics(w, ctx, *table, hash);
-      }
-      w.EndArray();
-    }
-    w.EndObject();
-  }
+  WriteItemCollectionMetricsPerTable(w, ctx, collections);
   w.EndObject();
   return Finish(buf);
 }

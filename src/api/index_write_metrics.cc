@@ -167,4 +167,34 @@ void WriteItemCollectionMetrics(json::Writer& w, Context& ctx, const storage::Ta
   w.EndObject();
 }
 
+void NoteCollection(bool requested, const std::shared_ptr<const storage::TableMeta>& table,
+                    const model::Item& item, std::vector<CollectionRef>* collections) {
+  if (!WantsItemCollectionMetrics(requested, *table)) return;
+  const model::AttributeValue& hash = item.at(table->key_schema.hash_name);
+  for (const auto& c : *collections) {
+    if (c.table->id == table->id && c.hash_value == hash) return;
+  }
+  collections->push_back({table, hash});
+}
+
+void WriteItemCollectionMetricsPerTable(json::Writer& w, Context& ctx,
+                                        const std::vector<CollectionRef>& collections) {
+  if (collections.empty()) return;
+  w.Key("ItemCollectionMetrics");
+  w.StartObject();
+  for (size_t i = 0; i < collections.size(); ++i) {
+    const uint64_t table_id = collections[i].table->id;
+    bool first_of_table = true;
+    for (size_t j = 0; j < i; ++j) first_of_table &= collections[j].table->id != table_id;
+    if (!first_of_table) continue;
+    json::WriteKey(w, collections[i].table->name);
+    w.StartArray();
+    for (const auto& c : collections) {
+      if (c.table->id == table_id) WriteItemCollectionMetrics(w, ctx, *c.table, c.hash_value);
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 }  // namespace tideline::api

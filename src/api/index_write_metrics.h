@@ -52,4 +52,18 @@ bool WantsItemCollectionMetrics(bool requested, const storage::TableMeta& table)
 void WriteItemCollectionMetrics(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                                 const model::AttributeValue& hash_value);
 
+// An item collection a BatchWriteItem or TransactWriteItems wrote.
+struct CollectionRef {
+  std::shared_ptr<const storage::TableMeta> table;
+  model::AttributeValue hash_value;
+};
+// Notes the collection of `item` (which holds the table's hash key) once, when the metrics were
+// requested and apply to the table.
+void NoteCollection(bool requested, const std::shared_ptr<const storage::TableMeta>& table,
+                    const model::Item& item, std::vector<CollectionRef>* collections);
+// `"ItemCollectionMetrics":{<table>:[...],...}` (ItemCollectionMetricsPerTable), tables in
+// first-seen order; nothing when `collections` is empty.
+void WriteItemCollectionMetricsPerTable(json::Writer& w, Context& ctx,
+                                        const std::vector<CollectionRef>& collections);
+
 }  // namespace tideline::api

@@ -158,6 +158,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
                token->empty() ? "Member must have length greater than or equal to 1"
                               : "Member must have length less than or equal to 36");
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
   std::vector<Action> actions;
@@ -281,7 +282,12 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     std::lock_guard lock(Tokens().mu);
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
-  if (!capacity) return "{}";
+  std::vector<CollectionRef> collections;
+  for (const auto& a : actions) {
+    if (a.kind != ActionKind::kConditionCheck)
+      NoteCollection(collection_metrics, a.table, a.item, &collections);
+  }
+  if (!capacity && collections.empty()) return "{}";
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
@@ -294,7 +300,8 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     if (!actions[i].table->indexes.empty() && indexed.insert(actions[i].table->id).second)
       AddIndexUnits(*actions[i].table, index_writes, &charges.back());
   }
-  WriteWriteCapacityList(w, capacity, charges);
+  if (capacity) WriteWriteCapacityList(w, capacity, charges);
+  WriteItemCollectionMetricsPerTable(w, ctx, collections);
   w.EndObject();
   return Finish(buf);
 }

@@ -174,6 +174,15 @@ class ItemCollectionMetrics(IndexedTable):
         self.assertEqual([m["ItemCollectionKey"] for m in metrics[self.table]],
                          [{"pk": {"S": "c3"}}, {"pk": {"S": "c4"}}])
 
+    def test_transaction(self):
+        resp = self.client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": self.table, "Item": item("c6", "1")}},
+            {"Delete": {"TableName": self.table, "Key": item("c6", "2")}},
+            {"Put": {"TableName": self.plain, "Item": item("c7")}}],
+            ReturnItemCollectionMetrics="SIZE")
+        self.assertEqual(resp["ItemCollectionMetrics"], {self.table: [{
+            "ItemCollectionKey": {"pk": {"S": "c6"}}, "SizeEstimateRangeGB": [0.0, 1.0]}]})
+
 
 class IndexKeyChecks(IndexedTable):
 
