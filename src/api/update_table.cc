@@ -84,7 +84,14 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
         "empty");
   }
   const std::string message = TableNotFoundMessage(*name);
-  auto table = FindTableOrThrow(ctx, *name, message.c_str());
+  auto table = FindRequestedTable(ctx, req);
+  // A table a restore is still filling is CREATING: in use, as DeleteTable says (the wording
+  // for UpdateTable is assumed to be the same).
+  if (table->restore_in_progress) {
+    throw ApiError::ResourceInUse(
+        "Attempt to change a resource which is still in use: Table is being created: " +
+        table->name);
+  }
   storage::TableMeta meta = *table;
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
   if (index_changes) {
