@@ -179,7 +179,7 @@ IndexUpdates ReadIndexUpdates(const json::Value& list, ValidationErrors* errors)
 }
 
 void CheckIndexUpdatesShape(const IndexUpdates& updates, bool table_throughput, bool stream,
-                            bool deletion_protection) {
+                            bool deletion_protection, bool warm_throughput) {
   std::set<std::string> named;
   for (const auto& e : updates.entries) {
     if (e.actions == 0) {
@@ -207,6 +207,8 @@ void CheckIndexUpdatesShape(const IndexUpdates& updates, bool table_throughput, 
   if (stream) Invalid("You cannot create or delete index while changing stream status");
   if (deletion_protection)
     Invalid("DeletionProtection modification must be the only operation in the request");
+  if (warm_throughput && !updates.creates.empty())
+    Invalid("Create global secondary index cannot be specified when updating WarmThroughput");
 }
 
 IndexWork ApplyIndexUpdates(const IndexUpdates& updates,

@@ -41,10 +41,10 @@ struct IndexUpdates {
 IndexUpdates ReadIndexUpdates(const json::Value& list, ValidationErrors* errors);
 
 // The rules that need no table: an entry without or with several actions, one index named
-// twice, more than one Create or Delete. `other_changes`: the request changes something else
-// (table throughput, stream, deletion protection), which no index Create or Delete may join.
+// twice, more than one Create or Delete, and the table changes no Create or Delete may join
+// (a table throughput update, a stream change, deletion protection, table WarmThroughput).
 void CheckIndexUpdatesShape(const IndexUpdates& updates, bool table_throughput, bool stream,
-                            bool deletion_protection);
+                            bool deletion_protection, bool warm_throughput);
 
 // What the caller does once the catalog holds the new entry.
 struct IndexWork {
@@ -65,8 +65,8 @@ IndexWork ApplyIndexUpdates(const IndexUpdates& updates,
 void ApplyBillingModeToIndexes(const IndexUpdates* updates, const std::string& from,
                                storage::TableMeta* table, int64_t now_ms);
 
-// The RIU DynamoDB answers when a table's throughput or billing mode changes while one of its
-// GSIs is being deleted (nullopt: none is).
+// Throws the RIU DynamoDB answers when a table's throughput or billing mode changes while one
+// of its GSIs is being deleted.
 void CheckNoIndexBeingDeleted(const storage::TableMeta& table);
 
 }  // namespace tideline::api

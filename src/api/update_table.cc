@@ -98,7 +98,7 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
     // A throughput given with a switch to PROVISIONED belongs to the switch, which may come
     // with a Create (DDB-TABLE-174); given alone it is a table IOPS update.
     CheckIndexUpdatesShape(*index_updates, throughput && mode == meta.billing_mode, stream,
-                           protection.has_value());
+                           protection.has_value(), OptObject(req, "WarmThroughput") != nullptr);
   }
   if (throughput || mode != meta.billing_mode) CheckNoIndexBeingDeleted(meta);
   const int64_t now = NowMillis();

@@ -160,6 +160,14 @@ class Validation(IndexTableCase):
             self.update(table, create_action("one", "a"), AttributeDefinitions=defs("a"),
                         DeletionProtectionEnabled=True)
 
+    def test_create_with_warm_throughput(self):
+        table = self.indexed_table()
+        with self.assertValidation(
+                OMPV + "Create global secondary index cannot be specified when updating "
+                "WarmThroughput"):
+            self.update(table, create_action("one", "a"), AttributeDefinitions=defs("a"),
+                        WarmThroughput={"ReadUnitsPerSecond": 13000})
+
     def test_create_existing_name(self):
         table = self.indexed_table()
         for name in ("g-index", "lsi"):  # a GSI's or an LSI's
