@@ -60,11 +60,18 @@ void AddSourceIndexes(const storage::TableMeta& source, bool global, storage::Ta
   const bool on_demand = target->billing_mode == "PAY_PER_REQUEST";
   for (const auto& index : source.indexes) {
     if (index.global != global || index.status == "DELETING") continue;
-    storage::IndexMeta copy = index;
-    copy.status = "ACTIVE";
-    copy.backfilling = false;
-    copy.last_throughput_increase_ms = copy.last_throughput_decrease_ms = 0;
-    copy.throughput_decreases_today = 0;
+    // A new index with the source's definition; nothing of the source's progress or history.
+    storage::IndexMeta copy;
+    copy.name = index.name;
+    copy.global = index.global;
+    copy.hash = index.hash;
+    copy.range = index.range;
+    copy.projection = index.projection;
+    copy.non_key_attributes = index.non_key_attributes;
+    copy.read_capacity = index.read_capacity;
+    copy.write_capacity = index.write_capacity;
+    copy.max_read_request_units = index.max_read_request_units;
+    copy.max_write_request_units = index.max_write_request_units;
     if (global && on_demand) copy.read_capacity = copy.write_capacity = 0;
     // A GSI of an on-demand source restored as PROVISIONED gets the least capacity, as the
     // table does.
