@@ -2,8 +2,10 @@
 
 #include <rocksdb/sst_file_writer.h>
 
+#include <algorithm>
 #include <filesystem>
 
+#include "storage/index_maintenance.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -39,6 +41,8 @@ Status BulkLoader::Start(Storage& storage, const TableMeta& target, const BulkLo
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
   out->reset(new BulkLoader(impl, target.id, ts, dir, options));
+  (*out)->target_ = std::make_shared<const TableMeta>(target);
+  (*out)->indexes_ = MaintainedIndexes(*(*out)->target_);
   return Status::OK();
 }
 
@@ -84,6 +88,24 @@ Status BulkLoader::Add(std::string_view user_key, std::string_view item_json, si
   layout::PutU64BE(&value, commit_ts_);
   layout::AppendPutVersion(&value, item_json, item_size);
   if (Status s = FromRocks(writer_->sst.Put(key, value)); !s.ok()) return s;
+  if (!indexes_.empty()) {
+    std::vector<IndexEntry> entries;
+    if (Status s = EntriesOfItem(*target_, indexes_, item_json, item_size, &entries); !s.ok()) {
+      return s;
+    }
+    for (const IndexEntry& e : entries) {
+      std::string k = layout::IndexEntryKey(table_id_, e.index_id, e.index_key, user_key);
+      std::string v = layout::IndexEntryValue(commit_ts_, e.index_key.size(), e.json, e.size);
+      index_buffer_bytes_ += k.size() + v.size() + 64;
+      index_buffer_.emplace_back(std::move(k), std::move(v));
+      auto& [count, bytes] = index_stats_[e.index_id];
+      count += 1;
+      bytes += static_cast<int64_t>(e.size);
+    }
+    if (index_buffer_bytes_ >= options_.index_run_bytes) {
+      if (Status s = SpillIndexRun(); !s.ok()) return s;
+    }
+  }
   last_key_.assign(user_key);
   ++items_;
   size_bytes_ += static_cast<int64_t>(item_size);
@@ -100,9 +122,26 @@ Status BulkLoader::CloseFile() {
   return s;
 }
 
+Status BulkLoader::SpillIndexRun() {
+  if (index_buffer_.empty()) return Status::OK();
+  std::sort(index_buffer_.begin(), index_buffer_.end());
+  Writer run(impl_->db->GetOptions());
+  const std::string path = dir_ + "/" + std::to_string(files_.size()) + ".sst";
+  if (Status s = FromRocks(run.sst.Open(path)); !s.ok()) return s;
+  files_.push_back(path);
+  for (const auto& [k, v] : index_buffer_) {
+    if (Status s = FromRocks(run.sst.Put(k, v)); !s.ok()) return s;
+  }
+  index_buffer_.clear();
+  index_buffer_.shrink_to_fit();
+  index_buffer_bytes_ = 0;
+  return FromRocks(run.sst.Finish());
+}
+
 Status BulkLoader::Finish() {
   if (finished_) return Status::InvalidArgument("bulk load already finished");
   if (Status s = CloseFile(); !s.ok()) return s;
+  if (Status s = SpillIndexRun(); !s.ok()) return s;
   rocksdb::IngestExternalFileOptions ingest;
   ingest.move_files = true;           // hard links: no copy of the data
   ingest.write_global_seqno = false;  // no rewrite of the files (recommended for new users)
@@ -122,6 +161,12 @@ Status BulkLoader::Finish() {
     }
     table->item_count += items_;
     table->size_bytes += size_bytes_;
+    for (const auto& [index_id, stats] : index_stats_) {
+      auto live_index = table->indexes.find(index_id);
+      if (live_index == table->indexes.end()) continue;
+      live_index->second->item_count += stats.first;
+      live_index->second->size_bytes += stats.second;
+    }
   }
   impl_->stats_dirty.store(true, std::memory_order_relaxed);
   finished_ = true;

@@ -9,6 +9,9 @@
 // does not stall the writes of other tables; the files usually land in the bottom level, since
 // the new table's key range overlaps nothing.
 //
+// The target's secondary indexes (all but DELETING ones) are filled in the same ingest: each
+// item's entries are computed as the commit path computes them (index_maintenance.h).
+//
 // The rules of use:
 //   * the target is a table just created whose items nobody reads or writes until the load has
 //     finished (a restore keeps it CREATING): the loader writes its latest slots and nothing
@@ -22,9 +25,12 @@
 //     removes the files a crash left behind (RemoveBulkLoadLeftovers).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/storage.h"
@@ -35,6 +41,12 @@ struct BulkLoadOptions {
   // A new SST file is started once the current one holds this many bytes of keys and values, so
   // that a load needs the memory of one file's index and filter whatever its size.
   uint64_t max_file_bytes = 128ull << 20;
+  // Index entries do not come in key order: they are buffered, and each time the buffer holds
+  // this many bytes it is sorted and written out as one run (an SST file). The runs overlap one
+  // another; Finish ingests them with the items in one call (RocksDB gives each overlapping
+  // file its own sequence number), and compaction merges them later. This is the memory a load
+  // into an indexed table needs beyond the item files' (the external sort's one pass).
+  uint64_t index_run_bytes = 32ull << 20;
 };
 
 class BulkLoader {
@@ -62,6 +74,7 @@ class BulkLoader {
              const BulkLoadOptions& options);
   Status CloseFile();
   void RemoveFiles();
+  Status SpillIndexRun();
 
   Storage::Impl* impl_;
   const uint64_t table_id_;
@@ -75,6 +88,12 @@ class BulkLoader {
   int64_t items_ = 0;
   int64_t size_bytes_ = 0;
   bool finished_ = false;
+  // Secondary indexes of the target.
+  std::shared_ptr<const TableMeta> target_;
+  std::vector<const IndexMeta*> indexes_;
+  std::vector<std::pair<std::string, std::string>> index_buffer_;  // entry key, value
+  uint64_t index_buffer_bytes_ = 0;
+  std::map<uint32_t, std::pair<int64_t, int64_t>> index_stats_;  // id -> entries, bytes
 };
 
 // The directory under data_dir where loads build their files.

@@ -188,8 +188,8 @@ std::unique_ptr<ItemCursor> NewMvccCursor(rocksdb::DB* db, uint64_t table_id, ui
 }
 
 std::unique_ptr<ItemCursor> Storage::NewCursor(uint64_t table_id, uint64_t as_of_us,
-                                               std::string lower, std::string upper,
-                                               bool reverse, bool bulk) const {
+                                               std::string lower, std::string upper, bool reverse,
+                                               bool bulk) const {
   return NewMvccCursor(impl_->db.get(), table_id, as_of_us, std::move(lower), std::move(upper),
                        reverse, bulk);
 }

@@ -5,6 +5,11 @@
 //   's' table_id:u64be                     -> item_count:i64be size_bytes:i64be
 //   'i' table_id:u64be user_key 0:u64be    -> commit_ts:u64be version    (the latest slot)
 //   'i' table_id:u64be user_key ~ts:u64be  -> superseded_ts:u64be version (a history entry)
+//   'j' table_id:u64be index_id:u32be index_key user_key
+//                                          -> commit_ts:u64be index_key_size:u32be version
+//                                             (a secondary index entry; docs/storage.md "Indexes")
+//   't' table_id:u64be index_id:u32be      -> entry_count:i64be size_bytes:i64be (index stats)
+//   'b' table_id:u64be index_id:u32be      -> user_key of the last item a backfill has done
 //   'm' key                                -> opaque value of another module (PutMeta)
 //   'k'                                    -> u64be newest commit ts at clean shutdown
 //   'f'                                    -> u64be format of the item key space (kFormat)
@@ -33,6 +38,9 @@ constexpr char kNextTableId = 'n';
 constexpr char kStats = 's';
 constexpr char kItem = 'i';
 constexpr char kMeta = 'm';
+constexpr char kIndex = 'j';
+constexpr char kIndexStats = 't';
+constexpr char kBackfill = 'b';
 constexpr char kClock = 'k';
 constexpr char kCleanShutdown = 'x';
 constexpr char kFormat = 'f';
@@ -71,7 +79,8 @@ inline std::string LatestKey(uint64_t table_id, std::string_view user_key) {
   return ItemKey(table_id, user_key, ~0ull);
 }
 inline bool IsLatestSlot(std::string_view key) {
-  return key.size() >= kTsSize && key.substr(key.size() - kTsSize) == std::string_view("\0\0\0\0\0\0\0\0", kTsSize);
+  return key.size() >= kTsSize &&
+         key.substr(key.size() - kTsSize) == std::string_view("\0\0\0\0\0\0\0\0", kTsSize);
 }
 // The commit ts of a history entry's key.
 inline uint64_t HistoryKeyTs(std::string_view key) {
@@ -86,6 +95,48 @@ inline std::string CatalogKey(std::string_view name) {
   std::string k(1, kCatalog);
   k.append(name);
   return k;
+}
+
+inline void PutU32BE(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
+}
+inline uint32_t GetU32BE(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+// Keys of one index: kind table_id index_id (13 bytes), then per kind as in the grammar.
+constexpr size_t kIndexPrefixSize = 13;
+inline std::string IndexKindKey(char kind, uint64_t table_id, uint32_t index_id) {
+  std::string k;
+  k.reserve(64);
+  k.push_back(kind);
+  PutU64BE(&k, table_id);
+  PutU32BE(&k, index_id);
+  return k;
+}
+inline std::string IndexPrefix(uint64_t table_id, uint32_t index_id) {
+  return IndexKindKey(kIndex, table_id, index_id);
+}
+// The first key past every entry of the index.
+inline std::string IndexEnd(uint64_t table_id, uint32_t index_id) {
+  return index_id == ~0u ? IndexKindKey(kIndex, table_id + 1, 0)
+                         : IndexKindKey(kIndex, table_id, index_id + 1);
+}
+// Every index entry of a table: [IndexPrefix(t, 0), IndexEnd(t, ~0u)).
+inline std::string IndexEntryKey(uint64_t table_id, uint32_t index_id, std::string_view index_key,
+                                 std::string_view user_key) {
+  std::string k = IndexPrefix(table_id, index_id);
+  k.append(index_key);
+  k.append(user_key);
+  return k;
+}
+inline std::string IndexStatsKey(uint64_t table_id, uint32_t index_id) {
+  return IndexKindKey(kIndexStats, table_id, index_id);
+}
+inline std::string BackfillKey(uint64_t table_id, uint32_t index_id) {
+  return IndexKindKey(kBackfill, table_id, index_id);
 }
 
 constexpr char kPutVersion = 'P';
@@ -136,6 +187,27 @@ inline bool Unstamp(std::string_view value, uint64_t* ts, std::string_view* vers
   *ts = GetU64BE(value.data());
   *version = value.substr(kTsSize);
   return true;
+}
+
+// An index entry's value: the commit ts of the base item's version, the length of the index key
+// (the key holds index_key + user_key, which only the schema could split otherwise), and a put
+// version of the projected attributes.
+inline std::string IndexEntryValue(uint64_t ts, size_t index_key_size, std::string_view json,
+                                   size_t item_size) {
+  std::string v;
+  v.reserve(kTsSize + 4 + 6 + json.size());
+  PutU64BE(&v, ts);
+  PutU32BE(&v, static_cast<uint32_t>(index_key_size));
+  AppendPutVersion(&v, json, item_size);
+  return v;
+}
+// Splits an entry value; false when corrupt.
+inline bool ParseIndexEntryValue(std::string_view value, uint64_t* ts, size_t* index_key_size,
+                                 std::string_view* json, size_t* item_size) {
+  if (value.size() < kTsSize + 4) return false;
+  *ts = GetU64BE(value.data());
+  *index_key_size = GetU32BE(value.data() + kTsSize);
+  return ParseVersion(value.substr(kTsSize + 4), json, item_size);
 }
 
 }  // namespace tideline::storage::layout

@@ -14,6 +14,7 @@
 
 #include "storage/bulk_load.h"
 #include "storage/fault_injection_fs.h"
+#include "storage/index_jobs.h"
 #include "storage/info_log.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -265,6 +266,12 @@ Status Storage::Impl::PersistStats() {
       layout::PutU64BE(&v, static_cast<uint64_t>(st->item_count.load()));
       layout::PutU64BE(&v, static_cast<uint64_t>(st->size_bytes.load()));
       batch.Put(layout::StatsKey(id), v);
+      for (const auto& [index_id, ix] : st->indexes) {
+        std::string iv;
+        layout::PutU64BE(&iv, static_cast<uint64_t>(ix->item_count.load()));
+        layout::PutU64BE(&iv, static_cast<uint64_t>(ix->size_bytes.load()));
+        batch.Put(layout::IndexStatsKey(id, index_id), iv);
+      }
     }
   }
   Status s = ApplyDurably(&batch);
@@ -285,12 +292,16 @@ Status Storage::Impl::RecountStats() {
     if (!s.ok()) return s;
     st->item_count = count;
     st->size_bytes = bytes;
+    for (const auto& [index_id, ix] : st->indexes) {
+      if (Status is = RecountIndexStats(table->id, index_id, ix.get()); !is.ok()) return is;
+    }
   }
   return PersistStats();
 }
 
 Storage::~Storage() {
   if (impl_ && impl_->db) {
+    impl_->StopIndexJobs();  // before anything they use goes
     {
       std::lock_guard lock(impl_->flusher_mu);
       impl_->stopping = true;
@@ -428,7 +439,21 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     }
     table_live->pitr_enabled = meta->pitr_enabled;
     impl->live[meta->id] = table_live;
-    impl->tables[meta->name] = std::move(meta);
+    impl->InstallMeta(std::move(meta));
+    for (auto& [index_id, ix] : table_live->indexes) {
+      if (db->Get(rocksdb::ReadOptions(), layout::IndexStatsKey(table_live->meta->id, index_id),
+                  &sv)
+              .ok() &&
+          sv.size() == 16) {
+        ix->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
+        ix->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
+      }
+      if (db->Get(rocksdb::ReadOptions(), layout::BackfillKey(table_live->meta->id, index_id), &sv)
+              .ok()) {
+        ix->backfill_started = true;
+        ix->backfilled_upto = sv;
+      }
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status());
   std::string v;
@@ -480,6 +505,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   });
   impl->recovery = std::thread([raw] { raw->RecoveryLoop(); });
   out->reset(new Storage(std::move(impl)));
+  raw->ResumeIndexJobs();
   return Status::OK();
 }
 
@@ -511,6 +537,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   std::unique_lock lock(impl_->catalog_mu);
   if (impl_->tables.count(meta.name)) return Status::AlreadyExists("table exists");
   meta.id = impl_->next_table_id++;
+  for (auto& ix : meta.indexes) ix.maintained_since_ts = impl_->clock.last();
   rocksdb::WriteBatch batch;
   std::string next;
   layout::PutU64BE(&next, impl_->next_table_id);
@@ -521,10 +548,10 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   Status s = impl_->ApplyDurably(&batch);
   if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
-  impl_->tables[shared->name] = shared;
   auto table_live = std::make_shared<LiveTable>();
   table_live->pitr_enabled = shared->pitr_enabled;
   impl_->live[shared->id] = table_live;
+  impl_->InstallMeta(shared);
   if (created) *created = shared;
   return Status::OK();
 }
@@ -542,15 +569,16 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
     // not keep it.
     meta.pitr_since_us = std::max(meta.pitr_since_us, impl_->clock.last());
   }
+  KeepIndexProgress(*it->second, impl_->clock.last(), &meta);
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
   Status s = impl_->ApplyDurably(&batch);
   if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
-  it->second = shared;
   if (auto table_live = impl_->live.find(shared->id); table_live != impl_->live.end()) {
     table_live->second->pitr_enabled = shared->pitr_enabled;
   }
+  impl_->InstallMeta(shared);
   if (updated) *updated = shared;
   return Status::OK();
 }
@@ -565,6 +593,10 @@ Status Storage::DeleteTable(std::string_view name) {
   batch.Delete(layout::CatalogKey(name));
   batch.Delete(layout::StatsKey(id));
   batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
+  // Its indexes: entries, statistics and backfill progress.
+  for (char kind : {layout::kIndex, layout::kIndexStats, layout::kBackfill}) {
+    batch.DeleteRange(layout::IndexKindKey(kind, id, 0), layout::IndexKindKey(kind, id + 1, 0));
+  }
   Status s = impl_->ApplyDurably(&batch);
   if (!s.ok()) return s;
   impl_->tables.erase(it);

@@ -229,6 +229,10 @@ class Storage {
   Status StartIndexRemoval(uint64_t table_id, uint32_t index_id);
   // ItemCount and IndexSizeBytes (sum of the entries' projected sizes) of an index.
   TableStats IndexStats(uint64_t table_id, uint32_t index_id) const;
+  // The invariant check: recomputes every complete index (not CREATING or DELETING) of the table
+  // from its items and compares with the stored entries and statistics; Corruption describing
+  // the first difference. Holds the commit lock for the whole check: for tests only.
+  Status VerifyIndexes(uint64_t table_id) const;
 
   // ---- durability (group commit) ----
   // True while some write may have its WAL record only in memory (a kill -9 would lose it).

@@ -43,6 +43,17 @@ class CommitMutex {
   pthread_mutex_t mu_;
 };
 
+// What storage keeps in memory about one secondary index.
+struct LiveIndex {
+  std::atomic<int64_t> item_count{0};
+  std::atomic<int64_t> size_bytes{0};
+  // Under write_mu. While a backfill has not finished (the index is CREATING), an item whose
+  // version is not newer than the index's maintained_since_ts has its entries only if the
+  // backfill has passed it: its user key <= backfilled_upto (when backfill_started).
+  bool backfill_started = false;
+  std::string backfilled_upto;
+};
+
 // What the commit path needs of a table at hand: its statistics, and whether a write must keep
 // the version it supersedes (see key_layout.h). Both inputs of keep_history() change under the
 // commit lock, so every commit sees them consistently.
@@ -52,6 +63,12 @@ struct LiveTable {
   std::atomic<bool> pitr_enabled{false};
   std::atomic<int> pins{0};
   bool keep_history() const { return pitr_enabled.load() || pins.load() > 0; }
+  // Under write_mu (set under write_mu and catalog_mu): the table's current metadata, for the
+  // indexes a commit maintains, and the live state of each of its indexes by id.
+  std::shared_ptr<const TableMeta> meta;
+  std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
+  // Whether a stored entry of an item (version ts `ts`, not staged) exists in `index`.
+  bool EntryStored(const IndexMeta& index, std::string_view user_key, uint64_t ts) const;
 };
 
 // One stored version of an item as a point read finds it.
@@ -153,6 +170,27 @@ struct Storage::Impl {
   bool stopping = false;
   Status PersistStats();
   Status RecountStats();
+  // Counts the entries of one index (after an unclean shutdown).
+  Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out);
+
+  // Secondary indexes (index_jobs.cc): background backfills and removals, one thread each.
+  std::mutex index_jobs_mu;
+  std::vector<std::thread> index_jobs;
+  std::atomic<bool> index_jobs_stopping{false};
+  void StopIndexJobs();
+  // Under write_mu and catalog_mu: installs `meta` as the table's metadata in memory (catalog
+  // map, LiveTable::meta, a LiveIndex for each new index).
+  void InstallMeta(std::shared_ptr<const TableMeta> meta);
+  // Applies `change` to the stored metadata of table `table_id` durably, under write_mu and
+  // catalog_mu; `extra` (optional) adds writes to the same batch. NotFound: no such table, or
+  // `change` returned false (nothing to do).
+  Status MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
+                     const std::function<void(rocksdb::WriteBatch&)>& extra = nullptr);
+  void RunBackfill(uint64_t table_id, uint32_t index_id);
+  void RunRemoval(uint64_t table_id, uint32_t index_id);
+  void LaunchIndexJob(std::function<void()> job);
+  // Open: restarts the backfills of CREATING indexes and the removals of DELETING ones.
+  void ResumeIndexJobs();
 
   std::mutex pins_mu;
   std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts (also counted in LiveTable)

@@ -93,6 +93,8 @@ void WriteIndex(json::Writer& w, const IndexMeta& ix) {
   WriteStr(w, "status", ix.status);
   w.Key("backfilling");
   w.Bool(ix.backfilling);
+  w.Key("since");
+  w.Uint64(ix.maintained_since_ts);
   WriteInt(w, "rcu", ix.read_capacity);
   WriteInt(w, "wcu", ix.write_capacity);
   WriteInt(w, "increase_ms", ix.last_throughput_increase_ms);
@@ -125,6 +127,8 @@ bool ReadIndex(const json::Value& o, IndexMeta* ix) {
   if (ix->status.empty()) ix->status = "ACTIVE";
   const json::Value* backfilling = json::Find(o, "backfilling");
   ix->backfilling = backfilling && backfilling->IsBool() && backfilling->GetBool();
+  const json::Value* since = json::Find(o, "since");
+  ix->maintained_since_ts = since && since->IsUint64() ? since->GetUint64() : 0;
   ix->read_capacity = GetInt(o, "rcu");
   ix->write_capacity = GetInt(o, "wcu");
   ix->last_throughput_increase_ms = GetInt(o, "increase_ms");

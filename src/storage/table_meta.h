@@ -33,6 +33,9 @@ struct IndexMeta {
   // DELETING or ACTIVE. LSIs are always ACTIVE once the table is.
   std::string status = "ACTIVE";
   bool backfilling = false;
+  // Set by storage when the index enters the catalog: every commit after this ts maintains the
+  // index, so a backfill copies only the items whose version is not newer (docs/storage.md).
+  uint64_t maintained_since_ts = 0;
   int64_t read_capacity = 0;  // GSI ProvisionedThroughput (PROVISIONED billing)
   int64_t write_capacity = 0;
   int64_t last_throughput_increase_ms = 0;

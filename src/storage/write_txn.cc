@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/api_error.h"
+#include "storage/index_maintenance.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
 
@@ -90,6 +91,8 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
     std::shared_ptr<LiveTable> table;
     int64_t count = 0;
     int64_t bytes = 0;
+    std::vector<const IndexMeta*> indexes;  // the table's maintained indexes
+    std::map<uint32_t, IndexStatsDelta> index_deltas;
   };
   std::unordered_map<uint64_t, Delta> deltas;
   uint64_t lease = 0;
@@ -105,17 +108,28 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   // the ops one at a time so that LoadOld sees the earlier ones through ops_.
   std::vector<WriteTxn::Op> ops = std::move(txn.ops_);
   txn.ops_.clear();
-  for (auto& op : ops) {
+  if (index_writes) index_writes->clear();
+  for (size_t op_no = 0; op_no < ops.size(); ++op_no) {
+    WriteTxn::Op& op = ops[op_no];
     Delta& d = deltas[op.table_id];
     if (!d.table) {
       d.table = impl_->LiveFor(op.table_id);
       if (!d.table) {
         throw ApiError::ResourceNotFound("Requested resource not found");
       }
+      if (d.table->meta) d.indexes = MaintainedIndexes(*d.table->meta);
     }
     WriteTxn::OldVersion old;
+    std::string old_json;
     if (!op.known_absent) {
-      Status s = txn.LoadOld(op.table_id, op.user_key, nullptr, &old);
+      Status s =
+          txn.LoadOld(op.table_id, op.user_key, d.indexes.empty() ? nullptr : &old_json, &old);
+      if (!s.ok()) return s;
+    }
+    if (!d.indexes.empty()) {
+      Status s = StageItemIndexes(*d.table, d.indexes, op.user_key, old.found, old.staged, old.ts,
+                                  old_json, old.size, !op.is_delete, op.item_json, op.item_size, ts,
+                                  &batch, &d.index_deltas, index_writes, op_no);
       if (!s.ok()) return s;
     }
     if (old.found) {
@@ -151,6 +165,12 @@ Status Storage::Write(const std::function<void(WriteTxn&)>& fn, uint64_t* commit
   for (auto& [table_id, d] : deltas) {
     d.table->item_count += d.count;
     d.table->size_bytes += d.bytes;
+    for (const auto& [index_id, delta] : d.index_deltas) {
+      auto live_index = d.table->indexes.find(index_id);
+      if (live_index == d.table->indexes.end()) continue;
+      live_index->second->item_count += delta.count;
+      live_index->second->size_bytes += delta.bytes;
+    }
   }
   impl_->stats_dirty.store(true, std::memory_order_relaxed);
   if (commit_ts) *commit_ts = ts;

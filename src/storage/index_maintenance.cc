@@ -1,0 +1,200 @@
+// Index entries of item versions and the batch changes between them (index_maintenance.h).
+
+#include "storage/index_maintenance.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/api_error.h"
+#include "json/json.h"
+#include "model/index_key.h"
+#include "storage/key_layout.h"
+#include "storage/storage_impl.h"
+
+namespace tideline::storage {
+namespace {
+
+// The attributes any of `indexes` needs: table key, index keys, INCLUDE's non-key attributes.
+// Only these are decoded from the JSON: an ALL projection reuses the stored JSON as is, so a
+// write never converts a whole item.
+std::set<std::string, std::less<>> NeededAttributes(const TableMeta& table,
+                                                    const std::vector<const IndexMeta*>& indexes) {
+  std::set<std::string, std::less<>> names;
+  names.insert(table.key_schema.hash_name);
+  if (table.key_schema.has_range()) names.insert(table.key_schema.range_name);
+  for (const IndexMeta* ix : indexes) {
+    for (const auto& a : ix->hash) names.insert(a.name);
+    for (const auto& a : ix->range) names.insert(a.name);
+    if (ix->projection == IndexMeta::Projection::kInclude) {
+      names.insert(ix->non_key_attributes.begin(), ix->non_key_attributes.end());
+    }
+  }
+  return names;
+}
+
+const IndexEntry* FindEntry(const std::vector<IndexEntry>& entries, uint32_t index_id) {
+  for (const auto& e : entries) {
+    if (e.index_id == index_id) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool IndexMaintained(const IndexMeta& index) { return index.status != "DELETING"; }
+
+bool HasMaintainedIndexes(const TableMeta& table) {
+  return std::any_of(table.indexes.begin(), table.indexes.end(), IndexMaintained);
+}
+
+std::vector<const IndexMeta*> MaintainedIndexes(const TableMeta& table) {
+  std::vector<const IndexMeta*> out;
+  for (const auto& ix : table.indexes) {
+    if (IndexMaintained(ix)) out.push_back(&ix);
+  }
+  return out;
+}
+
+Status EntriesOfItem(const TableMeta& table, const std::vector<const IndexMeta*>& indexes,
+                     std::string_view item_json, size_t item_size, std::vector<IndexEntry>* out) {
+  out->clear();
+  if (indexes.empty()) return Status::OK();
+  json::Document doc;
+  if (!json::Parse(item_json, &doc, nullptr) || !doc.IsObject()) {
+    return Status::Corruption("stored item is not a JSON object");
+  }
+  const auto needed = NeededAttributes(table, indexes);
+  model::Item item;
+  try {
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+      std::string_view name(it->name.GetString(), it->name.GetStringLength());
+      if (needed.count(name)) item.emplace(name, model::AttributeValueFromJson(it->value));
+    }
+  } catch (const ApiError& e) {
+    return Status::Corruption("stored item: " + e.message());
+  }
+  for (const IndexMeta* ix : indexes) {
+    IndexEntry entry;
+    entry.index_id = ix->id;
+    if (model::ComputeIndexKey(ix->key_schema(), item, ix->name, &entry.index_key) !=
+        model::IndexKeyVerdict::kKey) {
+      continue;
+    }
+    if (ix->projection == IndexMeta::Projection::kAll) {
+      entry.json.assign(item_json);
+      entry.size = item_size;
+    } else {
+      const model::Item projected = model::ProjectItem(item, table.key_schema, ix->key_schema(),
+                                                       ix->projection, ix->non_key_attributes);
+      entry.json = model::ItemToJson(projected);
+      entry.size = model::ItemSize(projected);
+    }
+    out->push_back(std::move(entry));
+  }
+  return Status::OK();
+}
+
+void StageIndexChanges(uint64_t table_id, std::string_view user_key, uint64_t ts,
+                       const std::vector<IndexEntry>& old_entries,
+                       const std::vector<bool>& old_stored,
+                       const std::vector<IndexEntry>& new_entries, rocksdb::WriteBatch* batch,
+                       std::map<uint32_t, IndexStatsDelta>* deltas,
+                       std::vector<IndexWrite>* index_writes, size_t op) {
+  for (size_t i = 0; i < old_entries.size(); ++i) {
+    const IndexEntry& old = old_entries[i];
+    const bool stored = i < old_stored.size() && old_stored[i];
+    const IndexEntry* now = FindEntry(new_entries, old.index_id);
+    const bool same_key = now && now->index_key == old.index_key;
+    if (stored) {
+      IndexStatsDelta& d = (*deltas)[old.index_id];
+      d.count -= 1;
+      d.bytes -= static_cast<int64_t>(old.size);
+    }
+    // An entry that stays under its key is overwritten by the put below.
+    if (!same_key)
+      batch->Delete(layout::IndexEntryKey(table_id, old.index_id, old.index_key, user_key));
+    if (index_writes && stored) {
+      IndexWrite w;
+      w.op = op;
+      w.table_id = table_id;
+      w.index_id = old.index_id;
+      w.had_entry = true;
+      w.old_size = old.size;
+      if (now) {
+        w.has_entry = true;
+        w.new_size = now->size;
+        w.same_key = same_key;
+        w.unchanged = same_key && now->json == old.json;
+      }
+      index_writes->push_back(w);
+    }
+  }
+  for (const IndexEntry& e : new_entries) {
+    batch->Put(layout::IndexEntryKey(table_id, e.index_id, e.index_key, user_key),
+               layout::IndexEntryValue(ts, e.index_key.size(), e.json, e.size));
+    IndexStatsDelta& d = (*deltas)[e.index_id];
+    d.count += 1;
+    d.bytes += static_cast<int64_t>(e.size);
+    if (!index_writes) continue;
+    bool reported = false;
+    for (size_t i = 0; i < old_entries.size(); ++i) {
+      if (old_entries[i].index_id == e.index_id && i < old_stored.size() && old_stored[i]) {
+        reported = true;
+      }
+    }
+    if (!reported) {
+      IndexWrite w;
+      w.op = op;
+      w.table_id = table_id;
+      w.index_id = e.index_id;
+      w.has_entry = true;
+      w.new_size = e.size;
+      index_writes->push_back(w);
+    }
+  }
+}
+
+}  // namespace tideline::storage
+
+namespace tideline::storage {
+
+bool LiveTable::EntryStored(const IndexMeta& index, std::string_view user_key, uint64_t ts) const {
+  // Indexes past their backfill hold every item's entries; before, the commit path holds those
+  // of the versions it wrote, the backfill those of the keys it has passed.
+  if (index.status != "CREATING" || ts > index.maintained_since_ts) return true;
+  auto it = indexes.find(index.id);
+  if (it == indexes.end()) return true;
+  const LiveIndex& live = *it->second;
+  return live.backfill_started && user_key <= live.backfilled_upto;
+}
+
+Status StageItemIndexes(const LiveTable& table, const std::vector<const IndexMeta*>& indexes,
+                        std::string_view user_key, bool old_found, bool old_staged, uint64_t old_ts,
+                        std::string_view old_json, size_t old_size, bool new_present,
+                        std::string_view new_json, size_t new_size, uint64_t ts,
+                        rocksdb::WriteBatch* batch, std::map<uint32_t, IndexStatsDelta>* deltas,
+                        std::vector<IndexWrite>* index_writes, size_t op) {
+  std::vector<IndexEntry> old_entries, new_entries;
+  if (old_found) {
+    // The old version is already at hand (the commit reads it for the statistics and the
+    // history), so its entries are derived from it rather than looked up.
+    Status s = EntriesOfItem(*table.meta, indexes, old_json, old_size, &old_entries);
+    if (!s.ok()) return s;
+  }
+  if (new_present) {
+    Status s = EntriesOfItem(*table.meta, indexes, new_json, new_size, &new_entries);
+    if (!s.ok()) return s;
+  }
+  std::vector<bool> old_stored(old_entries.size(), true);
+  for (size_t i = 0; i < old_entries.size() && !old_staged; ++i) {
+    for (const IndexMeta* ix : indexes) {
+      if (ix->id == old_entries[i].index_id)
+        old_stored[i] = table.EntryStored(*ix, user_key, old_ts);
+    }
+  }
+  StageIndexChanges(table.meta->id, user_key, ts, old_entries, old_stored, new_entries, batch,
+                    deltas, index_writes, op);
+  return Status::OK();
+}
+
+}  // namespace tideline::storage
