@@ -1,6 +1,7 @@
 // DeleteItem: removes one item, optionally under a condition on it.
 
 #include "api/expression_params.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/status_error.h"
@@ -17,7 +18,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -32,18 +33,21 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-    if (!gs.ok()) throw StatusError(gs);
-    if (condition) {
-      model::Item old_item;
-      if (old_found) old_item = ParseStoredItem(old_json);
-      if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-        ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-      }
-    }
-    if (old_found) txn.Delete(*table, key);
-  });
+  std::vector<storage::IndexWrite> index_writes;
+  Status s = ctx.storage.Write(
+      [&](storage::WriteTxn& txn) {
+        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+        if (!gs.ok()) throw StatusError(gs);
+        if (condition) {
+          model::Item old_item;
+          if (old_found) old_item = ParseStoredItem(old_json);
+          if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+            ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+          }
+        }
+        if (old_found) txn.Delete(*table, key);
+      },
+      nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
@@ -53,7 +57,15 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     w.RawValue(old_json.data(), old_json.size(), rapidjson::kObjectType);
   }
-  if (capacity) WriteConsumedCapacity(w, capacity, table->name, WriteUnits(old_size));
+  if (capacity) {
+    WriteCharge charge{table->name, WriteUnits(old_size)};
+    AddIndexUnits(*table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
+  }
   w.EndObject();
   return Finish(buf);
 }

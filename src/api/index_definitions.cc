@@ -283,6 +283,34 @@ std::vector<IndexDefinition> ReadIndexDefinitions(const json::Value& list, bool 
   return out;
 }
 
+std::vector<AttributeDefinition> ReadAttributeDefinitions(const json::Value& list,
+                                                          ValidationErrors* errors) {
+  std::vector<AttributeDefinition> out;
+  int i = 0;
+  for (const auto& d : list.GetArray()) {
+    ++i;
+    if (!d.IsObject()) throw ApiError::Serialization("Expected null");
+    const std::string path = "attributeDefinitions." + std::to_string(i) + ".member";
+    auto name = OptString(d, "AttributeName");
+    auto type = OptString(d, "AttributeType");
+    if (!name) {
+      errors->AddNull(path + ".attributeName");
+    } else if (name->empty() || name->size() > 255) {
+      errors->Add(ValidationErrors::Quote(*name), path + ".attributeName",
+                  name->empty() ? "Member must have length greater than or equal to 1"
+                                : "Member must have length less than or equal to 255");
+    }
+    if (!type) {
+      errors->AddNull(path + ".attributeType");
+    } else if (*type != "S" && *type != "N" && *type != "B") {
+      errors->Add(ValidationErrors::Quote(*type), path + ".attributeType",
+                  "Member must satisfy enum value set: [B, N, S]");
+    }
+    out.push_back({std::string(name.value_or("")), std::string(type.value_or(""))});
+  }
+  return out;
+}
+
 void ValidateCreateTableIndexes(const std::vector<IndexDefinition::KeyElement>& table_keys,
                                 const std::vector<AttributeDefinition>& definitions, bool on_demand,
                                 const std::optional<std::vector<IndexDefinition>>& locals,

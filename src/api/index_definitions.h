@@ -56,6 +56,10 @@ struct AttributeDefinition {
   std::string type;  // S, N or B
 };
 
+// Reads an AttributeDefinitions list (UpdateTable's) with its member constraints.
+std::vector<AttributeDefinition> ReadAttributeDefinitions(const json::Value& list,
+                                                          ValidationErrors* errors);
+
 // CreateTable's semantic rules for the index lists (nullopt: the member was absent) of a table
 // with key `table_keys` (validated already) and `definitions`. Throws the first violation.
 // Checks the definitions against all key attributes too, since with indexes DynamoDB's message

@@ -90,7 +90,7 @@ void WriteOnDemandThroughput(json::Writer& w, const storage::IndexMeta& index) {
 
 void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                 const storage::IndexMeta& index) {
-  const storage::TableStats stats = {};  // TEMP until idxstore: ctx.storage.IndexStats(table.id, index.id)
+  const storage::TableStats stats = ctx.storage.IndexStats(table.id, index.id);
   w.StartObject();
   w.Key("IndexName");
   json::WriteString(w, index.name);

@@ -11,10 +11,14 @@ ReturnValues ReadReturnValues(const json::Value& req, bool only_old, ValidationE
   auto rv = OptString(req, "ReturnValues");
   if (!rv || *rv == "NONE") return ReturnValues::kNone;
   ReturnValues result;
-  if (*rv == "ALL_OLD") result = ReturnValues::kAllOld;
-  else if (*rv == "UPDATED_OLD") result = ReturnValues::kUpdatedOld;
-  else if (*rv == "ALL_NEW") result = ReturnValues::kAllNew;
-  else if (*rv == "UPDATED_NEW") result = ReturnValues::kUpdatedNew;
+  if (*rv == "ALL_OLD")
+    result = ReturnValues::kAllOld;
+  else if (*rv == "UPDATED_OLD")
+    result = ReturnValues::kUpdatedOld;
+  else if (*rv == "ALL_NEW")
+    result = ReturnValues::kAllNew;
+  else if (*rv == "UPDATED_NEW")
+    result = ReturnValues::kUpdatedNew;
   else {
     errors->Add(ValidationErrors::Quote(*rv), "returnValues",
                 "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, "
@@ -47,11 +51,12 @@ ReturnCapacity ReadReturnConsumedCapacity(const json::Value& req, ValidationErro
   return ReturnCapacity::kNone;
 }
 
-void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
+bool ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
   auto v = OptString(req, "ReturnItemCollectionMetrics");
-  if (!v || *v == "NONE" || *v == "SIZE") return;
+  if (!v || *v == "NONE" || *v == "SIZE") return v && *v == "SIZE";
   errors->Add(ValidationErrors::Quote(*v), "returnItemCollectionMetrics",
               "Member must satisfy enum value set: [SIZE, NONE]");
+  return false;
 }
 
 const json::Value* ReadRequestItems(const json::Value& req, std::string_view operation) {

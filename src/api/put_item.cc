@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "api/expression_params.h"
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/status_error.h"
@@ -20,7 +22,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   if (!item_json) errors.AddNull("item");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -36,6 +38,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   if (size > model::kMaxItemSize) {
     throw ApiError::Validation("Item size has exceeded the maximum allowed size");
   }
+  CheckIndexKeys(*table, item);
   std::string stored = model::ItemToJson(item);
   // The old item's size is needed for the capacity (the larger of old and new is charged); the
   // commit reads the old version anyway, so this read is not repeated there.
@@ -44,30 +47,42 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    if (need_old) {
-      Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-      if (!gs.ok()) throw StatusError(gs);
-      if (condition) {
-        model::Item old_item;
-        if (old_found) old_item = ParseStoredItem(old_json);
-        if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+  std::vector<storage::IndexWrite> index_writes;
+  Status s = ctx.storage.Write(
+      [&](storage::WriteTxn& txn) {
+        if (need_old) {
+          Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+          if (!gs.ok()) throw StatusError(gs);
+          if (condition) {
+            model::Item old_item;
+            if (old_found) old_item = ParseStoredItem(old_json);
+            if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+              ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+            }
+          }
         }
-      }
-    }
-    txn.Put(*table, key, std::move(stored), size);
-  });
+        txn.Put(*table, key, std::move(stored), size);
+      },
+      nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
-  if (rv == ReturnValues::kNone && !capacity) return "{}";
+  const bool metrics = WantsItemCollectionMetrics(collection_metrics, *table);
+  if (rv == ReturnValues::kNone && !capacity && !metrics) return "{}";
   std::string out = "{";
   if (rv == ReturnValues::kAllOld && old_found) out += "\"Attributes\":" + old_json;
-  if (capacity) {
+  if (capacity || metrics) {
     json::Buffer buf;
     json::Writer w(buf);
     w.StartObject();
-    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, size)));
+    if (capacity) {
+      WriteCharge charge{table->name, WriteUnits(std::max(old_size, size))};
+      AddIndexUnits(*table, index_writes, &charge);
+      WriteWriteCapacity(w, capacity, charge);
+    }
+    if (metrics) {
+      w.Key("ItemCollectionMetrics");
+      WriteItemCollectionMetrics(w, ctx, *table, item.at(table->key_schema.hash_name));
+    }
     w.EndObject();
     std::string cap(buf.GetString() + 1, buf.GetSize() - 2);
     if (out.size() > 1) out += ",";

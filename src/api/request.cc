@@ -294,12 +294,6 @@ ApiError ThroughputWithPayPerRequest() {
       "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
 }
 
-ApiError SecondaryIndexesUnsupported() {
-  return ApiError::Validation(
-      "One or more parameter values were invalid: Secondary indexes are not supported by this "
-      "server yet");
-}
-
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

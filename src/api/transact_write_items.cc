@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/status_error.h"
@@ -123,6 +125,30 @@ Action ReadAction(Context& ctx, const json::Value& entry, int index) {
 
 }  // namespace
 
+namespace {
+
+// The index key checks of a Put or an Update in a transaction (`old`: the item it updates, if
+// any): a wrong type cancels the transaction with a ValidationError reason for the item, an
+// empty value fails the whole request with a top-level ValidationException (spec indexes.md §6,
+// AWS captures).
+bool IndexKeysValidInTransaction(const storage::TableMeta& table, const model::Item* old,
+                                 const model::Item& item, size_t i, CancellationReasons* cancel) {
+  if (table.indexes.empty()) return true;
+  try {
+    if (old)
+      CheckUpdatedIndexKeys(table, IndexKeyValues(table, *old), item);
+    else
+      CheckIndexKeys(table, item);
+    return true;
+  } catch (const ApiError& e) {
+    if (e.message().find("cannot contain an empty") != std::string::npos) throw;
+    cancel->Set(i, "ValidationError", e.message());
+    return false;
+  }
+}
+
+}  // namespace
+
 std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   auto token = OptString(req, "ClientRequestToken");
   ValidationErrors errors;
@@ -132,6 +158,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
                token->empty() ? "Member must have length greater than or equal to 1"
                               : "Member must have length less than or equal to 36");
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
   std::vector<Action> actions;
@@ -183,70 +210,98 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
 
   // Per action, the larger of the item before and after it (what its capacity is charged by).
   std::vector<size_t> charged_sizes(actions.size());
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    // Every action is checked and computed against the state before the transaction; any
-    // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
-    // cancels all of them.
-    CancellationReasons cancel(actions.size());
-    std::vector<bool> found(actions.size());
-    std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
-    bool cancelled = false;
-    for (size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      std::string old_json;
-      bool f = false;
-      Status gs = txn.Get(*a.table, a.key, &old_json, &f, &charged_sizes[i]);
-      if (!gs.ok()) throw StatusError(gs);
-      found[i] = f;
-      model::Item old;
-      if (f) old = ParseStoredItem(old_json);
-      if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
-        cancelled = true;
-        cancel.Set(i, "ConditionalCheckFailed", "The conditional request failed",
-                   a.return_old_on_failure && f ? std::string_view(old_json) : std::string_view());
-        continue;
-      }
-      if (a.kind == ActionKind::kPut) {
-        puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
-      } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
-        try {
-          model::Item updated = f ? old : a.item;
-          expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
-          const size_t size = model::ItemSize(updated);
-          if (size > model::kMaxItemSize) {
-            throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+  std::vector<storage::IndexWrite> index_writes;
+  Status s = ctx.storage.Write(
+      [&](storage::WriteTxn& txn) {
+        // Every action is checked and computed against the state before the transaction; any
+        // failed condition, or an update DynamoDB rejects at run time (a ValidationError reason),
+        // cancels all of them.
+        CancellationReasons cancel(actions.size());
+        std::vector<bool> found(actions.size());
+        std::vector<std::optional<std::pair<std::string, size_t>>> puts(actions.size());
+        bool cancelled = false;
+        for (size_t i = 0; i < actions.size(); ++i) {
+          Action& a = actions[i];
+          std::string old_json;
+          bool f = false;
+          Status gs = txn.Get(*a.table, a.key, &old_json, &f, &charged_sizes[i]);
+          if (!gs.ok()) throw StatusError(gs);
+          found[i] = f;
+          model::Item old;
+          if (f) old = ParseStoredItem(old_json);
+          if (a.condition && !expr::EvaluateCondition(*a.condition, f ? &old : nullptr)) {
+            cancelled = true;
+            cancel.Set(
+                i, "ConditionalCheckFailed", "The conditional request failed",
+                a.return_old_on_failure && f ? std::string_view(old_json) : std::string_view());
+            continue;
           }
-          puts[i].emplace(model::ItemToJson(updated), size);
-        } catch (const ApiError& e) {
-          if (e.type() != "ValidationException") throw;
-          cancelled = true;
-          cancel.Set(i, "ValidationError", e.message());
+          if (a.kind == ActionKind::kPut) {
+            if (!IndexKeysValidInTransaction(*a.table, nullptr, a.item, i, &cancel)) {
+              cancelled = true;
+              continue;
+            }
+            puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
+          } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
+            model::Item updated = f ? old : a.item;
+            size_t size = 0;
+            try {
+              expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
+              size = model::ItemSize(updated);
+              if (size > model::kMaxItemSize) {
+                throw ApiError::Validation(
+                    "Item size to update has exceeded the maximum allowed size");
+              }
+            } catch (const ApiError& e) {
+              if (e.type() != "ValidationException") throw;
+              cancelled = true;
+              cancel.Set(i, "ValidationError", e.message());
+              continue;
+            }
+            // Outside the try: an empty index key fails the request itself, not the item.
+            if (!IndexKeysValidInTransaction(*a.table, f ? &old : nullptr, updated, i, &cancel)) {
+              cancelled = true;
+              continue;
+            }
+            puts[i].emplace(model::ItemToJson(updated), size);
+          }
         }
-      }
-    }
-    if (cancelled) cancel.Throw();
-    for (size_t i = 0; i < actions.size(); ++i) {
-      Action& a = actions[i];
-      if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
-      if (puts[i]) {
-        charged_sizes[i] = std::max(charged_sizes[i], puts[i]->second);
-        txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
-      }
-    }
-  });
+        if (cancelled) cancel.Throw();
+        for (size_t i = 0; i < actions.size(); ++i) {
+          Action& a = actions[i];
+          if (a.kind == ActionKind::kDelete && found[i]) txn.Delete(*a.table, a.key);
+          if (puts[i]) {
+            charged_sizes[i] = std::max(charged_sizes[i], puts[i]->second);
+            txn.Put(*a.table, a.key, std::move(puts[i]->first), puts[i]->second);
+          }
+        }
+      },
+      nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
   if (token) {
     std::lock_guard lock(Tokens().mu);
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
-  if (!capacity) return "{}";
+  std::vector<CollectionRef> collections;
+  for (const auto& a : actions) {
+    if (a.kind != ActionKind::kConditionCheck)
+      NoteCollection(collection_metrics, a.table, a.item, &collections);
+  }
+  if (!capacity && collections.empty()) return "{}";
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
-  std::vector<std::pair<std::string, double>> units;
-  for (size_t i = 0; i < actions.size(); ++i)
-    units.emplace_back(actions[i].table->name, 2 * WriteUnits(charged_sizes[i]));
-  WriteConsumedCapacityList(w, capacity, units);
+  // The base-table arm is charged twice, as for any transactional write; the index arms at
+  // their non-transactional cost (spec indexes.md §6, a single AWS capture).
+  std::vector<WriteCharge> charges;
+  std::set<uint64_t> indexed;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    charges.push_back({actions[i].table->name, 2 * WriteUnits(charged_sizes[i])});
+    if (!actions[i].table->indexes.empty() && indexed.insert(actions[i].table->id).second)
+      AddIndexUnits(*actions[i].table, index_writes, &charges.back());
+  }
+  if (capacity) WriteWriteCapacityList(w, capacity, charges);
+  WriteItemCollectionMetricsPerTable(w, ctx, collections);
   w.EndObject();
   return Finish(buf);
 }

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "api/expression_params.h"
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/status_error.h"
@@ -20,7 +22,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/false, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -38,34 +40,43 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   bool old_found = false;
   bool written = false;
   size_t old_size = 0, new_size = 0;
-  Status s = ctx.storage.Write([&](storage::WriteTxn& txn) {
-    std::string old_json;
-    Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-    if (!gs.ok()) throw StatusError(gs);
-    if (old_found) old_item = ParseStoredItem(old_json);
-    if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-      ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-    }
-    // An update that only removes does not create a missing item (DynamoDB).
-    if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
-    // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
-    const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
-    if (!old_found)
-      new_item = key_item;
-    else if (keep_old)
-      new_item = old_item;
-    else
-      new_item = std::move(old_item);
-    if (update) {
-      expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
-    }
-    new_size = model::ItemSize(new_item);
-    if (new_size > model::kMaxItemSize) {
-      throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
-    }
-    txn.Put(*table, key, model::ItemToJson(new_item), new_size);
-    written = true;
-  });
+  std::vector<storage::IndexWrite> index_writes;
+  Status s = ctx.storage.Write(
+      [&](storage::WriteTxn& txn) {
+        std::string old_json;
+        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
+        if (!gs.ok()) throw StatusError(gs);
+        if (old_found) old_item = ParseStoredItem(old_json);
+        if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
+          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
+        }
+        // An update that only removes does not create a missing item (DynamoDB).
+        if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
+        // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
+        const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
+        model::Item old_index_keys;
+        if (old_found && !table->indexes.empty()) old_index_keys = IndexKeyValues(*table, old_item);
+        if (!old_found)
+          new_item = key_item;
+        else if (keep_old)
+          new_item = old_item;
+        else
+          new_item = std::move(old_item);
+        if (update) {
+          expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
+        }
+        new_size = model::ItemSize(new_item);
+        if (new_size > model::kMaxItemSize) {
+          throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
+        }
+        if (old_found)
+          CheckUpdatedIndexKeys(*table, old_index_keys, new_item);
+        else
+          CheckIndexKeys(*table, new_item);
+        txn.Put(*table, key, model::ItemToJson(new_item), new_size);
+        written = true;
+      },
+      nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
   json::Buffer buf;
@@ -97,7 +108,13 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     model::WriteItem(w, *attributes);
   }
   if (capacity) {
-    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, new_size)));
+    WriteCharge charge{table->name, WriteUnits(std::max(old_size, new_size))};
+    AddIndexUnits(*table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
   }
   w.EndObject();
   return Finish(buf);
