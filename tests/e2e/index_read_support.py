@@ -7,10 +7,28 @@ to read a whole Query or Scan page by page.
       table_key:  ("pk",) or ("pk", "sk")
       gsis/lsis:  {"name": (hash_names, range_names, projection)}, projection "ALL",
                   "KEYS_ONLY" or ["x", "y"] (INCLUDE those)
-  pages(op, **kw)  every page of a Query/Scan (following LastEvaluatedKey)
+  pages(op, **kw)  every page of a Query/Scan (following LastEvaluatedKey), Items plain
+  plain(item)      a low-level item as Python values
 """
 
+from boto3.dynamodb.types import TypeDeserializer
+
 from harness import ServerTestCase, random_name
+
+_DESERIALIZER = TypeDeserializer()
+
+
+def plain(item):
+    """A low-level item as Python values (numbers as Decimal)."""
+    return {k: _DESERIALIZER.deserialize(v) for k, v in item.items()}
+
+
+def with_plain_items(resp):
+    """A Query/Scan response whose Items are plain (LastEvaluatedKey stays low-level, to be
+    passed back as ExclusiveStartKey)."""
+    if "Items" in resp:
+        resp["Items"] = [plain(i) for i in resp["Items"]]
+    return resp
 
 
 def key_schema(hash_names, range_names):
@@ -55,7 +73,7 @@ class IndexTestCase(ServerTestCase):
         call = getattr(self.client, op)
         out = []
         while True:
-            page = call(**kw)
+            page = with_plain_items(call(**kw))
             out.append(page)
             if "LastEvaluatedKey" not in page:
                 return out

@@ -2,7 +2,7 @@
 table keys, ExclusiveStartKey checked the same way, pages across equal index keys without loss,
 Limit, reverse order and the 1 MB page limit counted on projected sizes."""
 
-from index_read_support import IndexTestCase, n, s
+from index_read_support import IndexTestCase, n, plain, s, with_plain_items
 
 
 class IndexPaging(IndexTestCase):
@@ -52,7 +52,7 @@ class IndexPaging(IndexTestCase):
                 expected = list(range(5, 40))
                 self.assertEqual(rs, expected if forward else expected[::-1])
                 self.assertEqual(len(pages[0]["Items"]), 7)
-                self.assertEqual(pages[0]["LastEvaluatedKey"],
+                self.assertEqual(plain(pages[0]["LastEvaluatedKey"]),
                                  {"pk": pages[0]["Items"][-1]["pk"],
                                   "sk": pages[0]["Items"][-1]["sk"],
                                   "g": "ord", "r": pages[0]["Items"][-1]["r"]})
@@ -65,7 +65,9 @@ class IndexPaging(IndexTestCase):
         self.assertEqual(pages[0]["LastEvaluatedKey"].keys(), {"pk", "sk", "l"})
 
     def test_scan_paging(self):
-        items = self.all_items("scan", TableName=self.table, IndexName="keys_g", Limit=6)
+        # (test_one_megabyte_pages_on_projected_sizes may have added items g=big.)
+        items = [i for i in self.all_items("scan", TableName=self.table, IndexName="keys_g",
+                                           Limit=6) if i["g"] != "big"]
         self.assertEqual(len(items), 50)
         self.assertEqual(len({(i["pk"], i["sk"]) for i in items}), 50)
         items = self.all_items("scan", TableName=self.table, IndexName="by_l", Limit=6)
@@ -74,7 +76,7 @@ class IndexPaging(IndexTestCase):
     def test_exclusive_start_key_checks(self):
         q = self.query("by_g", "g = :g", {":g": s("ord")})
         good = {"pk": s("q0"), "sk": n(4), "g": s("ord"), "r": n(4)}
-        resumed = self.client.query(**q, ExclusiveStartKey=good)["Items"]
+        resumed = with_plain_items(self.client.query(**q, ExclusiveStartKey=good))["Items"]
         self.assertEqual([int(i["r"]) for i in resumed], list(range(5, 40)))
         for bad in ({k: v for k, v in good.items() if k != "r"},
                     {k: v for k, v in good.items() if k != "pk"},

@@ -4,7 +4,7 @@ from the table for LSIs, ConsistentRead, filters, order and consumed capacity.""
 
 from decimal import Decimal
 
-from index_read_support import IndexTestCase, n, s
+from index_read_support import IndexTestCase, n, s, with_plain_items
 from harness import random_name
 
 OMPV = "One or more parameter values were invalid: "
@@ -21,7 +21,7 @@ ITEMS = [
 
 
 def keys_of(items, *names):
-    return [tuple(next(iter(item[a].values())) for a in names) for item in items]
+    return [tuple(item[a] for a in names) for item in items]
 
 
 class IndexQueryBase(IndexTestCase):
@@ -37,9 +37,9 @@ class IndexQueryBase(IndexTestCase):
         cls.put_items(cls.table, ITEMS)
 
     def query(self, index, expr, values, **kw):
-        return self.client.query(TableName=self.table, IndexName=index,
-                                 KeyConditionExpression=expr, ExpressionAttributeValues=values,
-                                 **kw)
+        return with_plain_items(self.client.query(
+            TableName=self.table, IndexName=index, KeyConditionExpression=expr,
+            ExpressionAttributeValues=values, **kw))
 
 
 class Resolution(IndexQueryBase):
@@ -133,10 +133,10 @@ class Results(IndexQueryBase):
         self.assertEqual(items, [{"pk": "p1", "sk": 3, "l": "b"}])
 
     def test_legacy_key_conditions(self):
-        items = self.client.query(
+        items = with_plain_items(self.client.query(
             TableName=self.table, IndexName="all_g",
             KeyConditions={"g": {"ComparisonOperator": "EQ", "AttributeValueList": [s("G1")]},
-                           "r": {"ComparisonOperator": "GT", "AttributeValueList": [n(15)]}})[
+                           "r": {"ComparisonOperator": "GT", "AttributeValueList": [n(15)]}}))[
             "Items"]
         self.assertEqual([i["r"] for i in items], [20, 30, 40])
 
@@ -208,8 +208,8 @@ class SelectAndProjection(IndexQueryBase):
                                  {"l": "c", "y": "y1"}])
 
     def test_lsi_filter_on_an_attribute_it_does_not_project(self):
-        resp = self.query("keys_l", "pk = :p", {":p": s("p1")}, FilterExpression="y = :y",
-                          ExpressionAttributeValues={":p": s("p1"), ":y": s("y3")})
+        resp = self.query("keys_l", "pk = :p", {":p": s("p1"), ":y": s("y3")},
+                          FilterExpression="y = :y")
         self.assertEqual(resp["Items"], [{"pk": "p1", "sk": 3, "l": "b"}])
         self.assertEqual((resp["Count"], resp["ScannedCount"]), (1, 3))
 
@@ -343,9 +343,9 @@ class MultiAttributeKeys(IndexTestCase):
 
     def query(self, expr, index="gsi", values=None, **kw):
         values = values or {k: v for k, v in self.VALUES.items() if k in expr}
-        return self.client.query(TableName=self.table, IndexName=index,
-                                 KeyConditionExpression=expr, ExpressionAttributeValues=values,
-                                 **kw)
+        return with_plain_items(self.client.query(
+            TableName=self.table, IndexName=index, KeyConditionExpression=expr,
+            ExpressionAttributeValues=values, **kw))
 
     def pks(self, expr, **kw):
         return [i["pk"] for i in self.query(expr, **kw)["Items"]]
@@ -417,8 +417,8 @@ class MultiAttributeKeys(IndexTestCase):
         conditions = {"h": {"ComparisonOperator": "EQ", "AttributeValueList": [s("o1")]},
                       "a": {"ComparisonOperator": "EQ", "AttributeValueList": [s("T")]},
                       "b": {"ComparisonOperator": "LT", "AttributeValueList": [s("live")]}}
-        items = self.client.query(TableName=self.table, IndexName="gsi",
-                                  KeyConditions=conditions)["Items"]
+        items = with_plain_items(self.client.query(TableName=self.table, IndexName="gsi",
+                                                   KeyConditions=conditions))["Items"]
         self.assertEqual([i["pk"] for i in items], ["p4"])
         del conditions["a"]
         with self.assertValidation(contains="RANGE key attributes a must have equality"):
