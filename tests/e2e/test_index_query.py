@@ -2,7 +2,10 @@
 (multi-attribute GSI keys included), Select and projections over projected attributes, fetches
 from the table for LSIs, ConsistentRead, filters, order and consumed capacity."""
 
+import time
 from decimal import Decimal
+
+from botocore.exceptions import ClientError
 
 from index_read_support import IndexTestCase, n, s, with_plain_items
 from harness import random_name
@@ -429,3 +432,42 @@ class MultiAttributeKeys(IndexTestCase):
                                    "attributes: Primary key attribute: d"):
             self.query("h = :h", values={":h": s("o1"), ":d": s("x")},
                        FilterExpression="d = :d")
+
+
+# A GSI added by UpdateTable is read only once ACTIVE; then it holds the items written before it
+# (the backfill) and after.
+class BackfilledIndex(IndexTestCase):
+
+    def test_query_before_and_after_the_backfill(self):
+        table = self.create_indexed_table({"pk": "S"}, ("pk",))
+        self.put_items(table, [{"pk": s(f"p{i}"), "g": s(f"G{i % 3}"), "r": n(i)}
+                               for i in range(300)])
+        self.client.update_table(
+            TableName=table, AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"},
+                                                   {"AttributeName": "r", "AttributeType": "N"}],
+            GlobalSecondaryIndexUpdates=[{"Create": {
+                "IndexName": "late", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                              {"AttributeName": "r", "KeyType": "RANGE"}]}}])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                resp = self.client.query(TableName=table, IndexName="late",
+                                         KeyConditionExpression="g = :g",
+                                         ExpressionAttributeValues={":g": s("G1")})
+                break
+            except ClientError as e:
+                # While CREATING, reads are refused with AWS's message.
+                self.assertEqual(e.response["Error"]["Message"],
+                                 "Cannot read from backfilling global secondary index: late")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.05)
+        status = self.client.describe_table(TableName=table)["Table"][
+            "GlobalSecondaryIndexes"][0]["IndexStatus"]
+        self.assertEqual(status, "ACTIVE")
+        self.assertEqual([int(i["r"]["N"]) for i in resp["Items"]], list(range(1, 300, 3)))
+        self.client.put_item(TableName=table, Item={"pk": s("new"), "g": s("G1"), "r": n(1000)})
+        resp = self.client.query(TableName=table, IndexName="late", ScanIndexForward=False,
+                                 KeyConditionExpression="g = :g", Limit=1,
+                                 ExpressionAttributeValues={":g": s("G1")})
+        self.assertEqual(resp["Items"], [{"pk": s("new"), "g": s("G1"), "r": n(1000)}])
