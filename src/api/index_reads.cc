@@ -16,9 +16,7 @@ constexpr const char* kInvalidParameters = "One or more parameter values were in
 // keys, plus INCLUDE's attributes (empty for ALL: everything).
 std::vector<std::string> ProjectedNames(const storage::TableMeta& table,
                                         const storage::IndexMeta& index) {
-  std::vector<std::string> names{table.key_schema.hash_name};
-  if (table.key_schema.has_range()) names.push_back(table.key_schema.range_name);
-  for (std::string& n : IndexKeyNames(index)) names.push_back(std::move(n));
+  std::vector<std::string> names = IndexReadKeyNames(table, index);
   for (const std::string& n : index.non_key_attributes) names.push_back(n);
   return names;
 }
@@ -130,11 +128,7 @@ IndexPosition IndexStartKeyOf(const json::Value& start_key, const storage::Table
     InvalidStartKey(e.message());
   }
   // Exactly the table's and the index's key attributes (dynalite's tests, recorded on AWS).
-  std::vector<std::string> names{table.key_schema.hash_name};
-  if (table.key_schema.has_range()) names.push_back(table.key_schema.range_name);
-  for (std::string& n : IndexKeyNames(index)) {
-    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
-  }
+  const std::vector<std::string> names = IndexReadKeyNames(table, index);
   if (key.size() != names.size()) InvalidStartKey();
   for (const std::string& n : names) {
     if (!key.count(n)) InvalidStartKey();

@@ -30,20 +30,6 @@ class TableItems : public PageCursor {
   std::unique_ptr<storage::ItemCursor> cursor_;
 };
 
-// The key attributes of an index read's LastEvaluatedKey: the table's, then the index's, each
-// once.
-std::vector<std::string> IndexReadKeyNames(const storage::TableMeta& table,
-                                           const storage::IndexMeta& index) {
-  std::vector<std::string> names{table.key_schema.hash_name};
-  if (table.key_schema.has_range()) names.push_back(table.key_schema.range_name);
-  for (const auto* list : {&index.hash, &index.range}) {
-    for (const auto& a : *list) {
-      if (std::find(names.begin(), names.end(), a.name) == names.end()) names.push_back(a.name);
-    }
-  }
-  return names;
-}
-
 model::Item LastEvaluatedKey(const storage::TableMeta& table, const storage::IndexMeta* index,
                              const model::Item& item) {
   if (!index) return model::KeyAttributes(table.key_schema, item);
@@ -94,6 +80,18 @@ void WriteIndexReadCapacity(json::Writer& w, ReturnCapacity detail, const storag
 
 std::unique_ptr<PageCursor> TablePageCursor(std::unique_ptr<storage::ItemCursor> cursor) {
   return std::make_unique<TableItems>(std::move(cursor));
+}
+
+std::vector<std::string> IndexReadKeyNames(const storage::TableMeta& table,
+                                           const storage::IndexMeta& index) {
+  std::vector<std::string> names{table.key_schema.hash_name};
+  if (table.key_schema.has_range()) names.push_back(table.key_schema.range_name);
+  for (const auto* list : {&index.hash, &index.range}) {
+    for (const auto& a : *list) {
+      if (std::find(names.begin(), names.end(), a.name) == names.end()) names.push_back(a.name);
+    }
+  }
+  return names;
 }
 
 void WritePage(json::Writer& w, PageCursor* cursor, const storage::TableMeta& table,

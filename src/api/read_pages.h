@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/item_support.h"
 #include "expr/expressions.h"
@@ -48,6 +50,11 @@ struct PageOptions {
   const storage::Storage* fetch_from = nullptr;
   bool return_fetched = false;
 };
+
+// The key attributes of an index read's LastEvaluatedKey (and ExclusiveStartKey): the table's,
+// then the index's, each once.
+std::vector<std::string> IndexReadKeyNames(const storage::TableMeta& table,
+                                           const storage::IndexMeta& index);
 
 // Writes Items/Count/ScannedCount/LastEvaluatedKey (and ConsumedCapacity) members into the
 // open response object. `cursor` == nullptr: a key condition no item can satisfy (an empty page
