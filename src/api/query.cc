@@ -2,6 +2,8 @@
 // sort-key condition that becomes a [lower, upper) range of user keys; with IndexName, the
 // entries of one index partition, in index-key order (api/index_reads.h).
 
+#include <optional>
+
 #include "api/expression_params.h"
 #include "api/index_reads.h"
 #include "api/item_support.h"

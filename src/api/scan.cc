@@ -3,6 +3,8 @@
 // entry of the index, in the same hash order over index partitions (an index key starts with
 // its partition's hash too).
 
+#include <optional>
+
 #include "api/expression_params.h"
 #include "api/index_reads.h"
 #include "api/item_support.h"
