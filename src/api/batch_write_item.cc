@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
@@ -32,7 +34,7 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   ValidationErrors errors;
   const json::Value* request_items = ReadRequestItems(req, "BatchWriteItem");
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
   size_t total = 0;
@@ -55,6 +57,8 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   std::vector<PendingWrite> writes;
   std::set<std::pair<uint64_t, std::string>> seen;
   std::vector<std::pair<std::string, double>> units;
+  // The item collections written, for ReturnItemCollectionMetrics (tables with LSIs only).
+  std::vector<CollectionRef> collections;
   for (const auto& m : request_items->GetObject()) {
     // Validate every request before looking the table up, as DynamoDB does.
     std::vector<std::pair<bool, model::Item>> parsed;
@@ -90,8 +94,10 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
         if (w.size > model::kMaxItemSize) {
           throw ApiError::Validation("Item size has exceeded the maximum allowed size");
         }
+        CheckIndexKeys(*table, item);
         w.item_json = model::ItemToJson(item);
       }
+      NoteCollection(collection_metrics, table, item, &collections);
       if (!seen.emplace(table->id, w.key).second) {
         throw ApiError::Validation("Provided list of item keys contains duplicates");
       }
@@ -102,31 +108,48 @@ std::string ExecuteBatchWriteItem(Context& ctx, const json::Value& req) {
   std::vector<storage::ItemRef> refs;
   refs.reserve(writes.size());
   for (const auto& w : writes) refs.push_back({w.table->id, w.key});
-  Status s = ctx.storage.Write(refs, storage::LockMode::kBatchWrite, [&](storage::WriteTxn& txn) {
-    for (auto& w : writes) {
-      if (capacity) {
-        // Each write is charged as its PutItem or DeleteItem would be: by the larger of the
-        // item it replaces and the item it writes.
-        bool found = false;
-        size_t old_size = 0;
-        Status gs = txn.Get(*w.table, w.key, nullptr, &found, &old_size);
-        if (!gs.ok()) throw StatusError(gs);
-        units.emplace_back(w.table->name, WriteUnits(std::max(old_size, w.size)));
-      }
-      if (w.is_delete)
-        txn.Delete(*w.table, w.key);
-      else
-        txn.Put(*w.table, w.key, std::move(w.item_json), w.size);
-    }
-  });
+  std::vector<storage::IndexWrite> index_writes;
+  Status s = ctx.storage.Write(
+      refs, storage::LockMode::kBatchWrite,
+      [&](storage::WriteTxn& txn) {
+        for (auto& w : writes) {
+          if (capacity) {
+            // Each write is charged as its PutItem or DeleteItem would be: by the larger of the
+            // item it replaces and the item it writes.
+            bool found = false;
+            size_t old_size = 0;
+            Status gs = txn.Get(*w.table, w.key, nullptr, &found, &old_size);
+            if (!gs.ok()) throw StatusError(gs);
+            units.emplace_back(w.table->name, WriteUnits(std::max(old_size, w.size)));
+          }
+          if (w.is_delete)
+            txn.Delete(*w.table, w.key);
+          else
+            txn.Put(*w.table, w.key, std::move(w.item_json), w.size);
+        }
+      },
+      nullptr, nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
-  if (!capacity) return "{\"UnprocessedItems\":{}}";
+  if (!capacity && collections.empty()) return "{\"UnprocessedItems\":{}}";
   ResponseBody response;
   json::Writer& w = response.writer();
   w.Key("UnprocessedItems");
   w.StartObject();
   w.EndObject();
-  WriteConsumedCapacityList(w, capacity, units);
+  if (capacity) {
+    std::vector<WriteCharge> charges;
+    for (const auto& [table, u] : units) charges.push_back({table, u});
+    // The index arms, once per table (the list sums a table's charges).
+    std::set<uint64_t> indexed;
+    for (const auto& pending : writes) {
+      if (pending.table->indexes.empty() || !indexed.insert(pending.table->id).second) continue;
+      WriteCharge index_charge{pending.table->name, 0};
+      AddIndexUnits(*pending.table, index_writes, &index_charge);
+      charges.push_back(std::move(index_charge));
+    }
+    WriteWriteCapacityList(w, capacity, charges);
+  }
+  WriteItemCollectionMetricsPerTable(w, ctx, collections);
   return response.Finish();
 }
 

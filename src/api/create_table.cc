@@ -2,6 +2,7 @@
 // settings with DynamoDB's messages, then creates the table ACTIVE at once (tables need no
 // provisioning here; waiters see ACTIVE on their first poll).
 
+#include "api/index_definitions.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -117,6 +118,11 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   }
   int64_t rcu = 0, wcu = 0;
   ReadProvisionedThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
+  std::optional<std::vector<IndexDefinition>> locals, globals;
+  if (const json::Value* l = OptArray(req, "LocalSecondaryIndexes"))
+    locals = ReadIndexDefinitions(*l, /*global=*/false, "localSecondaryIndexes", &errors);
+  if (const json::Value* g = OptArray(req, "GlobalSecondaryIndexes"))
+    globals = ReadIndexDefinitions(*g, /*global=*/true, "globalSecondaryIndexes", &errors);
   std::vector<std::pair<std::string, std::string>> tags;
   if (const json::Value* t = OptArray(req, "Tags")) tags = ReadTags(*t, &errors);
   ReadStreamSpecification(req, &errors);
@@ -134,9 +140,6 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
     throw ApiError::Validation("Given value " + std::to_string(r ? rcu : wcu) + " for " +
                                (r ? "ReadCapacityUnits" : "WriteCapacityUnits") +
                                " is out of bounds");
-  }
-  if (OptArray(req, "GlobalSecondaryIndexes") || OptArray(req, "LocalSecondaryIndexes")) {
-    throw SecondaryIndexesUnsupported();
   }
   RefuseEnabledStream(req);
   std::string def_names, key_names;
@@ -177,10 +180,19 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
     throw ApiError::Validation(
         "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
-  if (keys.size() != definitions.size()) {
+  const bool has_indexes = locals || globals;
+  if (!has_indexes && keys.size() != definitions.size()) {
     throw ApiError::Validation(
         "One or more parameter values were invalid: Number of attributes in KeySchema does not "
         "exactly match number of attributes defined in AttributeDefinitions");
+  }
+
+  if (has_indexes) {
+    std::vector<IndexDefinition::KeyElement> table_keys;
+    for (const auto& k : keys) table_keys.push_back({k.name, k.type});
+    std::vector<AttributeDefinition> attribute_definitions;
+    for (const auto& d : definitions) attribute_definitions.push_back({d.name, d.type});
+    ValidateCreateTableIndexes(table_keys, attribute_definitions, on_demand, locals, globals);
   }
 
   storage::TableMeta meta;
@@ -201,6 +213,15 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   }
   for (const auto& d : definitions)
     meta.attribute_definitions.emplace_back(d.name, type_of(d.name));
+  // Indexes in the order given, LSIs first (as DescribeTable lists them in separate lists, the
+  // relative order of the two kinds does not show). They are ACTIVE with the table.
+  for (const auto* list : {&locals, &globals}) {
+    if (!*list) continue;
+    for (const auto& index : **list) {
+      meta.indexes.push_back(ToIndexMeta(index, meta.attribute_definitions, on_demand));
+      meta.indexes.back().id = meta.next_index_id++;
+    }
+  }
   meta.billing_mode = on_demand ? "PAY_PER_REQUEST" : "PROVISIONED";
   meta.read_capacity = on_demand ? 0 : rcu;
   meta.write_capacity = on_demand ? 0 : wcu;

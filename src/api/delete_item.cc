@@ -1,6 +1,7 @@
 // DeleteItem: removes one item, optionally under a condition on it.
 
 #include "api/expression_params.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
@@ -18,7 +19,7 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -33,9 +34,11 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
+  std::vector<storage::IndexWrite> index_writes;
   // Under the item's lock, as PutItem (put_item.cc).
   Status s = ctx.storage.Write(
-      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+      {{table->id, key}}, storage::LockMode::kItemWrite,
+      [&](storage::WriteTxn& txn) {
         Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
         if (!gs.ok()) throw StatusError(gs);
         if (condition) {
@@ -46,7 +49,8 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
           }
         }
         if (old_found) txn.Delete(*table, key);
-      });
+      },
+      nullptr, nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
   ResponseBody response;
@@ -55,7 +59,15 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     WriteRawObject(w, old_json);
   }
-  if (capacity) WriteConsumedCapacity(w, capacity, table->name, WriteUnits(old_size));
+  if (capacity) {
+    WriteCharge charge{table->name, WriteUnits(old_size)};
+    AddIndexUnits(*table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
+  }
   return response.Finish();
 }
 

@@ -15,6 +15,15 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
         "Attempt to change a resource which is still in use: Table is being created: " +
         table->name);
   }
+  // Index work in flight blocks a DeleteTable even while the table is ACTIVE (live probes
+  // DDB-TABLE-149/150).
+  for (const auto& index : table->indexes) {
+    if (index.status != "ACTIVE") {
+      throw ApiError::ResourceInUse(
+          "Attempt to change a resource which is still in use: Cannot delete table while "
+          "indexes are being created, updated, or deleted.");
+    }
+  }
   if (table->deletion_protection) {
     throw ApiError::Validation(
         "Resource cannot be deleted as it is currently protected against "

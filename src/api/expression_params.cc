@@ -66,17 +66,34 @@ std::shared_ptr<const expr::UpdatePlan> ReadUpdate(const json::Value& req,
   return nullptr;
 }
 
-expr::KeyCondition ReadKeyCondition(const json::Value& req, expr::AttributeResolver& resolver,
-                                    const model::KeySchema& schema) {
-  if (auto text = OptString(req, "KeyConditionExpression")) {
-    return expr::ParseKeyCondition(*text, resolver, schema);
-  }
-  if (const json::Value* legacy = OptObject(req, "KeyConditions")) {
-    return expr::KeyConditionFromLegacy(*legacy, schema);
-  }
+namespace {
+
+// KeyConditionExpression through `parse`, or KeyConditions through `legacy`.
+template <typename Parse, typename Legacy>
+auto ReadKeyConditionWith(const json::Value& req, Parse parse, Legacy legacy) {
+  if (auto text = OptString(req, "KeyConditionExpression")) return parse(*text);
+  if (const json::Value* conditions = OptObject(req, "KeyConditions")) return legacy(*conditions);
   throw ApiError::Validation(
       "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
       "request.");
+}
+
+}  // namespace
+
+expr::KeyCondition ReadKeyCondition(const json::Value& req, expr::AttributeResolver& resolver,
+                                    const model::KeySchema& schema) {
+  return ReadKeyConditionWith(
+      req, [&](std::string_view text) { return expr::ParseKeyCondition(text, resolver, schema); },
+      [&](const json::Value& legacy) { return expr::KeyConditionFromLegacy(legacy, schema); });
+}
+
+expr::CompositeKeyCondition ReadIndexKeyCondition(const json::Value& req,
+                                                  expr::AttributeResolver& resolver,
+                                                  const model::IndexKeySchema& schema) {
+  return ReadKeyConditionWith(
+      req,
+      [&](std::string_view text) { return expr::ParseIndexKeyCondition(text, resolver, schema); },
+      [&](const json::Value& legacy) { return expr::IndexKeyConditionFromLegacy(legacy, schema); });
 }
 
 }  // namespace tideline::api

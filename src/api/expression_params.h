@@ -12,8 +12,7 @@ namespace tideline::api {
 
 // Checks how the request mixes expression and legacy parameters (DynamoDB's checks, made
 // before any expression is parsed) and builds the request's resolver.
-std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req,
-                                                     expr::ParamSet params);
+std::unique_ptr<expr::AttributeResolver> ResolverFor(const json::Value& req, expr::ParamSet params);
 
 // ConditionExpression, or Expected (+ ConditionalOperator); nullptr when neither.
 std::shared_ptr<const expr::Condition> ReadCondition(const json::Value& req,
@@ -33,5 +32,9 @@ std::shared_ptr<const expr::UpdatePlan> ReadUpdate(const json::Value& req,
 // KeyConditionExpression, or KeyConditions; throws when neither.
 expr::KeyCondition ReadKeyCondition(const json::Value& req, expr::AttributeResolver& resolver,
                                     const model::KeySchema& schema);
+// The same against a secondary index's key schema (multi-attribute GSI keys included).
+expr::CompositeKeyCondition ReadIndexKeyCondition(const json::Value& req,
+                                                  expr::AttributeResolver& resolver,
+                                                  const model::IndexKeySchema& schema);
 
 }  // namespace tideline::api

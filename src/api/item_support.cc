@@ -52,11 +52,12 @@ ReturnCapacity ReadReturnConsumedCapacity(const json::Value& req, ValidationErro
   return ReturnCapacity::kNone;
 }
 
-void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
+bool ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors) {
   auto v = OptString(req, "ReturnItemCollectionMetrics");
-  if (!v || *v == "NONE" || *v == "SIZE") return;
+  if (!v || *v == "NONE" || *v == "SIZE") return v && *v == "SIZE";
   errors->Add(ValidationErrors::Quote(*v), "returnItemCollectionMetrics",
               "Member must satisfy enum value set: [SIZE, NONE]");
+  return false;
 }
 
 const json::Value* ReadRequestItems(const json::Value& req, std::string_view operation) {

@@ -38,9 +38,9 @@ class ReturnCapacity {
 // ReturnConsumedCapacity: NONE, TOTAL or INDEXES (validated).
 ReturnCapacity ReadReturnConsumedCapacity(const json::Value& req, ValidationErrors* errors);
 
-// ReturnItemCollectionMetrics (SIZE or NONE; validated only: there are no local secondary
-// indexes, so there are never metrics to return).
-void ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors);
+// ReturnItemCollectionMetrics (SIZE or NONE, validated): true for SIZE (metrics are returned for
+// tables with local secondary indexes only: index_write_metrics.h).
+bool ReadReturnItemCollectionMetrics(const json::Value& req, ValidationErrors* errors);
 
 // The RequestItems map of BatchGetItem / BatchWriteItem (`operation`). Absent or empty, it is
 // refused at once with DynamoDB's "The requestItems parameter is required for <operation>".

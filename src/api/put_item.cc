@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "api/expression_params.h"
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
@@ -21,7 +23,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   if (!item_json) errors.AddNull("item");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/true, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -37,6 +39,7 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   if (size > model::kMaxItemSize) {
     throw ApiError::Validation("Item size has exceeded the maximum allowed size");
   }
+  CheckIndexKeys(*table, item);
   std::string stored = model::ItemToJson(item);
   // The old item's size is needed for the capacity (the larger of old and new is charged); the
   // commit reads the old version anyway, so this read is not repeated there.
@@ -45,11 +48,13 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
   std::string old_json;
   bool old_found = false;
   size_t old_size = 0;
+  std::vector<storage::IndexWrite> index_writes;
   // The item is locked from the read of its old version to the commit (storage/key_locks.h):
   // a concurrent write of it waits, and an ongoing transaction on it makes this one fail with
   // TransactionConflictException, as in DynamoDB.
   Status s = ctx.storage.Write(
-      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+      {{table->id, key}}, storage::LockMode::kItemWrite,
+      [&](storage::WriteTxn& txn) {
         if (need_old) {
           Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
           if (!gs.ok()) throw StatusError(gs);
@@ -62,7 +67,8 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
           }
         }
         txn.Put(*table, key, std::move(stored), size);
-      });
+      },
+      nullptr, nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
   ResponseBody response;
@@ -72,7 +78,13 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
     WriteRawObject(w, old_json);
   }
   if (capacity) {
-    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, size)));
+    WriteCharge charge{table->name, WriteUnits(std::max(old_size, size))};
+    AddIndexUnits(*table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, *table, item.at(table->key_schema.hash_name));
   }
   return response.Finish();
 }

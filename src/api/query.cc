@@ -1,8 +1,13 @@
 // Query: the items of one partition key, in sort-key order (or reversed), narrowed by a
-// sort-key condition that becomes a [lower, upper) range of user keys.
+// sort-key condition that becomes a [lower, upper) range of user keys; with IndexName, the
+// entries of one index partition, in index-key order (api/index_reads.h).
+
+#include <optional>
 
 #include "api/expression_params.h"
+#include "api/index_reads.h"
 #include "api/item_support.h"
+#include "api/key_ranges.h"
 #include "api/operations.h"
 #include "api/read_pages.h"
 #include "api/response_body.h"
@@ -16,66 +21,82 @@ namespace {
 
 using RangeOp = expr::KeyCondition::RangeOp;
 
-std::string EncodedRange(const std::string& prefix, const model::AttributeValue& v) {
-  std::string k = prefix;
-  model::AppendKeyPart(v, &k);
-  return k;
+// A page of the table's items.
+void QueryTable(json::Writer& w, Context& ctx, const json::Value& req,
+                const storage::TableMeta& table, expr::AttributeResolver& resolver,
+                const json::Value* start_key, bool forward, const PageOptions& options) {
+  expr::KeyCondition kc = ReadKeyCondition(req, resolver, table.key_schema);
+  resolver.CheckAllUsed();
+  if (options.filter) expr::CheckFilterUsesNoKeyAttributes(*options.filter, table.key_schema);
+
+  const std::string prefix = model::EncodePartitionPrefix(kc.hash_value);
+  KeyRange range =
+      KeyRangeOf(prefix, kc.op, kc.value1, kc.value2, table.key_schema.range_type, KeyEnds::kExact);
+  if (start_key) {
+    // DynamoDB's checks of a starting key against the query, in this order (dynalite's query
+    // tests, recorded against AWS).
+    const std::string start = StartKeyOf(*start_key, table);
+    if (table.key_schema.range_name.empty() || kc.op == RangeOp::kEq) {
+      throw ApiError::Validation("The query can return at most one row and cannot be restarted");
+    }
+    if (start.compare(0, prefix.size(), prefix) != 0) {
+      throw ApiError::Validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
+    }
+    if (start < range.lower || (!range.upper.empty() && start >= range.upper)) {
+      throw ApiError::Validation(
+          "The provided starting key does not match the range key predicate");
+    }
+    if (forward)
+      range.lower = std::max(range.lower, storage::KeyAfter(start));
+    else
+      range.upper = std::min(range.upper, start);
+  }
+  if (range.lower < range.upper || range.upper.empty()) {
+    auto cursor =
+        TablePageCursor(ctx.storage.NewCursor(table.id, ~0ull, range.lower, range.upper, !forward));
+    WritePage(w, cursor.get(), table, options);
+  } else {
+    WritePage(w, nullptr, table, options);
+  }
 }
 
-// The [lower, upper) user-key range of a key condition ("" upper: through the partition end).
-void RangeOf(const expr::KeyCondition& kc, const model::KeySchema& schema, std::string* lower,
-             std::string* upper) {
-  const std::string prefix = model::EncodePartitionPrefix(kc.hash_value);
-  const std::string end = PrefixEnd(prefix);
-  *lower = prefix;
-  *upper = end;
-  switch (kc.op) {
-    case RangeOp::kNone:
-      break;
-    case RangeOp::kEq:
-      *lower = EncodedRange(prefix, kc.value1);
-      *upper = storage::KeyAfter(*lower);
-      break;
-    case RangeOp::kLt:
-      *upper = EncodedRange(prefix, kc.value1);
-      break;
-    case RangeOp::kLe:
-      *upper = storage::KeyAfter(EncodedRange(prefix, kc.value1));
-      break;
-    case RangeOp::kGt:
-      *lower = storage::KeyAfter(EncodedRange(prefix, kc.value1));
-      break;
-    case RangeOp::kGe:
-      *lower = EncodedRange(prefix, kc.value1);
-      break;
-    case RangeOp::kBetween: {
-      std::string a = EncodedRange(prefix, kc.value1), b = EncodedRange(prefix, kc.value2);
-      if (a > b) {
-        throw ApiError::Validation(
-            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
-            "greater than or equal to lower bound; lower bound operand: AttributeValue: {" +
-            std::string(model::AvTypeName(kc.value1.type)) + ":" + kc.value1.scalar +
-            "}, upper bound operand: AttributeValue: {" +
-            std::string(model::AvTypeName(kc.value2.type)) + ":" + kc.value2.scalar + "}");
-      }
-      *lower = std::move(a);
-      *upper = storage::KeyAfter(b);
-      break;
+// A page of an index's entries. Index keys are not unique, so every query may be restarted.
+void QueryIndex(json::Writer& w, Context& ctx, const json::Value& req,
+                const storage::TableMeta& table, const storage::IndexMeta& index,
+                expr::AttributeResolver& resolver, const json::Value* start_key, bool forward,
+                const PageOptions& options) {
+  const model::IndexKeySchema schema = index.key_schema();
+  expr::CompositeKeyCondition kc = ReadIndexKeyCondition(req, resolver, schema);
+  resolver.CheckAllUsed();
+  if (options.filter) expr::CheckFilterUsesNoKeyAttributes(*options.filter, IndexKeyNames(index));
+
+  const std::string partition = model::EncodeIndexPartitionPrefix(schema, kc.hash_values);
+  std::string prefix = partition;
+  for (const model::AttributeValue& v : kc.range_equal) model::AppendKeyPart(v, &prefix);
+  const model::AvType type = kc.range_equal.size() < schema.range.size()
+                                 ? schema.range[kc.range_equal.size()].type
+                                 : model::AvType::kS;
+  const KeyRange range = KeyRangeOf(prefix, kc.op, kc.value1, kc.value2, type, KeyEnds::kExtended);
+  std::optional<IndexPosition> start;
+  if (start_key) {
+    start = IndexStartKeyOf(*start_key, table, index);
+    if (start->index_key.compare(0, partition.size(), partition) != 0) {
+      throw ApiError::Validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
     }
-    case RangeOp::kBeginsWith: {
-      if (schema.range_type == model::AvType::kN) {
-        throw ApiError::Validation(
-            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
-            "operator or function: begins_with, operand type: N");
-      }
-      // Strings and binaries encode as escaped bytes + a 2-byte terminator: every value that
-      // starts with v encodes to something starting with escaped(v).
-      std::string k = EncodedRange(prefix, kc.value1);
-      k.resize(k.size() - 2);
-      *lower = k;
-      *upper = PrefixEnd(k);
-      break;
+    if (start->index_key < range.lower ||
+        (!range.upper.empty() && start->index_key >= range.upper)) {
+      throw ApiError::Validation(
+          "The provided starting key does not match the range key predicate");
     }
+  }
+  if (range.lower < range.upper || range.upper.empty()) {
+    auto cursor =
+        IndexPageCursor(ctx.storage, table, index, range, !forward, start ? &*start : nullptr);
+    WritePage(w, cursor.get(), table, options);
+  } else {
+    WritePage(w, nullptr, table, options);
   }
 }
 
@@ -96,13 +117,9 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
                              "ExpressionAttributeNames", "ExpressionAttributeValues"}) {
     OptObject(req, member);
   }
-  if (auto index = OptString(req, "IndexName")) CheckIndexName(*index, "indexName", &errors);
+  const auto index_name = OptString(req, "IndexName");
+  if (index_name) CheckIndexName(*index_name, "indexName", &errors);
   errors.ThrowIfAny();
-  if (OptString(req, "IndexName")) {
-    auto table = FindTableOrThrow(ctx, *table_name);
-    throw ApiError::Validation("The table does not have the specified index: " +
-                               std::string(*OptString(req, "IndexName")));
-  }
   const bool forward = OptBool(req, "ScanIndexForward").value_or(true);
   const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
   const json::Value* start_key = OptObject(req, "ExclusiveStartKey");
@@ -110,55 +127,23 @@ std::string ExecuteQuery(Context& ctx, const json::Value& req) {
   auto resolver = ResolverFor(req, expr::ParamSet::kQuery);
   auto projection = ReadProjection(req, *resolver);
   auto filter = ReadFilter(req, *resolver, "QueryFilter");
-  const bool count_only = ReadSelectCount(req, projection != nullptr);
+  const Select select = ReadSelect(req, projection != nullptr, index_name.has_value(), "Query");
   auto table = FindTableOrThrow(ctx, *table_name);
-  expr::KeyCondition kc = ReadKeyCondition(req, *resolver, table->key_schema);
-  resolver->CheckAllUsed();
-  if (filter) expr::CheckFilterUsesNoKeyAttributes(*filter, table->key_schema);
+  PageOptions options{limit.value_or(0),        filter.get(), projection.get(),
+                      select == Select::kCount, consistent,   capacity};
 
-  std::string lower, upper;
-  RangeOf(kc, table->key_schema, &lower, &upper);
-  if (start_key) {
-    // DynamoDB's checks of a starting key against the query, in this order (dynalite's query
-    // tests, recorded against AWS).
-    const std::string start = StartKeyOf(*start_key, *table);
-    if (table->key_schema.range_name.empty() || kc.op == RangeOp::kEq) {
-      throw ApiError::Validation("The query can return at most one row and cannot be restarted");
-    }
-    const std::string prefix = model::EncodePartitionPrefix(kc.hash_value);
-    if (start.compare(0, prefix.size(), prefix) != 0) {
-      throw ApiError::Validation(
-          "The provided starting key is outside query boundaries based on provided conditions");
-    }
-    if (start < lower || (!upper.empty() && start >= upper)) {
-      throw ApiError::Validation(
-          "The provided starting key does not match the range key predicate");
-    }
-    if (forward)
-      lower = std::max(lower, storage::KeyAfter(start));
-    else
-      upper = std::min(upper, start);
-  }
-
-  const PageOptions options{limit.value_or(0), filter.get(), projection.get(),
-                            count_only,        consistent,   capacity};
   ResponseBody response;
   json::Writer& w = response.writer();
-  if (lower < upper || upper.empty()) {
-    auto cursor = ctx.storage.NewCursor(table->id, ~0ull, lower, upper, !forward);
-    WritePage(w, *cursor, *table, options);
+  if (!index_name) {
+    QueryTable(w, ctx, req, *table, *resolver, start_key, forward, options);
   } else {
-    if (!count_only) {
-      w.Key("Items");
-      w.StartArray();
-      w.EndArray();
+    const storage::IndexMeta& index = FindIndexOrThrow(*table, *index_name);
+    options.index = &index;
+    if (CheckIndexRead(*table, index, select, projection.get(), filter.get(), consistent)) {
+      options.fetch_from = &ctx.storage;
+      options.return_fetched = select == Select::kAllAttributes;
     }
-    w.Key("Count");
-    w.Int(0);
-    w.Key("ScannedCount");
-    w.Int(0);
-    // A key condition no item can satisfy still costs the minimum read.
-    if (capacity) WriteConsumedCapacity(w, capacity, table->name, ReadUnits(0, consistent));
+    QueryIndex(w, ctx, req, *table, index, *resolver, start_key, forward, options);
   }
   return response.Finish();
 }

@@ -294,12 +294,6 @@ ApiError ThroughputWithPayPerRequest() {
       "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
 }
 
-ApiError SecondaryIndexesUnsupported() {
-  return ApiError::Validation(
-      "One or more parameter values were invalid: Secondary indexes are not supported by this "
-      "server yet");
-}
-
 void WriteTimestamp(json::Writer& w, int64_t epoch_ms) {
   if (epoch_ms % 1000 == 0) {
     w.Int64(epoch_ms / 1000);

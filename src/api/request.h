@@ -97,8 +97,6 @@ void ReadProvisionedThroughput(const json::Value* pt, const std::string& path,
                                ValidationErrors* errors, int64_t* rcu, int64_t* wcu);
 // The ValidationException for provisioned throughput given with BillingMode PAY_PER_REQUEST.
 ApiError ThroughputWithPayPerRequest();
-// The ValidationException for secondary indexes, which Tideline does not support yet.
-ApiError SecondaryIndexesUnsupported();
 
 // The Limit member of Query and Scan (nullopt when absent). Every rule on Limit lives here:
 // DynamoDB reports a Limit below 1 as "Value at 'Limit' failed to satisfy constraint: Member

@@ -2,12 +2,14 @@
 // at a moment of its recovery window. The target is created here, CREATING, and answered at once;
 // the restore service copies the items in the background and turns it ACTIVE (see
 // restore/restore_service.h). As on DynamoDB the target takes the source's key schema and
-// capacity settings (or the overrides), and none of its tags, TTL or PITR settings.
+// capacity settings (or the overrides), its secondary indexes (or the index overrides:
+// restore_index_overrides.h), and none of its tags, TTL or PITR settings.
 
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
+#include "api/restore_index_overrides.h"
 #include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
@@ -38,6 +40,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   }
   int64_t rcu = 0, wcu = 0;
   ReadProvisionedThroughput(throughput, "provisionedThroughputOverride", &errors, &rcu, &wcu);
+  const IndexOverrides index_overrides = ReadIndexOverrides(req, &errors);
   errors.ThrowIfAny();
 
   if (source_name.has_value() == source_arn.has_value()) {
@@ -50,10 +53,6 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     throw ApiError::Validation(
         "One or more parameter values were invalid: Exactly one of RestoreDateTime and "
         "UseLatestRestorableTime must be specified");
-  }
-  for (const char* member : {"GlobalSecondaryIndexOverride", "LocalSecondaryIndexOverride"}) {
-    const json::Value* indexes = OptArray(req, member);
-    if (indexes && !indexes->Empty()) throw SecondaryIndexesUnsupported();
   }
   const bool on_demand = billing && *billing == "PAY_PER_REQUEST";
   if (on_demand && throughput) throw ThroughputWithPayPerRequest();
@@ -101,6 +100,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     meta.read_capacity = throughput ? rcu : std::max<int64_t>(source->read_capacity, 1);
     meta.write_capacity = throughput ? wcu : std::max<int64_t>(source->write_capacity, 1);
   }
+  SetRestoredIndexes(index_overrides, *source, billing.has_value(), &meta);
   meta.creation_time_ms = NowMillis();
   if (meta.billing_mode == "PAY_PER_REQUEST")
     meta.last_billing_mode_change_ms = meta.creation_time_ms;

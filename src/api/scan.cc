@@ -1,8 +1,14 @@
 // Scan: every item of the table in hash order; a parallel scan's segment is a slice of the
-// 32-bit partition-hash space (the first four bytes of every user key).
+// 32-bit partition-hash space (the first four bytes of every user key). With IndexName, every
+// entry of the index, in the same hash order over index partitions (an index key starts with
+// its partition's hash too).
+
+#include <optional>
 
 #include "api/expression_params.h"
+#include "api/index_reads.h"
 #include "api/item_support.h"
+#include "api/key_ranges.h"
 #include "api/operations.h"
 #include "api/read_pages.h"
 #include "api/response_body.h"
@@ -50,41 +56,60 @@ std::string ExecuteScan(Context& ctx, const json::Value& req) {
         "parameter TotalSegments: Segment: " +
         std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
   }
-  if (OptString(req, "IndexName")) {
-    FindTableOrThrow(ctx, *table_name);
-    throw ApiError::Validation("The table does not have the specified index: " +
-                               std::string(*OptString(req, "IndexName")));
-  }
+  const auto index_name = OptString(req, "IndexName");
   const bool consistent = OptBool(req, "ConsistentRead").value_or(false);
   const json::Value* start_key = OptObject(req, "ExclusiveStartKey");
   auto resolver = ResolverFor(req, expr::ParamSet::kScan);
   auto projection = ReadProjection(req, *resolver);
   auto filter = ReadFilter(req, *resolver, "ScanFilter");
-  const bool count_only = ReadSelectCount(req, projection != nullptr);
+  const Select select = ReadSelect(req, projection != nullptr, index_name.has_value(), "Scan");
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);
+  PageOptions options{limit.value_or(0),        filter.get(), projection.get(),
+                      select == Select::kCount, consistent,   capacity};
+  const storage::IndexMeta* index = nullptr;
+  if (index_name) {
+    index = &FindIndexOrThrow(*table, *index_name);
+    options.index = index;
+    if (CheckIndexRead(*table, *index, select, projection.get(), filter.get(), consistent)) {
+      options.fetch_from = &ctx.storage;
+      options.return_fetched = select == Select::kAllAttributes;
+    }
+  }
 
-  std::string lower, upper;
+  KeyRange range;
   if (total) {
     model::PartitionSliceBounds(static_cast<uint64_t>(*segment), static_cast<uint64_t>(*total),
-                                &lower, &upper);
+                                &range.lower, &range.upper);
   }
-  if (start_key) {
-    const std::string start = StartKeyOf(*start_key, *table);
-    if (start < lower || (!upper.empty() && start >= upper)) {
+  auto check_in_segment = [&](const std::string& start) {
+    if (start < range.lower || (!range.upper.empty() && start >= range.upper)) {
       throw ApiError::Validation(
           "The provided Exclusive start key does not map to the provided Segment and "
           "TotalSegments values.");
     }
-    lower = storage::KeyAfter(start);
-  }
-
-  const PageOptions options{limit.value_or(0), filter.get(), projection.get(),
-                            count_only,        consistent,   capacity};
+  };
   ResponseBody response;
   json::Writer& w = response.writer();
-  auto cursor = ctx.storage.NewCursor(table->id, ~0ull, lower, upper);
-  WritePage(w, *cursor, *table, options);
+  if (!index) {
+    if (start_key) {
+      const std::string start = StartKeyOf(*start_key, *table);
+      check_in_segment(start);
+      range.lower = storage::KeyAfter(start);
+    }
+    auto cursor =
+        TablePageCursor(ctx.storage.NewCursor(table->id, ~0ull, range.lower, range.upper));
+    WritePage(w, cursor.get(), *table, options);
+  } else {
+    std::optional<IndexPosition> start;
+    if (start_key) {
+      start = IndexStartKeyOf(*start_key, *table, *index);
+      check_in_segment(start->index_key);
+    }
+    auto cursor = IndexPageCursor(ctx.storage, *table, *index, std::move(range), false,
+                                  start ? &*start : nullptr);
+    WritePage(w, cursor.get(), *table, options);
+  }
   return response.Finish();
 }
 

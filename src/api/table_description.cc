@@ -1,5 +1,6 @@
 #include "api/table_description.h"
 
+#include "api/index_description.h"
 #include "api/request.h"
 #include "model/key_codec.h"
 #include "storage/storage.h"
@@ -92,10 +93,12 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
   json::WriteString(w, t.billing_mode);
   if (t.billing_mode == "PAY_PER_REQUEST") {
     w.Key("LastUpdateToPayPerRequestDateTime");
-    WriteTimestamp(w, t.last_billing_mode_change_ms ? t.last_billing_mode_change_ms
-                                                    : t.creation_time_ms);
+    WriteTimestamp(
+        w, t.last_billing_mode_change_ms ? t.last_billing_mode_change_ms : t.creation_time_ms);
   }
   w.EndObject();
+  // A DELETING table's description carries no index information (TableDescription's doc).
+  if (!deleting) WriteIndexDescriptions(w, ctx, t);
   if (!t.restore_source_arn.empty()) {
     w.Key("RestoreSummary");
     w.StartObject();

@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
@@ -124,6 +126,30 @@ Action ReadAction(Context& ctx, const json::Value& entry, int index) {
 
 }  // namespace
 
+namespace {
+
+// The index key checks of a Put or an Update in a transaction (`old`: the item it updates, if
+// any): a wrong type cancels the transaction with a ValidationError reason for the item, an
+// empty value fails the whole request with a top-level ValidationException (spec indexes.md §6,
+// AWS captures).
+bool IndexKeysValidInTransaction(const storage::TableMeta& table, const model::Item* old,
+                                 const model::Item& item, size_t i, CancellationReasons* cancel) {
+  if (table.indexes.empty()) return true;
+  try {
+    if (old)
+      CheckUpdatedIndexKeys(table, IndexKeyValues(table, *old), item);
+    else
+      CheckIndexKeys(table, item);
+    return true;
+  } catch (const ApiError& e) {
+    if (e.message().find("cannot contain an empty") != std::string::npos) throw;
+    cancel->Set(i, "ValidationError", e.message());
+    return false;
+  }
+}
+
+}  // namespace
+
 std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   auto token = OptString(req, "ClientRequestToken");
   ValidationErrors errors;
@@ -133,6 +159,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
                token->empty() ? "Member must have length greater than or equal to 1"
                               : "Member must have length less than or equal to 36");
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   errors.ThrowIfAny();
 
   std::vector<Action> actions;
@@ -184,6 +211,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
 
   // Per action, the larger of the item before and after it (what its capacity is charged by).
   std::vector<size_t> charged_sizes(actions.size());
+  std::vector<storage::IndexWrite> index_writes;
   // Every item is locked for the whole transaction (storage/key_locks.h): item writes of them
   // wait or fail with TransactionConflictException, and another transaction holding one of
   // them cancels this one with a TransactionConflict reason for that item, as in DynamoDB.
@@ -218,22 +246,33 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
             continue;
           }
           if (a.kind == ActionKind::kPut) {
+            if (!IndexKeysValidInTransaction(*a.table, nullptr, a.item, i, &cancel)) {
+              cancelled = true;
+              continue;
+            }
             puts[i].emplace(model::ItemToJson(a.item), model::ItemSize(a.item));
           } else if (a.kind == ActionKind::kUpdate && (f || !expr::UpdateOnlyRemoves(*a.update))) {
+            model::Item updated = f ? old : a.item;
+            size_t size = 0;
             try {
-              model::Item updated = f ? old : a.item;
               expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
-              const size_t size = model::ItemSize(updated);
+              size = model::ItemSize(updated);
               if (size > model::kMaxItemSize) {
                 throw ApiError::Validation(
                     "Item size to update has exceeded the maximum allowed size");
               }
-              puts[i].emplace(model::ItemToJson(updated), size);
             } catch (const ApiError& e) {
               if (e.type() != "ValidationException") throw;
               cancelled = true;
               cancel.Set(i, "ValidationError", e.message());
+              continue;
             }
+            // Outside the try: an empty index key fails the request itself, not the item.
+            if (!IndexKeysValidInTransaction(*a.table, f ? &old : nullptr, updated, i, &cancel)) {
+              cancelled = true;
+              continue;
+            }
+            puts[i].emplace(model::ItemToJson(updated), size);
           }
         }
         if (cancelled) cancel.Throw();
@@ -246,7 +285,7 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
           }
         }
       },
-      nullptr, &conflicts);
+      nullptr, &conflicts, &index_writes);
   if (s.code() == Status::Code::kBusy) {
     CancellationReasons cancel(actions.size());
     for (size_t i : conflicts) cancel.Set(i, "TransactionConflict", kTransactionConflictMessage);
@@ -257,13 +296,25 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
     std::lock_guard lock(Tokens().mu);
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
-  if (!capacity) return "{}";
+  std::vector<CollectionRef> collections;
+  for (const auto& a : actions) {
+    if (a.kind != ActionKind::kConditionCheck)
+      NoteCollection(collection_metrics, a.table, a.item, &collections);
+  }
+  if (!capacity && collections.empty()) return "{}";
   ResponseBody response;
   json::Writer& w = response.writer();
-  std::vector<std::pair<std::string, double>> units;
-  for (size_t i = 0; i < actions.size(); ++i)
-    units.emplace_back(actions[i].table->name, 2 * WriteUnits(charged_sizes[i]));
-  WriteConsumedCapacityList(w, capacity, units);
+  // The base-table arm is charged twice, as for any transactional write; the index arms at
+  // their non-transactional cost (spec indexes.md §6, a single AWS capture).
+  std::vector<WriteCharge> charges;
+  std::set<uint64_t> indexed;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    charges.push_back({actions[i].table->name, 2 * WriteUnits(charged_sizes[i])});
+    if (!actions[i].table->indexes.empty() && indexed.insert(actions[i].table->id).second)
+      AddIndexUnits(*actions[i].table, index_writes, &charges.back());
+  }
+  if (capacity) WriteWriteCapacityList(w, capacity, charges);
+  WriteItemCollectionMetricsPerTable(w, ctx, collections);
   return response.Finish();
 }
 

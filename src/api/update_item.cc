@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "api/expression_params.h"
+#include "api/index_key_checks.h"
+#include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
@@ -23,7 +25,7 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   if (!key_json) errors.AddNull("key");
   // Invalid enums are reported together, in this order.
   const ReturnCapacity capacity = ReadReturnConsumedCapacity(req, &errors);
-  ReadReturnItemCollectionMetrics(req, &errors);
+  const bool collection_metrics = ReadReturnItemCollectionMetrics(req, &errors);
   const ReturnValues rv = ReadReturnValues(req, /*only_old=*/false, &errors);
   const bool return_old_on_failure = ReadReturnOldOnConditionFailure(req, &errors);
   errors.ThrowIfAny();
@@ -41,8 +43,10 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   bool old_found = false;
   bool written = false;
   size_t old_size = 0, new_size = 0;
+  std::vector<storage::IndexWrite> index_writes;
   Status s = ctx.storage.Write(
-      {{table->id, key}}, storage::LockMode::kItemWrite, [&](storage::WriteTxn& txn) {
+      {{table->id, key}}, storage::LockMode::kItemWrite,
+      [&](storage::WriteTxn& txn) {
         std::string old_json;
         Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
         if (!gs.ok()) throw StatusError(gs);
@@ -54,6 +58,8 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
         if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
         // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
         const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
+        model::Item old_index_keys;
+        if (old_found && !table->indexes.empty()) old_index_keys = IndexKeyValues(*table, old_item);
         if (!old_found)
           new_item = key_item;
         else if (keep_old)
@@ -67,9 +73,14 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
         if (new_size > model::kMaxItemSize) {
           throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
         }
+        if (old_found)
+          CheckUpdatedIndexKeys(*table, old_index_keys, new_item);
+        else
+          CheckIndexKeys(*table, new_item);
         txn.Put(*table, key, model::ItemToJson(new_item), new_size);
         written = true;
-      });
+      },
+      nullptr, nullptr, &index_writes);
   if (!s.ok()) throw StatusError(s);
 
   ResponseBody response;
@@ -100,7 +111,13 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     model::WriteItem(w, *attributes);
   }
   if (capacity) {
-    WriteConsumedCapacity(w, capacity, table->name, WriteUnits(std::max(old_size, new_size)));
+    WriteCharge charge{table->name, WriteUnits(std::max(old_size, new_size))};
+    AddIndexUnits(*table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
   }
   return response.Finish();
 }

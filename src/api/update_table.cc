@@ -1,6 +1,9 @@
-// UpdateTable: billing mode, provisioned throughput and deletion protection. Index, stream and
-// replica updates are refused with a ValidationException until they are supported.
+// UpdateTable: billing mode, provisioned throughput, deletion protection and GSI Create /
+// Update / Delete (index_updates.h). Stream enabling, replica and SSE updates are refused with a
+// ValidationException until they are supported.
 
+#include "api/index_definitions.h"
+#include "api/index_updates.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -12,6 +15,39 @@
 #include "storage/storage.h"
 
 namespace tideline::api {
+
+namespace {
+
+// DynamoDB's "nothing to update" message lists the members that could have been given, leaving
+// out those the request has (live probes DDB-TABLE-015/359: an empty
+// GlobalSecondaryIndexUpdates list is such a member).
+[[noreturn]] void NothingToUpdate(const json::Value& req) {
+  static const char* const kMembers[] = {"ProvisionedThroughput",
+                                         "BillingMode",
+                                         "UpdateStreamEnabled",
+                                         "GlobalSecondaryIndexUpdates",
+                                         "SSESpecification",
+                                         "ReplicaUpdates",
+                                         "MultiAccountReplicaReady",
+                                         "ReplicaTransitRoleArn",
+                                         "MultiRegionConsistency",
+                                         "DeletionProtectionEnabled",
+                                         "OnDemandThroughput",
+                                         "WarmThroughput",
+                                         "TableClass"};
+  std::vector<std::string> missing;
+  for (const char* member : kMembers) {
+    if (!json::Find(req, member)) missing.emplace_back(member);
+  }
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    list += i == 0 ? "" : (i + 1 == missing.size() ? " or " : ", ");
+    list += missing[i];
+  }
+  throw ApiError::Validation("At least one of " + list + " is required");
+}
+
+}  // namespace
 
 std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   auto name = OptString(req, "TableName");
@@ -27,24 +63,47 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   int64_t rcu = 0, wcu = 0;
   ReadProvisionedThroughput(throughput, "provisionedThroughput", &errors, &rcu, &wcu);
   const bool stream = ReadStreamSpecification(req, &errors);
+  std::vector<AttributeDefinition> definitions;
+  if (const json::Value* defs = OptArray(req, "AttributeDefinitions"))
+    definitions = ReadAttributeDefinitions(*defs, &errors);
+  const json::Value* index_list = OptArray(req, "GlobalSecondaryIndexUpdates");
+  std::optional<IndexUpdates> index_updates;
+  if (index_list) index_updates = ReadIndexUpdates(*index_list, &errors);
   errors.ThrowIfAny();
-  if (OptArray(req, "GlobalSecondaryIndexUpdates") || OptArray(req, "ReplicaUpdates") ||
-      OptObject(req, "SSESpecification")) {
+  if (OptArray(req, "ReplicaUpdates") || OptObject(req, "SSESpecification")) {
     throw ApiError::Validation(
-        "One or more parameter values were invalid: GlobalSecondaryIndexUpdates, "
-        "ReplicaUpdates and SSESpecification are not supported by this server yet");
+        "One or more parameter values were invalid: ReplicaUpdates and SSESpecification are "
+        "not supported by this server yet");
   }
   RefuseEnabledStream(req);
-  if (!billing && !throughput && !protection && !stream) {
+  const bool index_changes = index_list && !index_list->Empty();
+  if (!billing && !throughput && !protection && !stream && !index_changes) NothingToUpdate(req);
+  // An empty list next to a real change fails the whole request (DDB-TABLE-359).
+  if (index_list && index_list->Empty()) {
     throw ApiError::Validation(
-        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+        "One or more parameter values were invalid: List of GlobalSecondaryIndexUpdates is "
+        "empty");
   }
   const std::string message = TableNotFoundMessage(*name);
-  auto table = FindTableOrThrow(ctx, *name, message.c_str());
+  auto table = FindRequestedTable(ctx, req);
+  // A table a restore is still filling is CREATING: in use, as DeleteTable says (the wording
+  // for UpdateTable is assumed to be the same).
+  if (table->restore_in_progress) {
+    throw ApiError::ResourceInUse(
+        "Attempt to change a resource which is still in use: Table is being created: " +
+        table->name);
+  }
   storage::TableMeta meta = *table;
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
+  if (index_changes) {
+    // A throughput given with a switch to PROVISIONED belongs to the switch, which may come
+    // with a Create (DDB-TABLE-174); given alone it is a table IOPS update.
+    CheckIndexUpdatesShape(*index_updates, throughput && mode == meta.billing_mode, stream,
+                           protection.has_value(), OptObject(req, "WarmThroughput") != nullptr);
+  }
+  if (throughput || mode != meta.billing_mode) CheckNoIndexBeingDeleted(meta);
   const int64_t now = NowMillis();
+  const std::string previous_mode = meta.billing_mode;
   if (mode == "PAY_PER_REQUEST") {
     if (throughput) throw ThroughputWithPayPerRequest();
     if (meta.billing_mode != mode) {
@@ -84,14 +143,25 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
       meta.last_billing_mode_change_ms = now;
     }
   }
+  ApplyBillingModeToIndexes(index_updates ? &*index_updates : nullptr, previous_mode, &meta, now);
+  IndexWork work;
+  if (index_changes) work = ApplyIndexUpdates(*index_updates, definitions, &meta, now);
   if (protection) meta.deletion_protection = *protection;
   Status s = ctx.storage.UpdateTable(meta);
   if (s.IsNotFound()) throw ApiError::ResourceNotFound(message);
   if (!s.ok()) throw StatusError(s);
+  if (work.backfill) s = ctx.storage.StartIndexBackfill(meta.id, *work.backfill);
+  if (s.ok() && work.removal) s = ctx.storage.StartIndexRemoval(meta.id, *work.removal);
+  if (!s.ok()) throw StatusError(s);
+  // Described as stored now: the backfill or removal may already have moved the index on.
+  auto stored = (work.backfill || work.removal) ? ctx.storage.FindTable(meta.name) : nullptr;
   ResponseBody response;
   json::Writer& w = response.writer();
   w.Key("TableDescription");
-  WriteTableDescription(w, ctx, meta);
+  // DynamoDB answers an index Create or Delete with the table UPDATING; it is ACTIVE again on
+  // the next DescribeTable here, as after AWS's resource allocation.
+  WriteTableDescription(w, ctx, stored ? *stored : meta,
+                        work.backfill || work.removal ? "UPDATING" : "ACTIVE");
   return response.Finish();
 }
 

@@ -5,6 +5,7 @@
 //  - IN is equality with any of the listed values (of any type);
 //  - functions follow value_ops.h.
 
+#include <algorithm>
 #include <string>
 
 #include "common/api_error.h"
@@ -168,9 +169,16 @@ bool EvaluateCondition(const Condition& c, const model::Item* item) {
 }
 
 void CheckFilterUsesNoKeyAttributes(const Condition& filter, const model::KeySchema& schema) {
+  std::vector<std::string> key_names{schema.hash_name};
+  if (schema.has_range()) key_names.push_back(schema.range_name);
+  CheckFilterUsesNoKeyAttributes(filter, key_names);
+}
+
+void CheckFilterUsesNoKeyAttributes(const Condition& filter,
+                                    const std::vector<std::string>& key_names) {
   for (const Path& p : filter.tree.paths) {
     const std::string& name = p[0].name;
-    if (name != schema.hash_name && !(schema.has_range() && name == schema.range_name)) continue;
+    if (std::find(key_names.begin(), key_names.end(), name) == key_names.end()) continue;
     if (filter.origin == Condition::Origin::kQueryFilter) {
       throw ApiError::Validation(
           "QueryFilter can only contain non-key attributes: Primary key attribute: " + name);
@@ -179,6 +187,14 @@ void CheckFilterUsesNoKeyAttributes(const Condition& filter, const model::KeySch
         "Filter Expression can only contain non-primary key attributes: Primary key attribute: " +
         name);
   }
+}
+
+std::vector<std::string> ConditionTopLevelNames(const Condition& c) {
+  std::vector<std::string> names;
+  for (const Path& p : c.tree.paths) {
+    if (std::find(names.begin(), names.end(), p[0].name) == names.end()) names.push_back(p[0].name);
+  }
+  return names;
 }
 
 }  // namespace tideline::expr

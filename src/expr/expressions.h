@@ -20,6 +20,7 @@
 
 #include "json/json.h"
 #include "model/attribute_value.h"
+#include "model/index_key.h"
 #include "model/key_codec.h"
 
 namespace tideline::expr {
@@ -95,6 +96,11 @@ bool EvaluateCondition(const Condition& c, const model::Item* item);
 // (for a QueryFilter: "QueryFilter can only contain non-key attributes: Primary key attribute:
 // <n>") when `filter` reads a top-level attribute of `schema`.
 void CheckFilterUsesNoKeyAttributes(const Condition& filter, const model::KeySchema& schema);
+// The distinct top-level attribute names a condition reads, in expression order.
+std::vector<std::string> ConditionTopLevelNames(const Condition& c);
+// The same for a Query on an index: `key_names` are the index's key attributes.
+void CheckFilterUsesNoKeyAttributes(const Condition& filter,
+                                    const std::vector<std::string>& key_names);
 
 // ---------------------------------------------------------------------------------------------
 // KeyConditionExpression (Query). The result always has the hash key's EQ value; op describes
@@ -113,6 +119,28 @@ struct KeyCondition {
 //   type".
 KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
                                const model::KeySchema& schema);
+
+// A key condition on a key of one or several attributes (a GSI's key takes up to 4 HASH and 4
+// RANGE attributes): the value of every HASH attribute, equality on a left-to-right prefix of
+// the RANGE attributes, and at most one more condition (op, never kEq) on the next RANGE
+// attribute. A table's KeyCondition is the case of one HASH and at most one RANGE attribute.
+struct CompositeKeyCondition {
+  std::vector<model::AttributeValue> hash_values;  // in key schema order
+  std::vector<model::AttributeValue> range_equal;  // the equality prefix, in key schema order
+  KeyCondition::RangeOp op = KeyCondition::RangeOp::kNone;  // on RANGE attribute range_equal.size()
+  model::AttributeValue value1, value2;
+};
+CompositeKeyCondition AsComposite(KeyCondition kc);
+// KeyConditionExpression / legacy KeyConditions against an index's key schema. A key of one
+// HASH and at most one RANGE attribute gets exactly the checks of ParseKeyCondition; a
+// multi-attribute key gets DynamoDB's rules for those (shared/spec/indexes.md §1.5):
+//   "Query condition missed key schema element: <hash attribute>",
+//   "RANGE key attributes <a> must have equality conditions specified in the query because a
+//    condition is present on key attribute <b>".
+CompositeKeyCondition ParseIndexKeyCondition(std::string_view text, AttributeResolver& r,
+                                             const model::IndexKeySchema& schema);
+CompositeKeyCondition IndexKeyConditionFromLegacy(const json::Value& key_conditions,
+                                                  const model::IndexKeySchema& schema);
 
 // ---------------------------------------------------------------------------------------------
 // UpdateExpression. Parse-time errors include the clause-repeat error ("The \"SET\" section can

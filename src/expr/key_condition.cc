@@ -143,6 +143,28 @@ const KeyConditionPart* FindPart(const std::vector<KeyConditionPart>& parts,
 
 }  // namespace
 
+KeyCondition::RangeOp RangeOpOf(KeyConditionPart::Op op) {
+  switch (op) {
+    case Op::kEq:
+      return KeyCondition::RangeOp::kEq;
+    case Op::kLt:
+      return KeyCondition::RangeOp::kLt;
+    case Op::kLe:
+      return KeyCondition::RangeOp::kLe;
+    case Op::kGt:
+      return KeyCondition::RangeOp::kGt;
+    case Op::kGe:
+      return KeyCondition::RangeOp::kGe;
+    case Op::kBetween:
+      return KeyCondition::RangeOp::kBetween;
+    case Op::kBeginsWith:
+      return KeyCondition::RangeOp::kBeginsWith;
+    case Op::kNotIndexable:
+      break;
+  }
+  return KeyCondition::RangeOp::kNone;
+}
+
 KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
                                   const model::KeySchema& schema) {
   const KeyConditionPart* hash = FindPart(parts, schema.hash_name);
@@ -181,43 +203,23 @@ KeyCondition ResolveKeyConditions(const std::vector<KeyConditionPart>& parts,
   KeyCondition kc;
   kc.hash_value = hash->values[0];
   if (range) {
-    switch (range->op) {
-      case Op::kEq:
-        kc.op = KeyCondition::RangeOp::kEq;
-        break;
-      case Op::kLt:
-        kc.op = KeyCondition::RangeOp::kLt;
-        break;
-      case Op::kLe:
-        kc.op = KeyCondition::RangeOp::kLe;
-        break;
-      case Op::kGt:
-        kc.op = KeyCondition::RangeOp::kGt;
-        break;
-      case Op::kGe:
-        kc.op = KeyCondition::RangeOp::kGe;
-        break;
-      case Op::kBetween:
-        kc.op = KeyCondition::RangeOp::kBetween;
-        break;
-      case Op::kBeginsWith:
-        kc.op = KeyCondition::RangeOp::kBeginsWith;
-        break;
-      case Op::kNotIndexable:
-        break;
-    }
+    kc.op = RangeOpOf(range->op);
     kc.value1 = range->values[0];
     if (range->values.size() > 1) kc.value2 = range->values[1];
   }
   return kc;
 }
 
-KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
-                               const model::KeySchema& schema) {
+std::vector<KeyConditionPart> KeyConditionParts(std::string_view text, AttributeResolver& r) {
   std::shared_ptr<Condition> c = ParseConditionText(text, r, "KeyConditionExpression");
   KeyConditionWalker walker(c->tree);
   walker.Walk(c->root);
-  auto& parts = walker.parts();
+  return std::move(walker.parts());
+}
+
+KeyCondition ParseKeyCondition(std::string_view text, AttributeResolver& r,
+                               const model::KeySchema& schema) {
+  std::vector<KeyConditionPart> parts = KeyConditionParts(text, r);
   if (parts.size() != 1 && parts.size() != 2) Invalid("Conditions can be of length 1 or 2 only");
   return ResolveKeyConditions(parts, schema);
 }

@@ -362,8 +362,7 @@ std::shared_ptr<const Condition> ConditionFromFilter(const json::Value* filter,
   return c;
 }
 
-KeyCondition KeyConditionFromLegacy(const json::Value& key_conditions,
-                                    const model::KeySchema& schema) {
+std::vector<KeyConditionPart> KeyConditionPartsFromLegacy(const json::Value& key_conditions) {
   if (!key_conditions.IsObject()) throw ApiError::Serialization("Expected map or null");
   std::vector<KeyConditionPart> parts;
   for (auto it = key_conditions.MemberBegin(); it != key_conditions.MemberEnd(); ++it) {
@@ -411,6 +410,12 @@ KeyCondition KeyConditionFromLegacy(const json::Value& key_conditions,
     part.values = std::move(values);
     parts.push_back(std::move(part));
   }
+  return parts;
+}
+
+KeyCondition KeyConditionFromLegacy(const json::Value& key_conditions,
+                                    const model::KeySchema& schema) {
+  std::vector<KeyConditionPart> parts = KeyConditionPartsFromLegacy(key_conditions);
   if (parts.size() != 1 && parts.size() != 2) Invalid("Conditions can be of length 1 or 2 only");
   return ResolveKeyConditions(parts, schema);
 }

@@ -1,0 +1,15 @@
+#pragma once
+// The LocalSecondaryIndexes and GlobalSecondaryIndexes members of a TableDescription, as
+// botocore's LocalSecondaryIndexDescription / GlobalSecondaryIndexDescription shapes and the
+// observations of the shared spec's indexes.md §2.
+
+#include "api/context.h"
+#include "json/json.h"
+#include "storage/table_meta.h"
+
+namespace tideline::api {
+
+// Writes both members (each only when the table has indexes of its kind), in creation order.
+void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table);
+
+}  // namespace tideline::api
