@@ -18,6 +18,12 @@ import {DescribeTableCommand} from '@aws-sdk/client-dynamodb';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.TIDELINE_BIN || path.join(REPO, 'build', 'tideline');
 export const REGION = 'us-east-1';
+// The longest a before/after hook may take: a client library that never settles (dynamoose's
+// model calls after a refused CreateTable wait forever) fails its file instead of hanging the run.
+export const HOOK_TIMEOUT_MS = 60000;
+// The longest one file's suite may take, hooks included (one test is bounded by --test-timeout
+// in package.json's "test" script).
+export const SUITE_TIMEOUT_MS = 150000;
 // Started without --credentials, the server accepts any well-formed signature.
 export const CREDENTIALS = {accessKeyId: 'AKIDTIDELINETEST', secretAccessKey: 'tideline-secret'};
 

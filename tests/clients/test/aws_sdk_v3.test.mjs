@@ -24,7 +24,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-import {TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
+import {HOOK_TIMEOUT_MS, SUITE_TIMEOUT_MS, TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
 
 // Orders of customers: table key (customerId, orderId);
 //   StatusIndex (GSI, ALL):        status / createdAt   - every order has both
@@ -99,7 +99,7 @@ function makeOrders() {
 const byKey = (a, b) => (a.customerId + a.orderId < b.customerId + b.orderId ? -1 : 1);
 const keysOf = (items) => items.map((i) => `${i.customerId}/${i.orderId}`);
 
-describe('AWS SDK v3 with secondary indexes', {timeout: 120000}, () => {
+describe('AWS SDK v3 with secondary indexes', {timeout: SUITE_TIMEOUT_MS}, () => {
   const server = new TidelineServer();
   let client;
   let doc;
@@ -121,12 +121,12 @@ describe('AWS SDK v3 with secondary indexes', {timeout: 120000}, () => {
       }));
       assert.deepEqual(res.UnprocessedItems ?? {}, {});
     }
-  });
+  }, {timeout: HOOK_TIMEOUT_MS});
 
   after(async () => {
     client?.destroy();
     await server.stop();
-  });
+  }, {timeout: HOOK_TIMEOUT_MS});
 
   test('DescribeTable shows both GSIs and the LSI as created, ACTIVE, with ARNs', async () => {
     const desc = await waitForTableAndIndexes(client, table);
