@@ -34,13 +34,9 @@ def item(i, groups, tags, payload):
         "g": {"S": f"group{i % groups:05d}"}, "t": {"S": f"tag{i % tags:03d}"}}}}
 
 
-def main():
-    endpoint, keys = sys.argv[1], int(sys.argv[2])
-    groups = int(os.environ.get("GSI_GROUPS", "1000"))
-    tags = int(os.environ.get("TAGS", "100"))
-    payload = "x" * int(os.environ.get("VALUE_BYTES", "160"))
-    table = os.environ.get("TABLE", "usertable")
-    conns = int(os.environ.get("CONNS", "4"))
+def preload(endpoint, keys, groups=1000, tags=100, value_bytes=160, table="usertable", conns=4):
+    """Loads the items; returns the seconds it took. Raises RuntimeError on any failed batch."""
+    payload = "x" * value_bytes
     url = urllib.parse.urlsplit(endpoint)
     batches = list(range(0, keys, 25))
     lock = threading.Lock()
@@ -69,8 +65,21 @@ def main():
     for t in threads:
         t.join()
     if errors:
-        sys.exit("preload failed: " + errors[0])
-    print(f"preloaded {keys} items in {time.monotonic() - began:.1f} s")
+        raise RuntimeError("preload failed: " + errors[0])
+    return time.monotonic() - began
+
+
+def main():
+    endpoint, keys = sys.argv[1], int(sys.argv[2])
+    try:
+        secs = preload(endpoint, keys, groups=int(os.environ.get("GSI_GROUPS", "1000")),
+                       tags=int(os.environ.get("TAGS", "100")),
+                       value_bytes=int(os.environ.get("VALUE_BYTES", "160")),
+                       table=os.environ.get("TABLE", "usertable"),
+                       conns=int(os.environ.get("CONNS", "4")))
+    except RuntimeError as e:
+        sys.exit(str(e))
+    print(f"preloaded {keys} items in {secs:.1f} s")
 
 
 if __name__ == "__main__":
