@@ -9,6 +9,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   QueryCommand as LowLevelQueryCommand,
+  UpdateTableCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -388,5 +389,75 @@ describe('AWS SDK v3 with secondary indexes', {timeout: SUITE_TIMEOUT_MS}, () =>
       TableName: table, FilterExpression: 'customerId = :c', ExpressionAttributeValues: {':c': 'bad'},
     }));
     assert.deepEqual(res.Items, []);
+  });
+});
+
+// Adding a GSI to a table that already holds items (UpdateTable GlobalSecondaryIndexUpdates):
+// the index is CREATING while existing items are backfilled, then ACTIVE and complete.
+describe('AWS SDK v3: a GSI added by UpdateTable', {timeout: SUITE_TIMEOUT_MS}, () => {
+  const server = new TidelineServer();
+  let client;
+  let doc;
+
+  before(async () => {
+    await server.start();
+    client = new DynamoDBClient(server.clientConfig);
+    doc = DynamoDBDocumentClient.from(client);
+  }, {timeout: HOOK_TIMEOUT_MS});
+
+  after(async () => {
+    client?.destroy();
+    await server.stop();
+  }, {timeout: HOOK_TIMEOUT_MS});
+
+  test('existing items are backfilled and later writes are indexed', async () => {
+    const table = uniqueName('Players');
+    await client.send(new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{AttributeName: 'playerId', AttributeType: 'S'}],
+      KeySchema: [{AttributeName: 'playerId', KeyType: 'HASH'}],
+      BillingMode: 'PAY_PER_REQUEST',
+    }));
+    await waitUntilTableExists({client, maxWaitTime: 30, minDelay: 1}, {TableName: table});
+    const players = [];
+    for (let i = 0; i < 60; i++) {
+      players.push({playerId: `p${i}`, guild: `guild${i % 3}`, score: (i * 37) % 101});
+    }
+    for (let i = 0; i < players.length; i += 25) {
+      await doc.send(new BatchWriteCommand({
+        RequestItems: {[table]: players.slice(i, i + 25).map((Item) => ({PutRequest: {Item}}))},
+      }));
+    }
+    const {TableDescription} = await client.send(new UpdateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [
+        {AttributeName: 'guild', AttributeType: 'S'},
+        {AttributeName: 'score', AttributeType: 'N'},
+      ],
+      GlobalSecondaryIndexUpdates: [{Create: {
+        IndexName: 'GuildScoreIndex',
+        KeySchema: [
+          {AttributeName: 'guild', KeyType: 'HASH'},
+          {AttributeName: 'score', KeyType: 'RANGE'},
+        ],
+        Projection: {ProjectionType: 'ALL'},
+      }}],
+    }));
+    const created = TableDescription.GlobalSecondaryIndexes.find((i) => i.IndexName === 'GuildScoreIndex');
+    assert.equal(created.IndexStatus, 'CREATING');
+    const desc = await waitForTableAndIndexes(client, table);
+    assert.equal(desc.GlobalSecondaryIndexes[0].Backfilling, undefined);
+
+    await doc.send(new PutCommand({TableName: table, Item: {playerId: 'late', guild: 'guild1', score: 1000}}));
+    const top = await doc.send(new QueryCommand({
+      TableName: table,
+      IndexName: 'GuildScoreIndex',
+      KeyConditionExpression: 'guild = :g',
+      ExpressionAttributeValues: {':g': 'guild1'},
+      ScanIndexForward: false,
+    }));
+    const guild1 = [...players.filter((p) => p.guild === 'guild1'),
+      {playerId: 'late', guild: 'guild1', score: 1000}].sort((a, b) => b.score - a.score);
+    assert.deepEqual(top.Items, guild1);
   });
 });
