@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import {test as nodeTest} from 'node:test';
+
 import {DescribeTableCommand} from '@aws-sdk/client-dynamodb';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,9 +23,15 @@ export const REGION = 'us-east-1';
 // The longest a before/after hook may take: a client library that never settles (dynamoose's
 // model calls after a refused CreateTable wait forever) fails its file instead of hanging the run.
 export const HOOK_TIMEOUT_MS = 60000;
-// The longest one file's suite may take, hooks included (one test is bounded by --test-timeout
-// in package.json's "test" script).
+// The longest one test may take, and one file's suite, hooks included.
+export const TEST_TIMEOUT_MS = 30000;
 export const SUITE_TIMEOUT_MS = 150000;
+
+// node:test's test() with this suite's bound. (node's --test-timeout would also bound each whole
+// file by the one-test figure.)
+export function test(name, fn) {
+  return nodeTest(name, {timeout: TEST_TIMEOUT_MS}, fn);
+}
 // Started without --credentials, the server accepts any well-formed signature.
 export const CREDENTIALS = {accessKeyId: 'AKIDTIDELINETEST', secretAccessKey: 'tideline-secret'};
 
@@ -161,7 +169,7 @@ export function uniqueName(prefix) {
 
 // Waits until the table and every one of its global secondary indexes is ACTIVE, as an
 // application does before it queries an index (the SDK's waiter only looks at TableStatus).
-export async function waitForTableAndIndexes(client, tableName, timeoutMs = 30000) {
+export async function waitForTableAndIndexes(client, tableName, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {

@@ -3,7 +3,7 @@
 // with two GSIs and an LSI, then Query and Scan with IndexName, paging over an index with Limit
 // and ExclusiveStartKey and with the SDK's paginators.
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
+import {after, before, describe} from 'node:test';
 
 import {
   CreateTableCommand,
@@ -25,7 +25,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-import {HOOK_TIMEOUT_MS, SUITE_TIMEOUT_MS, TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
+import {
+  HOOK_TIMEOUT_MS,
+  SUITE_TIMEOUT_MS,
+  test,
+  TidelineServer,
+  uniqueName,
+  waitForTableAndIndexes,
+} from '../harness.mjs';
 
 // Orders of customers: table key (customerId, orderId);
 //   StatusIndex (GSI, ALL):        status / createdAt   - every order has both

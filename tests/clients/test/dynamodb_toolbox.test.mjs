@@ -3,7 +3,7 @@
 // global index with multi-attribute keys (which AWS allows since November 2025), an Entity
 // writing to it, and QueryCommand / ScanCommand on those indexes.
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
+import {after, before, describe} from 'node:test';
 
 import {CreateTableCommand, DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
@@ -20,7 +20,14 @@ import {
   UpdateItemCommand,
 } from 'dynamodb-toolbox';
 
-import {HOOK_TIMEOUT_MS, SUITE_TIMEOUT_MS, TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
+import {
+  HOOK_TIMEOUT_MS,
+  SUITE_TIMEOUT_MS,
+  test,
+  TidelineServer,
+  uniqueName,
+  waitForTableAndIndexes,
+} from '../harness.mjs';
 
 // dynamodb-toolbox does not create tables: this is the table its Table definition describes.
 function pokeTableInput(name, {multiAttribute = false} = {}) {

@@ -2,12 +2,19 @@
 // attributes carry `index` settings (global with a range key, global KEYS_ONLY, local), the
 // table that dynamoose itself creates from the schema, and Model.query(...).using(index).
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
+import {after, before, describe} from 'node:test';
 
 import {DescribeTableCommand, DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import dynamoose from 'dynamoose';
 
-import {HOOK_TIMEOUT_MS, SUITE_TIMEOUT_MS, TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
+import {
+  HOOK_TIMEOUT_MS,
+  SUITE_TIMEOUT_MS,
+  test,
+  TidelineServer,
+  uniqueName,
+  waitForTableAndIndexes,
+} from '../harness.mjs';
 
 // dynamoose creates the table on first use of the model and waits for it to be ACTIVE.
 const tableSettings = {

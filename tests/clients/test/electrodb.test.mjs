@@ -3,13 +3,20 @@
 // patterns live on those indexes, and a Service whose collections ("workplaces" on gsi1,
 // "assignments" on gsi2) read several entities with one Query.
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
+import {after, before, describe} from 'node:test';
 
 import {CreateTableCommand, DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
 import {Entity, Service} from 'electrodb';
 
-import {HOOK_TIMEOUT_MS, SUITE_TIMEOUT_MS, TidelineServer, uniqueName, waitForTableAndIndexes} from '../harness.mjs';
+import {
+  HOOK_TIMEOUT_MS,
+  SUITE_TIMEOUT_MS,
+  test,
+  TidelineServer,
+  uniqueName,
+  waitForTableAndIndexes,
+} from '../harness.mjs';
 
 // The table definition ElectroDB's examples provision.
 function singleTable(name) {
