@@ -108,6 +108,9 @@ export class TidelineServer {
            '--region', REGION],
           {stdio: ['ignore', log, log]});
       fs.closeSync(log);
+      // If this test process ends without stop() (a cancelled file), take the server with it.
+      const proc = this.proc;
+      process.once('exit', () => proc.kill('SIGKILL'));
       let exited = false;
       this.proc.once('exit', () => (exited = true));
       const deadline = Date.now() + timeoutMs;
