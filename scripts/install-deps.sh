@@ -38,3 +38,12 @@ fi
 if [ ! -d "$ROOT/tools/js-sdk/node_modules/@aws-sdk/client-dynamodb" ]; then
   npm ci --silent --no-audit --no-fund --prefix "$ROOT/tools/js-sdk" >/dev/null
 fi
+
+# The client-library suite (tests/clients: dynamoose, ElectroDB, dynamodb-toolbox and the AWS SDK
+# v3, pinned by its package-lock.json). Reinstalled whenever the lock file changes: the copy
+# beside node_modules records what was installed.
+CLIENTS=$ROOT/tests/clients
+if ! cmp -s "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.installed-package-lock.json"; then
+  npm ci --silent --no-audit --no-fund --prefix "$CLIENTS" >/dev/null
+  cp "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.installed-package-lock.json"
+fi
