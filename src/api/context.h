@@ -27,13 +27,13 @@ struct ServerConfig {
   std::string data_dir = "./data";
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
-  std::string export_dir;    // local directory standing for S3; default <data_dir>/s3
-  std::string s3_endpoint;   // when set, exports go to this S3-compatible endpoint
+  std::string export_dir;   // local directory standing for S3; default <data_dir>/s3
+  std::string s3_endpoint;  // when set, exports go to this S3-compatible endpoint
   int max_exports_in_flight = 300;
-  int max_tables = 2500;     // tables per account and region, as DynamoDB's default quota
+  int max_tables = 2500;  // tables per account and region, as DynamoDB's default quota
   int export_threads = 2;
   bool sync_writes = false;
-  unsigned threads = 0;      // HTTP threads; 0 = hardware concurrency
+  unsigned threads = 0;  // HTTP threads; 0 = hardware concurrency
   // HTTP limits and TLS (docs/http-limits.md); the defaults are http::ServerOptions'.
   size_t max_connections = 1024;
   size_t max_request_memory_mb = 256;
@@ -51,7 +51,7 @@ struct ServerConfig {
 struct Context {
   const ServerConfig& config;
   storage::Storage& storage;
-  exporter::ExportService* exports = nullptr;  // null when exports are not wired (unit tests)
+  exporter::ExportService* exports = nullptr;   // null when exports are not wired (unit tests)
   restore::RestoreService* restores = nullptr;  // null when restores are not wired (unit tests)
   // Verifies every request's signature; null = authentication off (no --credentials).
   const auth::Authenticator* authenticator = nullptr;

@@ -11,7 +11,8 @@ namespace tideline::api {
 std::string ExecuteDescribeExport(Context& ctx, const json::Value& req) {
   auto arn = OptString(req, "ExportArn");
   ValidationErrors errors;
-  if (!arn) errors.AddNull("exportArn");
+  if (!arn)
+    errors.AddNull("exportArn");
   else if (arn->size() < 37)
     errors.Add(ValidationErrors::Quote(*arn), "exportArn",
                "Member must have length greater than or equal to 37");
@@ -35,7 +36,8 @@ std::string ExecuteDescribeExport(Context& ctx, const json::Value& req) {
         parts[4] != ctx.config.account_id) {
       throw ApiError::AccessDenied("User: arn:aws:iam::" + ctx.config.account_id +
                                    ":root is not authorized to perform: dynamodb:DescribeExport "
-                                   "on resource: " + std::string(*arn));
+                                   "on resource: " +
+                                   std::string(*arn));
     }
   }
   if (parts.size() != 5 || parts[0] != "arn" || arn->find("/export/") == std::string_view::npos) {

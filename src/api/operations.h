@@ -17,33 +17,33 @@ using Operation = std::string (*)(Context&, const json::Value&);
 // nullptr for an operation Tideline does not know.
 Operation FindOperation(std::string_view name);
 
-#define TIDELINE_OPERATIONS(X)   \
-  X(CreateTable)                 \
-  X(DescribeTable)               \
-  X(ListTables)                  \
-  X(DeleteTable)                 \
-  X(UpdateTable)                 \
-  X(PutItem)                     \
-  X(GetItem)                     \
-  X(DeleteItem)                  \
-  X(UpdateItem)                  \
-  X(BatchWriteItem)              \
-  X(BatchGetItem)                \
-  X(Query)                       \
-  X(Scan)                        \
-  X(DescribeEndpoints)           \
-  X(DescribeLimits)              \
-  X(TagResource)                 \
-  X(UntagResource)               \
-  X(ListTagsOfResource)          \
-  X(DescribeTimeToLive)          \
-  X(UpdateContinuousBackups)     \
-  X(DescribeContinuousBackups)   \
-  X(ExportTableToPointInTime)    \
-  X(RestoreTableToPointInTime)   \
-  X(DescribeExport)              \
-  X(ListExports)                 \
-  X(TransactWriteItems)          \
+#define TIDELINE_OPERATIONS(X) \
+  X(CreateTable)               \
+  X(DescribeTable)             \
+  X(ListTables)                \
+  X(DeleteTable)               \
+  X(UpdateTable)               \
+  X(PutItem)                   \
+  X(GetItem)                   \
+  X(DeleteItem)                \
+  X(UpdateItem)                \
+  X(BatchWriteItem)            \
+  X(BatchGetItem)              \
+  X(Query)                     \
+  X(Scan)                      \
+  X(DescribeEndpoints)         \
+  X(DescribeLimits)            \
+  X(TagResource)               \
+  X(UntagResource)             \
+  X(ListTagsOfResource)        \
+  X(DescribeTimeToLive)        \
+  X(UpdateContinuousBackups)   \
+  X(DescribeContinuousBackups) \
+  X(ExportTableToPointInTime)  \
+  X(RestoreTableToPointInTime) \
+  X(DescribeExport)            \
+  X(ListExports)               \
+  X(TransactWriteItems)        \
   X(TransactGetItems)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);

@@ -57,9 +57,9 @@ std::string ExportRecord::Fingerprint() const {
   // AWS answers ExportConflictException when a token comes back with another table, bucket,
   // owner, prefix, encryption or format (spec §5, ClientToken mismatch).
   std::string f;
-  for (const std::string* s : {&table_arn, &s3_bucket, &s3_bucket_owner, &s3_prefix,
-                               &s3_sse_algorithm, &s3_sse_kms_key_id, &export_format,
-                               &export_type}) {
+  for (const std::string* s :
+       {&table_arn, &s3_bucket, &s3_bucket_owner, &s3_prefix, &s3_sse_algorithm, &s3_sse_kms_key_id,
+        &export_format, &export_type}) {
     f += std::to_string(s->size()) + ":" + *s + ";";
   }
   f += has_s3_prefix ? "p" : "-";

@@ -15,7 +15,7 @@ struct ExportRecord {
   std::string status = "IN_PROGRESS";  // IN_PROGRESS | COMPLETED | FAILED
   std::string table_name;
   std::string table_arn;
-  std::string table_id;         // TableId (UUID) of the table at request time
+  std::string table_id;  // TableId (UUID) of the table at request time
   uint64_t table_internal_id = 0;
   int64_t start_time_ms = 0;
   int64_t end_time_ms = 0;      // 0 until it ends
@@ -25,10 +25,10 @@ struct ExportRecord {
   std::string s3_bucket_owner;  // "" when not requested
   std::string s3_prefix;        // "" when not requested
   bool has_s3_prefix = false;
-  std::string s3_sse_algorithm; // "" when not requested (AES256 applies)
+  std::string s3_sse_algorithm;  // "" when not requested (AES256 applies)
   std::string s3_sse_kms_key_id;
   std::string export_format = "DYNAMODB_JSON";
-  std::string export_type;      // "" when the request did not name one
+  std::string export_type;  // "" when the request did not name one
   std::string failure_code;
   std::string failure_message;
   std::string export_manifest;  // key of manifest-summary.json once COMPLETED

@@ -170,8 +170,7 @@ std::string HashBound(uint64_t h) {
 }
 }  // namespace
 
-void PartitionSliceBounds(uint64_t index, uint64_t count, std::string* lower,
-                          std::string* upper) {
+void PartitionSliceBounds(uint64_t index, uint64_t count, std::string* lower, std::string* upper) {
   const uint64_t space = 1ull << 32;
   *lower = index == 0 ? "" : HashBound(space * index / count);
   *upper = index + 1 >= count ? "" : HashBound(space * (index + 1) / count);

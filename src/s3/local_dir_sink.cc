@@ -17,10 +17,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <vector>
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "aws/crypto.h"
 #include "s3/sink.h"

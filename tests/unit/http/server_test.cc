@@ -291,8 +291,9 @@ TEST_F(ServerTest, RefusesAnOversizedHeader) {
 TEST_F(ServerTest, HealthCheckAndHead) {
   StartServer();
   Client c(port());
-  ASSERT_TRUE(c.Send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n" +
-                     Post("Echo", "{}")));
+  ASSERT_TRUE(
+      c.Send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n" +
+             Post("Echo", "{}")));
   Response health, head, echo;
   ASSERT_TRUE(c.Read(&health));
   EXPECT_EQ(health.status, 200);
