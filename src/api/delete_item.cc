@@ -59,15 +59,8 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     WriteRawObject(w, old_json);
   }
-  if (capacity) {
-    WriteCharge charge{table->name, WriteUnits(old_size)};
-    AddIndexUnits(*table, index_writes, &charge);
-    WriteWriteCapacity(w, capacity, charge);
-  }
-  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
-    w.Key("ItemCollectionMetrics");
-    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
-  }
+  WriteSingleWriteMetrics(w, ctx, *table, capacity, WriteUnits(old_size), index_writes,
+                          collection_metrics, key_item.at(table->key_schema.hash_name));
   return response.Finish();
 }
 

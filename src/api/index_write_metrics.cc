@@ -197,4 +197,19 @@ void WriteItemCollectionMetricsPerTable(json::Writer& w, Context& ctx,
   w.EndObject();
 }
 
+void WriteSingleWriteMetrics(json::Writer& w, Context& ctx, const storage::TableMeta& table,
+                             ReturnCapacity capacity, double table_units,
+                             const std::vector<storage::IndexWrite>& index_writes,
+                             bool collection_metrics, const model::AttributeValue& hash_value) {
+  if (capacity) {
+    WriteCharge charge{table.name, table_units};
+    AddIndexUnits(table, index_writes, &charge);
+    WriteWriteCapacity(w, capacity, charge);
+  }
+  if (WantsItemCollectionMetrics(collection_metrics, table)) {
+    w.Key("ItemCollectionMetrics");
+    WriteItemCollectionMetrics(w, ctx, table, hash_value);
+  }
+}
+
 }  // namespace tideline::api

@@ -55,6 +55,14 @@ bool WantsItemCollectionMetrics(bool requested, const storage::TableMeta& table)
 void WriteItemCollectionMetrics(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                                 const model::AttributeValue& hash_value);
 
+// The tail of a single-item write's response (PutItem, UpdateItem, DeleteItem): ConsumedCapacity
+// when asked for (the table's `table_units` plus the index arms of `index_writes`), then
+// ItemCollectionMetrics when asked for and the table has an LSI.
+void WriteSingleWriteMetrics(json::Writer& w, Context& ctx, const storage::TableMeta& table,
+                             ReturnCapacity capacity, double table_units,
+                             const std::vector<storage::IndexWrite>& index_writes,
+                             bool collection_metrics, const model::AttributeValue& hash_value);
+
 // An item collection a BatchWriteItem or TransactWriteItems wrote.
 struct CollectionRef {
   std::shared_ptr<const storage::TableMeta> table;

@@ -77,15 +77,8 @@ std::string ExecutePutItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     WriteRawObject(w, old_json);
   }
-  if (capacity) {
-    WriteCharge charge{table->name, WriteUnits(std::max(old_size, size))};
-    AddIndexUnits(*table, index_writes, &charge);
-    WriteWriteCapacity(w, capacity, charge);
-  }
-  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
-    w.Key("ItemCollectionMetrics");
-    WriteItemCollectionMetrics(w, ctx, *table, item.at(table->key_schema.hash_name));
-  }
+  WriteSingleWriteMetrics(w, ctx, *table, capacity, WriteUnits(std::max(old_size, size)),
+                          index_writes, collection_metrics, item.at(table->key_schema.hash_name));
   return response.Finish();
 }
 

@@ -110,15 +110,9 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
     w.Key("Attributes");
     model::WriteItem(w, *attributes);
   }
-  if (capacity) {
-    WriteCharge charge{table->name, WriteUnits(std::max(old_size, new_size))};
-    AddIndexUnits(*table, index_writes, &charge);
-    WriteWriteCapacity(w, capacity, charge);
-  }
-  if (WantsItemCollectionMetrics(collection_metrics, *table)) {
-    w.Key("ItemCollectionMetrics");
-    WriteItemCollectionMetrics(w, ctx, *table, key_item.at(table->key_schema.hash_name));
-  }
+  WriteSingleWriteMetrics(w, ctx, *table, capacity, WriteUnits(std::max(old_size, new_size)),
+                          index_writes, collection_metrics,
+                          key_item.at(table->key_schema.hash_name));
   return response.Finish();
 }
 
