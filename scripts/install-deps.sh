@@ -17,6 +17,8 @@ python3 -c 'import boto3' 2>/dev/null || PKGS+=(python3-boto3)
 command -v aws >/dev/null || PKGS+=(awscli)
 # The fuzzing step (scripts/fuzz.sh) builds with clang and its libFuzzer/ASan runtimes.
 PKGS+=(clang libclang-rt-14-dev)
+# The format check (scripts/check-format.sh) needs clang-format (14 on Debian 12, as used here).
+PKGS+=(clang-format)
 [ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk nginx-light)
 missing=()
 for p in "${PKGS[@]}"; do
