@@ -33,6 +33,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -82,73 +83,51 @@ Stream MakeStream(Socket socket, Server::Impl& server) {
 }
 
 // A session's wait for Storage::WhenDurable. Without --sync (or when the point is durable
-// meanwhile) storage completes inline, on the session's thread: the status is then taken at
-// once, without a trip through the event loop. Otherwise the wal-sync thread's completion is
-// posted back to the session's strand. (No work guard is needed: a session waiting here still
-// has its watchdog's timer pending, which keeps the event loop running.)
-//
-// The callbacks are built here, not in the coroutine: a first version that built them in the
-// coroutine body (and held a work guard) crashed in the wal-sync thread under GCC 12 with a
-// corrupted executor; this shape has none of that.
-class DurableWait : public std::enable_shared_from_this<DurableWait> {
- public:
-  explicit DurableWait(Strand executor) : executor_(std::move(executor)) {}
-
-  void Start(storage::Storage& storage, storage::DurablePoint point) {
-    storage.WhenDurable(point,
-                        [self = shared_from_this()](Status s) { self->Complete(std::move(s)); });
+// meanwhile) storage completes inline, on the session's thread, before WhenDurable returns: the
+// status is then taken at once, without a trip through the event loop. Otherwise the wal-sync
+// thread's completion is posted to the session's strand, where it records the status and
+// cancels a timer the session waits on. Everything the completion touches is in the shared
+// DurableWait, so nothing depends on the coroutine frame's lifetime. (An earlier version that
+// resumed the coroutine's handler from the posted completion freed a shared_ptr's control block
+// twice under TSan: heap-use-after-free in test_persistence with --sync.)
+struct DurableWait {
+  explicit DurableWait(const Strand& executor) : executor(executor), timer(executor) {
+    timer.expires_at(net::steady_timer::time_point::max());
   }
-  // The status if storage completed before the session suspended.
-  std::optional<Status> TakeIfDone() {
-    std::lock_guard lock(mu_);
-    return status_;
-  }
-  // For async_initiate: resumes the session with the status once storage completes.
-  struct Initiation {
-    std::shared_ptr<DurableWait> wait;
-    template <class Handler>
-    void operator()(Handler handler) const {
-      // std::function needs a copyable callable; the handler is move-only.
-      auto shared = std::make_shared<Handler>(std::move(handler));
-      std::function<void(Status)> resume = [shared](Status s) {
-        std::move (*shared)(std::move(s));
-      };
-      std::unique_lock lock(wait->mu_);
-      if (!wait->status_) {
-        wait->resume_ = std::move(resume);
-        return;
-      }
-      const Status status = *wait->status_;  // completed after TakeIfDone looked
-      lock.unlock();
-      net::post(wait->executor_, [resume = std::move(resume), status] { resume(status); });
-    }
-  };
-
- private:
-  void Complete(Status s) {
-    std::unique_lock lock(mu_);
-    if (!resume_) {
-      status_ = std::move(s);
-      return;
-    }
-    std::function<void(Status)> resume = std::move(resume_);
-    lock.unlock();
-    net::post(executor_, [resume = std::move(resume), s = std::move(s)] { resume(s); });
-  }
-
-  const Strand executor_;
-  std::mutex mu_;
-  std::optional<Status> status_;        // guarded by mu_: completed, nobody waiting yet
-  std::function<void(Status)> resume_;  // guarded by mu_: the suspended session
+  const Strand executor;
+  net::steady_timer timer;       // touched on the strand only
+  std::optional<Status> status;  // set on the strand, or inline (under mu, in_call)
+  std::mutex mu;
+  bool in_call = true;  // guarded by mu: storage.WhenDurable has not returned yet
 };
 
 net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
                                    Strand executor) {
-  auto wait = std::make_shared<DurableWait>(std::move(executor));
-  wait->Start(storage, point);
-  if (std::optional<Status> done = wait->TakeIfDone()) co_return *done;
-  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Status)>(
-      DurableWait::Initiation{wait}, net::use_awaitable);
+  auto wait = std::make_shared<DurableWait>(executor);
+  storage.WhenDurable(point, [wait](Status s) {
+    {
+      std::lock_guard lock(wait->mu);
+      if (wait->in_call) {  // inline, or the wal-sync thread before WhenDurable returned
+        wait->status = std::move(s);
+        return;
+      }
+    }
+    net::post(wait->executor, [wait, s = std::move(s)]() mutable {
+      wait->status = std::move(s);
+      wait->timer.cancel();
+    });
+  });
+  {
+    std::lock_guard lock(wait->mu);
+    wait->in_call = false;
+    if (wait->status) co_return *wait->status;
+  }
+  // On the strand from here: the posted completion runs only while this coroutine is suspended.
+  while (!wait->status) {
+    error_code ec;
+    co_await wait->timer.async_wait(Awaitable(ec));
+  }
+  co_return *wait->status;
 }
 
 }  // namespace
