@@ -32,7 +32,7 @@ Status BulkLoader::Start(Storage& storage, const TableMeta& target, const BulkLo
   uint64_t ts = 0;
   {
     // One timestamp for the whole load, in commit order with everything else.
-    std::lock_guard lock(impl->write_mu);
+    CommitLock lock(&impl->write_mu);
     if (Status s = impl->NextCommitTs(&ts); !s.ok()) return s;
   }
   const std::string dir = BulkLoadDir(impl->options.data_dir) + "/" + std::to_string(target.id);
@@ -157,7 +157,7 @@ Status BulkLoader::Finish() {
     // and is seen here, or follows it and removes the ingested keys with the table's range.
     // The files are already written and synced: the lock is held for the ingest's metadata
     // work (links, one MANIFEST write), not for the data.
-    std::lock_guard lock(impl_->write_mu);
+    CommitLock lock(&impl_->write_mu);
     table = impl_->LiveFor(table_id_);
     if (!table) return Status::NotFound("table " + std::to_string(table_id_) + " was deleted");
     if (Status s = impl_->gate.Check(); !s.ok()) return s;

@@ -32,7 +32,7 @@ std::string Hex(std::string_view bytes) {
 }  // namespace
 
 Status Storage::VerifyIndexes(uint64_t table_id) const {
-  std::lock_guard wlock(impl_->write_mu);
+  CommitLock wlock(&impl_->write_mu);
   auto table = impl_->LiveFor(table_id);
   if (!table || !table->meta) return Status::NotFound("table");
   const TableMeta& meta = *table->meta;

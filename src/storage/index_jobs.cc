@@ -74,7 +74,7 @@ void Storage::Impl::InstallMeta(std::shared_ptr<const TableMeta> meta) {
 
 Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
                                   const std::function<void(rocksdb::WriteBatch&)>& extra) {
-  std::lock_guard wlock(write_mu);
+  CommitLock wlock(&write_mu);
   std::unique_lock lock(catalog_mu);
   auto it = live.find(table_id);
   if (it == live.end() || !it->second->meta) return Status::NotFound("table");
@@ -135,7 +135,7 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
   bool started = false;
   std::string upto;
   {
-    std::lock_guard wlock(write_mu);
+    CommitLock wlock(&write_mu);
     auto it = table->indexes.find(index_id);
     if (it == table->indexes.end()) return;
     started = it->second->backfill_started;
@@ -154,7 +154,7 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
     // is written, every version read is still the latest and the check below is skipped.
     uint64_t last_commit_before = 0;
     {
-      std::lock_guard wlock(write_mu);
+      CommitLock wlock(&write_mu);
       last_commit_before = clock.last();
     }
     // Read a chunk without any lock.
@@ -187,7 +187,7 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
       continue;
     }
     if (!last_key.empty()) {
-      std::lock_guard wlock(write_mu);
+      CommitLock wlock(&write_mu);
       auto live_index = table->indexes.find(index_id);
       if (live_index == table->indexes.end() || !TableLive(table_id)) return;
       rocksdb::WriteBatch batch;

@@ -66,9 +66,11 @@ Status EntriesOfItem(const TableMeta& table, const std::vector<const IndexMeta*>
   const auto needed = NeededAttributes(table, indexes);
   model::Item item;
   try {
-    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-      std::string_view name(it->name.GetString(), it->name.GetStringLength());
-      if (needed.count(name)) item.emplace(name, model::AttributeValueFromJson(it->value));
+    // Through a const view: clang finds the mutable member iterators' != ambiguous in C++20.
+    const rapidjson::Value& object = doc;
+    for (const auto& member : object.GetObject()) {
+      std::string_view name(member.name.GetString(), member.name.GetStringLength());
+      if (needed.count(name)) item.emplace(name, model::AttributeValueFromJson(member.value));
     }
   } catch (const std::exception& e) {
     // model/ refuses a malformed value by throwing (the client's error); here it is storage's.

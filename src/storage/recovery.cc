@@ -107,7 +107,7 @@ bool Storage::Impl::TryRecover() {
     // the WAL writer that failed. Put one entry in the memtable, outside the WAL, so that the
     // flush below switches WALs (if that writer is the failed one the switch fails, RocksDB
     // stops writes again, and the next round's Resume() switches from a non-empty memtable).
-    std::lock_guard io(wal_io_mu);
+    common::MutexLock io(&wal_io_mu);
     rocksdb::WriteOptions no_wal;
     no_wal.disableWAL = true;
     rocksdb::WriteBatch batch;
@@ -122,8 +122,8 @@ bool Storage::Impl::TryRecover() {
   }
   // Everything RocksDB holds is in table files now: every write counted so far is durable.
   {
-    std::lock_guard sync(wal_mu);
-    std::lock_guard io(wal_io_mu);
+    common::MutexLock sync(&wal_mu);
+    common::MutexLock io(&wal_io_mu);
     if (gate.flags() != flags) return false;  // a new error during recovery: start over
     wal_flushed.store(wal_appended.load());
     wal_at_failure = 0;

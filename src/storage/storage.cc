@@ -143,7 +143,7 @@ std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
       (*cuts)[t->id] = cut;
     }
   }
-  std::lock_guard lock(const_cast<std::mutex&>(pins_mu));
+  common::MutexLock lock(&pins_mu);
   for (const auto& [table_id, ts] : pins) {
     auto it = cuts->find(table_id);
     if (it != cuts->end() && ts < it->second) it->second = ts;
@@ -204,7 +204,7 @@ Status Storage::Impl::ReadAsOf(uint64_t table_id, std::string_view user_key, uin
 
 Storage::HistoryPin::~HistoryPin() {
   if (auto table_live = impl_->LiveFor(table_id_)) --table_live->pins;
-  std::lock_guard lock(impl_->pins_mu);
+  common::MutexLock lock(&impl_->pins_mu);
   auto range = impl_->pins.equal_range(table_id_);
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second == ts_) {
@@ -217,7 +217,7 @@ Storage::HistoryPin::~HistoryPin() {
 Storage::Storage(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
-  std::lock_guard io(wal_io_mu);
+  common::MutexLock io(&wal_io_mu);
   if (Status refused = gate.Check(); !refused.ok()) return refused;
   wal_begun.fetch_add(1);
   rocksdb::Status s = db->Write(write_options, batch);
@@ -233,11 +233,11 @@ Status Storage::Impl::Apply(rocksdb::WriteBatch* batch) {
 }
 
 Status Storage::Impl::SyncWal(bool fsync) {
-  std::lock_guard lock(wal_mu);
+  common::MutexLock lock(&wal_mu);
   // Nothing begun since the last flush: a session whose write an earlier flush of this loop
   // iteration already covered gets here and costs no system call.
   if (wal_flushed.load() >= wal_begun.load()) return Status::OK();
-  std::lock_guard io(wal_io_mu);
+  common::MutexLock io(&wal_io_mu);
   // After a WAL write error RocksDB's WAL writer may be the failed one, which must not be
   // touched (write_gate.h); the writes not on file yet are not durable, so the caller must not
   // answer. Otherwise (a failed flush or compaction, or low free space) the WAL is healthy and
@@ -541,7 +541,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
 
 uint64_t Storage::Now() const {
   // Taking the write lock makes every commit that got a timestamp before now visible.
-  std::lock_guard lock(impl_->write_mu);
+  CommitLock lock(&impl_->write_mu);
   // Past the lease, a new one goes to the WAL buffer first; whoever answers with this time
   // flushes it with the rest (storage.h). If it cannot be stored, Now() stops at the old one.
   (void)impl_->ExtendLease();
@@ -563,7 +563,7 @@ std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
 }
 
 Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created) {
-  std::lock_guard wlock(impl_->write_mu);
+  CommitLock wlock(&impl_->write_mu);
   std::unique_lock lock(impl_->catalog_mu);
   if (impl_->tables.count(meta.name)) return Status::AlreadyExists("table exists");
   meta.id = impl_->next_table_id++;
@@ -588,7 +588,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
 
 Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* updated) {
   // Under the commit lock: a commit either precedes this change or sees its PITR flag.
-  std::lock_guard wlock(impl_->write_mu);
+  CommitLock wlock(&impl_->write_mu);
   std::unique_lock lock(impl_->catalog_mu);
   auto it = impl_->tables.find(meta.name);
   if (it == impl_->tables.end() || it->second->id != meta.id) {
@@ -614,7 +614,7 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
 }
 
 Status Storage::DeleteTable(std::string_view name) {
-  std::lock_guard wlock(impl_->write_mu);
+  CommitLock wlock(&impl_->write_mu);
   std::unique_lock lock(impl_->catalog_mu);
   auto it = impl_->tables.find(name);
   if (it == impl_->tables.end()) return Status::NotFound("table " + std::string(name));
@@ -719,8 +719,8 @@ Status Storage::ScanMeta(std::string_view prefix,
 
 std::shared_ptr<Storage::HistoryPin> Storage::PinHistory(uint64_t table_id, uint64_t ts) {
   // Under the commit lock: every later commit to the table keeps the versions it supersedes.
-  std::lock_guard wlock(impl_->write_mu);
-  std::lock_guard lock(impl_->pins_mu);
+  CommitLock wlock(&impl_->write_mu);
+  common::MutexLock lock(&impl_->pins_mu);
   impl_->pins.emplace(table_id, ts);
   if (auto table_live = impl_->LiveFor(table_id)) ++table_live->pins;
   return std::make_shared<HistoryPin>(impl_.get(), table_id, ts);

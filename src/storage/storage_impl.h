@@ -13,6 +13,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "storage/commit_clock.h"
 #include "storage/disk_reserve.h"
 #include "storage/history_gc.h"
@@ -24,8 +26,9 @@
 namespace tideline::storage {
 
 // The commit lock. Commits hold it for a few microseconds; an adaptive mutex spins briefly
-// before sleeping, which spares a contended writer the futex sleep and context switch.
-class CommitMutex {
+// before sleeping, which spares a contended writer the futex sleep and context switch. A
+// capability, so that clang's -Wthread-safety checks what is documented "Under write_mu".
+class CAPABILITY("mutex") CommitMutex {
  public:
   CommitMutex() {
     pthread_mutexattr_t attr;
@@ -37,11 +40,24 @@ class CommitMutex {
   ~CommitMutex() { pthread_mutex_destroy(&mu_); }
   CommitMutex(const CommitMutex&) = delete;
   CommitMutex& operator=(const CommitMutex&) = delete;
-  void lock() { pthread_mutex_lock(&mu_); }
-  void unlock() { pthread_mutex_unlock(&mu_); }
+  void lock() ACQUIRE() { pthread_mutex_lock(&mu_); }
+  void unlock() RELEASE() { pthread_mutex_unlock(&mu_); }
 
  private:
   pthread_mutex_t mu_;
+};
+
+// Holds a CommitMutex for a scope (std::lock_guard carries no annotations in libstdc++, so the
+// analysis would not see it held).
+class SCOPED_CAPABILITY CommitLock {
+ public:
+  explicit CommitLock(CommitMutex* mu) ACQUIRE(mu) : mu_(mu) { mu_->lock(); }
+  ~CommitLock() RELEASE() { mu_->unlock(); }
+  CommitLock(const CommitLock&) = delete;
+  CommitLock& operator=(const CommitLock&) = delete;
+
+ private:
+  CommitMutex* const mu_;
 };
 
 // What storage keeps in memory about one secondary index.
@@ -124,10 +140,10 @@ struct Storage::Impl {
   std::atomic<uint64_t> wal_begun{0};
   std::atomic<uint64_t> wal_appended{0};
   std::atomic<uint64_t> wal_flushed{0};
-  std::mutex wal_mu;  // serialises SyncWal
+  common::Mutex wal_mu ACQUIRED_BEFORE(wal_io_mu);  // serialises SyncWal
   // Held by every DB::Write and every FlushWAL (and by recovery): a write never overlaps a WAL
   // flush, so none can reach a WAL writer that a failed flush left broken (write_gate.h).
-  std::mutex wal_io_mu;
+  common::Mutex wal_io_mu;
   // With sync_writes: the wal-sync thread, which fsyncs for every waiter queued meanwhile.
   // Without, WhenDurable writes the buffer out inline (a write() to the page cache: cheaper
   // than a hop to another thread).
@@ -148,12 +164,12 @@ struct Storage::Impl {
   CommitMutex write_mu;
   CommitClock clock;
   // Under write_mu: stores the lease the clock needs for Now() to answer the wall clock.
-  Status ExtendLease();
+  Status ExtendLease() REQUIRES(write_mu);
   // Under write_mu: a commit timestamp for a write that is not a WriteTxn (a bulk load),
   // storing a new clock lease first when the timestamp passes the current one.
-  Status NextCommitTs(uint64_t* ts);
+  Status NextCommitTs(uint64_t* ts) REQUIRES(write_mu);
   // Under write_mu: writes `lease` (in the WAL buffer, ahead of any commit that relies on it).
-  Status StoreLease(uint64_t lease);
+  Status StoreLease(uint64_t lease) REQUIRES(write_mu);
 
   // Faults: the gate in front of every write, the space held in reserve, and the thread that
   // watches the free space and recovers from write errors (recovery.cc).
@@ -205,8 +221,9 @@ struct Storage::Impl {
   // Open: restarts the backfills of CREATING indexes and the removals of DELETING ones.
   void ResumeIndexJobs();
 
-  std::mutex pins_mu;
-  std::multimap<uint64_t, uint64_t> pins;  // table id -> pinned ts (also counted in LiveTable)
+  mutable common::Mutex pins_mu;
+  // table id -> pinned ts (also counted in LiveTable)
+  std::multimap<uint64_t, uint64_t> pins GUARDED_BY(pins_mu);
 
   std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const;
   bool TableLive(uint64_t table_id) const;

@@ -219,7 +219,7 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   }
 
   // The commit: what needs one total order, and nothing else.
-  std::lock_guard lock(impl_->write_mu);
+  CommitLock lock(&impl_->write_mu);
   for (const auto& [table_id, d] : deltas) {
     if (d.table->dropped.load()) return Status::NotFound("the table was deleted");
   }
