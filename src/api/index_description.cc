@@ -134,4 +134,35 @@ void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableM
   }
 }
 
+void WriteIndexInfos(json::Writer& w, const storage::TableMeta& table) {
+  for (const bool global : {false, true}) {
+    auto listed = [&](const storage::IndexMeta& index) {
+      return index.global == global && index.status != "DELETING";
+    };
+    if (std::none_of(table.indexes.begin(), table.indexes.end(), listed)) continue;
+    w.Key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+    w.StartArray();
+    for (const auto& index : table.indexes) {
+      if (!listed(index)) continue;
+      w.StartObject();
+      w.Key("IndexName");
+      json::WriteString(w, index.name);
+      WriteIndexKeySchema(w, index);
+      WriteProjection(w, index);
+      if (global) {
+        w.Key("ProvisionedThroughput");
+        w.StartObject();
+        w.Key("ReadCapacityUnits");
+        w.Int64(index.read_capacity);
+        w.Key("WriteCapacityUnits");
+        w.Int64(index.write_capacity);
+        w.EndObject();
+        WriteOnDemandThroughput(w, index);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+}
+
 }  // namespace tideline::api

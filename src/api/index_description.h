@@ -12,4 +12,9 @@ namespace tideline::api {
 // Writes both members (each only when the table has indexes of its kind), in creation order.
 void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table);
 
+// Both members as a backup's SourceTableFeatureDetails shows them (botocore's
+// LocalSecondaryIndexInfo / GlobalSecondaryIndexInfo: name, key schema, projection and, for a
+// GSI, its throughput), each only when the table has indexes of its kind; DELETING ones left out.
+void WriteIndexInfos(json::Writer& w, const storage::TableMeta& table);
+
 }  // namespace tideline::api

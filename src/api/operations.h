@@ -44,7 +44,12 @@ Operation FindOperation(std::string_view name);
   X(DescribeExport)            \
   X(ListExports)               \
   X(TransactWriteItems)        \
-  X(TransactGetItems)
+  X(TransactGetItems)          \
+  X(CreateBackup)              \
+  X(DescribeBackup)            \
+  X(ListBackups)               \
+  X(DeleteBackup)              \
+  X(RestoreTableFromBackup)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_OPERATIONS(TIDELINE_DECLARE_OPERATION)

@@ -1,20 +1,13 @@
 // RestoreTableToPointInTime: a new table holding the items of a PITR-enabled table as they were
 // at a moment of its recovery window. The target is created here, CREATING, and answered at once;
 // the restore service copies the items in the background and turns it ACTIVE (see
-// restore/restore_service.h). As on DynamoDB the target takes the source's key schema and
-// capacity settings (or the overrides), its secondary indexes (or the index overrides:
-// restore_index_overrides.h), and none of its tags, TTL or PITR settings.
+// restore/restore_service.h and api/restore_target.h for what the target takes).
 
 #include "api/continuous_backups.h"
 #include "api/operations.h"
 #include "api/request.h"
-#include "api/response_body.h"
-#include "api/restore_index_overrides.h"
-#include "api/status_error.h"
-#include "api/table_description.h"
+#include "api/restore_target.h"
 #include "common/api_error.h"
-#include "common/uuid.h"
-#include "restore/restore_service.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
@@ -25,8 +18,6 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   auto target_name = OptString(req, "TargetTableName");
   auto use_latest = OptBool(req, "UseLatestRestorableTime");
   auto restore_time = OptTimestamp(req, "RestoreDateTime");
-  auto billing = OptString(req, "BillingModeOverride");
-  const json::Value* throughput = OptObject(req, "ProvisionedThroughputOverride");
   ValidationErrors errors;
   CheckTableName(target_name, "targetTableName", &errors, /*length_message=*/true);
   if (source_name) CheckTableName(source_name, "sourceTableName", &errors, true);
@@ -34,13 +25,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     errors.Add(ValidationErrors::Quote(*source_arn), "sourceTableArn",
                "Member must have length between 1 and 1024");
   }
-  if (billing && *billing != "PROVISIONED" && *billing != "PAY_PER_REQUEST") {
-    errors.Add(ValidationErrors::Quote(*billing), "billingModeOverride",
-               "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
-  }
-  int64_t rcu = 0, wcu = 0;
-  ReadProvisionedThroughput(throughput, "provisionedThroughputOverride", &errors, &rcu, &wcu);
-  const IndexOverrides index_overrides = ReadIndexOverrides(req, &errors);
+  const RestoreOverrides overrides = ReadRestoreOverrides(req, &errors);
   errors.ThrowIfAny();
 
   if (source_name.has_value() == source_arn.has_value()) {
@@ -54,8 +39,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
         "One or more parameter values were invalid: Exactly one of RestoreDateTime and "
         "UseLatestRestorableTime must be specified");
   }
-  const bool on_demand = billing && *billing == "PAY_PER_REQUEST";
-  if (on_demand && throughput) throw ThroughputWithPayPerRequest();
+  CheckRestoreOverrides(overrides);
 
   const std::string source_ref(source_name ? *source_name : *source_arn);
   const std::string name = TableNameFromNameOrArn(ctx.config, source_ref);
@@ -67,11 +51,7 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
     throw ApiError::PointInTimeRecoveryUnavailable(
         "Point in time recovery is not enabled for table '" + source->name + "'");
   }
-  if (ctx.storage.FindTable(*target_name)) {
-    throw ApiError::TableAlreadyExists("Table already exists: " + std::string(*target_name));
-  }
-  if (!ctx.restores) throw ApiError::Internal("the restore service is not running");
-  CheckTableQuota(ctx);
+  CheckRestoreTarget(ctx, *target_name);
 
   // Taking the clock here makes every write acknowledged before this request part of a restore
   // to the latest restorable time.
@@ -90,36 +70,12 @@ std::string ExecuteRestoreTableToPointInTime(Context& ctx, const json::Value& re
   // Pinned before the target exists: no compaction may collect what the copy will read.
   auto pin = ctx.storage.PinHistory(source->id, restore_us);
 
-  storage::TableMeta meta;
-  meta.name = std::string(*target_name);
-  meta.table_uuid = NewUuid();
-  meta.key_schema = source->key_schema;
-  meta.attribute_definitions = source->attribute_definitions;
-  meta.billing_mode = billing ? std::string(*billing) : source->billing_mode;
-  if (meta.billing_mode == "PROVISIONED") {
-    meta.read_capacity = throughput ? rcu : std::max<int64_t>(source->read_capacity, 1);
-    meta.write_capacity = throughput ? wcu : std::max<int64_t>(source->write_capacity, 1);
-  }
-  SetRestoredIndexes(index_overrides, *source, billing.has_value(), &meta);
-  meta.creation_time_ms = NowMillis();
-  if (meta.billing_mode == "PAY_PER_REQUEST")
-    meta.last_billing_mode_change_ms = meta.creation_time_ms;
-  meta.restore_source_arn = TableArn(ctx.config, source->name);
-  meta.restore_time_us = restore_us;
-  meta.restore_in_progress = true;
-  std::shared_ptr<const storage::TableMeta> created;
-  Status s = ctx.storage.CreateTable(std::move(meta), &created);
-  if (s.IsAlreadyExists()) {
-    throw ApiError::TableAlreadyExists("Table already exists: " + std::string(*target_name));
-  }
-  if (!s.ok()) throw StatusError(s);
-
-  ResponseBody response;
-  json::Writer& w = response.writer();
-  w.Key("TableDescription");
-  WriteTableDescription(w, ctx, *created);
-  ctx.restores->Start(created, source->id, restore_us, std::move(pin));
-  return response.Finish();
+  RestoreOrigin origin;
+  origin.source_id = source->id;
+  origin.as_of_us = restore_us;
+  origin.source_table_arn = TableArn(ctx.config, source->name);
+  origin.restore_date_time_us = restore_us;
+  return CreateRestoredTable(ctx, *target_name, overrides, *source, origin, std::move(pin));
 }
 
 }  // namespace tideline::api

@@ -31,6 +31,10 @@ void WriteKeySchema(json::Writer& w, const model::KeySchema& schema) {
 
 }  // namespace
 
+void WriteTableKeySchema(json::Writer& w, const storage::TableMeta& table) {
+  WriteKeySchema(w, table.key_schema);
+}
+
 void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
                            std::string_view status) {
   const storage::TableStats stats = ctx.storage.Stats(t.id);
@@ -102,6 +106,10 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
   if (!t.restore_source_arn.empty()) {
     w.Key("RestoreSummary");
     w.StartObject();
+    if (!t.restore_backup_arn.empty()) {
+      w.Key("SourceBackupArn");
+      json::WriteString(w, t.restore_backup_arn);
+    }
     w.Key("SourceTableArn");
     json::WriteString(w, t.restore_source_arn);
     w.Key("RestoreDateTime");

@@ -11,6 +11,9 @@
 namespace tideline::api {
 
 // Writes the TableDescription object (value only; the caller writes the member name).
+// The KeySchema member of a table (name and value).
+void WriteTableKeySchema(json::Writer& w, const storage::TableMeta& table);
+
 void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                            std::string_view status = "ACTIVE");
 

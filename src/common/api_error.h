@@ -59,6 +59,9 @@ class ApiError : public std::exception {
   static ApiError ExportConflict(std::string msg) { return Make("ExportConflictException", msg); }
   static ApiError ExportNotFound(std::string msg) { return Make("ExportNotFoundException", msg); }
   static ApiError LimitExceeded(std::string msg) { return Make("LimitExceededException", msg); }
+  static ApiError BackupNotFound(std::string msg) { return Make("BackupNotFoundException", msg); }
+  static ApiError BackupInUse(std::string msg) { return Make("BackupInUseException", msg); }
+  static ApiError TableInUse(std::string msg) { return Make("TableInUseException", msg); }
   static ApiError TransactionCanceled(std::string msg, std::string extra_json) {
     return ApiError(400, "TransactionCanceledException", std::move(msg), std::move(extra_json));
   }

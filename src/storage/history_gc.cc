@@ -23,18 +23,18 @@ class HistoryCollector : public rocksdb::CompactionFilter {
     }
     auto it = cuts_->find(layout::GetU64BE(key.data() + 1));
     if (it == cuts_->end()) return Decision::kKeep;
-    const uint64_t cut = it->second;
+    const TableCut& cut = it->second;
     uint64_t stamp = 0;
     std::string_view version;
     if (!layout::Unstamp(existing_value.ToStringView(), &stamp, &version)) return Decision::kKeep;
     if (layout::IsLatestSlot(key.ToStringView())) {
-      // A deletion committed at or before the cut: every permitted read finds the item absent
-      // without it. (RocksDB turns a removal into a tombstone, so no older slot reappears.)
-      return version[0] == layout::kDeleteVersion && stamp <= cut ? Decision::kRemove
-                                                                  : Decision::kKeep;
+      // (RocksDB turns a removal into a tombstone, so no older slot reappears.)
+      return version[0] == layout::kDeleteVersion && cut.DropsDeletion(stamp) ? Decision::kRemove
+                                                                              : Decision::kKeep;
     }
-    // A history entry was visible until `stamp`; no read at or after the cut needs it then.
-    return stamp <= cut ? Decision::kRemove : Decision::kKeep;
+    // A history entry was visible during [its ts, stamp).
+    return cut.Keeps(layout::HistoryKeyTs(key.ToStringView()), stamp) ? Decision::kKeep
+                                                                      : Decision::kRemove;
   }
 
   const char* Name() const override { return "tideline.HistoryCollector"; }

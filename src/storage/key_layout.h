@@ -11,6 +11,9 @@
 //   't' table_id:u64be index_id:u32be      -> entry_count:i64be size_bytes:i64be (index stats)
 //   'b' table_id:u64be index_id:u32be      -> user_key of the last item a backfill has done
 //   'm' key                                -> opaque value of another module (PutMeta)
+//   'p' snapshot_name                      -> a durable snapshot (snapshots.cc: table id, ts,
+//                                             statistics, TableMeta JSON, the caller's payload)
+//   'r' table_id:u64be                     -> "" : a deleted table whose items a snapshot keeps
 //   'k'                                    -> u64be newest commit ts at clean shutdown
 //   'f'                                    -> u64be format of the item key space (kFormat)
 //   'x'                                    -> present only after a clean shutdown
@@ -44,6 +47,8 @@ constexpr char kBackfill = 'b';
 constexpr char kClock = 'k';
 constexpr char kCleanShutdown = 'x';
 constexpr char kFormat = 'f';
+constexpr char kSnapshot = 'p';
+constexpr char kRetainedTable = 'r';
 // Bumped when the item key space changes incompatibly; Open refuses any other format.
 constexpr uint64_t kFormatVersion = 2;
 constexpr size_t kTsSize = 8;
@@ -88,6 +93,16 @@ inline uint64_t HistoryKeyTs(std::string_view key) {
 }
 inline std::string StatsKey(uint64_t table_id) {
   std::string k(1, kStats);
+  PutU64BE(&k, table_id);
+  return k;
+}
+inline std::string SnapshotKey(std::string_view name) {
+  std::string k(1, kSnapshot);
+  k.append(name);
+  return k;
+}
+inline std::string RetainedTableKey(uint64_t table_id) {
+  std::string k(1, kRetainedTable);
   PutU64BE(&k, table_id);
   return k;
 }

@@ -140,14 +140,18 @@ std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
         const uint64_t window = static_cast<uint64_t>(t->recovery_days) * 86400ull * 1000000ull;
         cut = std::max(t->pitr_since_us, now > window ? now - window : 0);
       }
-      (*cuts)[t->id] = cut;
+      (*cuts)[t->id].cut = cut;
     }
   }
   common::MutexLock lock(&pins_mu);
-  for (const auto& [table_id, ts] : pins) {
-    auto it = cuts->find(table_id);
-    if (it != cuts->end() && ts < it->second) it->second = ts;
-  }
+  // A deleted table that pins retain takes no writes: only the versions they read matter.
+  for (uint64_t table_id : retained) (*cuts)[table_id].cut = now;
+  auto add_pin = [&](uint64_t table_id, uint64_t ts) {
+    if (auto it = cuts->find(table_id); it != cuts->end()) it->second.pins.push_back(ts);
+  };
+  for (const auto& [table_id, ts] : pins) add_pin(table_id, ts);
+  for (const auto& [name, snapshot] : snapshots) add_pin(snapshot->table.id, snapshot->ts);
+  for (auto& [table_id, cut] : *cuts) std::sort(cut.pins.begin(), cut.pins.end());
   return cuts;
 }
 
@@ -204,13 +208,24 @@ Status Storage::Impl::ReadAsOf(uint64_t table_id, std::string_view user_key, uin
 
 Storage::HistoryPin::~HistoryPin() {
   if (auto table_live = impl_->LiveFor(table_id_)) --table_live->pins;
-  common::MutexLock lock(&impl_->pins_mu);
-  auto range = impl_->pins.equal_range(table_id_);
-  for (auto it = range.first; it != range.second; ++it) {
-    if (it->second == ts_) {
-      impl_->pins.erase(it);
-      break;
+  bool retained = false;
+  {
+    common::MutexLock lock(&impl_->pins_mu);
+    auto range = impl_->pins.equal_range(table_id_);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second == ts_) {
+        impl_->pins.erase(it);
+        break;
+      }
     }
+    retained = impl_->retained.count(table_id_) > 0;
+  }
+  if (!retained) return;
+  // The last reader of a deleted table may be this one (a restore from a backup deleted while
+  // it ran): its items go now. If that fails, the next start removes them.
+  CommitLock wlock(&impl_->write_mu);
+  if (Status s = impl_->PurgeIfUnpinned(table_id_); !s.ok()) {
+    spdlog::warn("cannot remove the items of deleted table {} yet: {}", table_id_, s.ToString());
   }
 }
 
@@ -483,6 +498,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     }
   }
   if (!it->status().ok()) return FromRocks(it->status());
+  if (Status ss = impl->LoadSnapshots(); !ss.ok()) return ss;
   std::string v;
   if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kNextTableId), &v).ok() &&
       v.size() == 8) {
@@ -619,16 +635,31 @@ Status Storage::DeleteTable(std::string_view name) {
   auto it = impl_->tables.find(name);
   if (it == impl_->tables.end()) return Status::NotFound("table " + std::string(name));
   const uint64_t id = it->second->id;
+  bool keep_items = false;
+  {
+    common::MutexLock pins_lock(&impl_->pins_mu);
+    keep_items = impl_->PinnedLocked(id);
+  }
   rocksdb::WriteBatch batch;
   batch.Delete(layout::CatalogKey(name));
   batch.Delete(layout::StatsKey(id));
-  batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
+  if (keep_items) {
+    // A snapshot (or a reader) still reads it: the items stay until the last one lets go
+    // (snapshots.cc). Table ids are never reused, so nothing else ever meets them.
+    batch.Put(layout::RetainedTableKey(id), "");
+  } else {
+    batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
+  }
   // Its indexes: entries, statistics and backfill progress.
   for (char kind : {layout::kIndex, layout::kIndexStats, layout::kBackfill}) {
     batch.DeleteRange(layout::IndexKindKey(kind, id, 0), layout::IndexKindKey(kind, id + 1, 0));
   }
   Status s = impl_->Apply(&batch);
   if (!s.ok()) return s;
+  if (keep_items) {
+    common::MutexLock pins_lock(&impl_->pins_mu);
+    impl_->retained.insert(id);
+  }
   impl_->tables.erase(it);
   if (auto table_live = impl_->live.find(id); table_live != impl_->live.end()) {
     table_live->second->dropped = true;

@@ -292,11 +292,43 @@ class Storage {
   Status ScanMeta(std::string_view prefix,
                   const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
+  // ---- snapshots: durable history pins for on-demand backups (docs/storage.md "Snapshots") ----
+  // A snapshot names one table as of one commit ts, without copying anything: it pins the
+  // versions visible at ts (history collection keeps them; every later write to the table keeps
+  // the version it supersedes, as under a HistoryPin) until DeleteSnapshot. It is stored in the
+  // catalog's batch with the table's metadata and statistics at ts, survives restarts, and
+  // outlives its table: DeleteTable keeps the item keys of a table a snapshot pins (its indexes
+  // go), and the last DeleteSnapshot of a deleted table removes them. Read it with
+  // NewCursor(snapshot.table.id, snapshot.ts, ...), under a PinHistory held for the read.
+  class HistoryPin;  // see "history retention" below
+  struct Snapshot {
+    std::string name;
+    uint64_t ts = 0;      // the commit-clock time it reads at
+    TableMeta table;      // the table's metadata at ts
+    TableStats stats;     // ItemCount and TableSizeBytes at ts
+    std::string payload;  // the caller's, stored with it
+  };
+  // Snapshots `table_name` at the current time (the Now() taken under the commit lock, so every
+  // write acknowledged before the call is in it, and none that commits after it). NotFound: no
+  // such table; AlreadyExists: a snapshot of that name exists. Durable at the next write-out.
+  Status CreateSnapshot(std::string_view table_name, std::string name, std::string payload,
+                        std::shared_ptr<const Snapshot>* created = nullptr);
+  std::shared_ptr<const Snapshot> FindSnapshot(std::string_view name) const;
+  std::vector<std::shared_ptr<const Snapshot>> ListSnapshots() const;  // by name
+  // Removes the snapshot (NotFound if absent): what only it kept becomes collectable, and if its
+  // table was deleted and nothing else pins it, the table's items are removed in the same batch
+  // (or when the last HistoryPin on it is released).
+  Status DeleteSnapshot(std::string_view name);
+  // A HistoryPin on a snapshot's table at its ts, for a read of it (a restore), taken atomically
+  // with the look-up; nullptr (and *snapshot null) when no snapshot has that name. While held,
+  // the items of the snapshot's table stay even if the snapshot is deleted meanwhile.
+  std::shared_ptr<HistoryPin> PinSnapshot(std::string_view name,
+                                          std::shared_ptr<const Snapshot>* snapshot);
+
   // ---- history retention ----
   // Keeps every version visible at `ts` of `table_id` from collection until the pin is
   // released (an export reading as of ts holds one); while it is held, writes to the table keep
   // the versions they supersede even with PITR off.
-  class HistoryPin;
   std::shared_ptr<HistoryPin> PinHistory(uint64_t table_id, uint64_t ts);
   // Compacts the table's key range now, collecting history beyond its retention.
   Status CompactTable(uint64_t table_id);

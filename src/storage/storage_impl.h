@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -224,6 +225,20 @@ struct Storage::Impl {
   mutable common::Mutex pins_mu;
   // table id -> pinned ts (also counted in LiveTable)
   std::multimap<uint64_t, uint64_t> pins GUARDED_BY(pins_mu);
+  // Durable snapshots by name (each also counted in its LiveTable's pins while the table lives),
+  // and the deleted tables whose items they keep (snapshots.cc).
+  std::map<std::string, std::shared_ptr<const Storage::Snapshot>, std::less<>> snapshots
+      GUARDED_BY(pins_mu);
+  std::set<uint64_t> retained GUARDED_BY(pins_mu);
+  // Open: loads the snapshots and the retained tables, and removes the items of a retained
+  // table nothing pins any more (a crash came between its last release and the removal).
+  Status LoadSnapshots();
+  // Under write_mu: removes the items of deleted table `table_id` if no snapshot and no
+  // HistoryPin holds it (then it is no longer retained).
+  Status PurgeIfUnpinned(uint64_t table_id) REQUIRES(write_mu);
+  // Whether a HistoryPin or a snapshot (other than `except_snapshot`) holds the table.
+  bool PinnedLocked(uint64_t table_id, std::string_view except_snapshot = {}) const
+      REQUIRES(pins_mu);
 
   std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const;
   bool TableLive(uint64_t table_id) const;

@@ -193,6 +193,10 @@ std::string SerializeTableMeta(const TableMeta& m) {
     w.Uint64(m.restore_time_us);
     w.Key("restore_in_progress");
     w.Bool(m.restore_in_progress);
+    if (!m.restore_backup_arn.empty()) {
+      w.Key("restore_backup_arn");
+      json::WriteString(w, m.restore_backup_arn);
+    }
   }
   if (!m.indexes.empty()) {
     w.Key("indexes");
@@ -256,6 +260,8 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   m->restore_time_us = restore_time && restore_time->IsUint64() ? restore_time->GetUint64() : 0;
   const json::Value* in_progress = json::Find(doc, "restore_in_progress");
   m->restore_in_progress = in_progress && in_progress->IsBool() && in_progress->GetBool();
+  const json::Value* backup = json::Find(doc, "restore_backup_arn");
+  m->restore_backup_arn = backup && backup->IsString() ? std::string(json::AsView(*backup)) : "";
   m->indexes.clear();
   if (const json::Value* indexes = json::Find(doc, "indexes"); indexes) {
     if (!indexes->IsArray()) return false;

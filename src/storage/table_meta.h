@@ -73,6 +73,9 @@ struct TableMeta {
   std::string restore_source_arn;    // empty: not a restored table
   uint64_t restore_time_us = 0;      // the point in time restored
   bool restore_in_progress = false;  // items still being copied: the table is CREATING
+  // RestoreTableFromBackup: the backup restored (RestoreSummary.SourceBackupArn); empty for a
+  // point-in-time restore.
+  std::string restore_backup_arn;
 
   // Secondary indexes, global and local, in the order CreateTable/UpdateTable gave them.
   std::vector<IndexMeta> indexes;
