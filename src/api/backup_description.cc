@@ -5,8 +5,10 @@
 
 #include "api/index_description.h"
 #include "api/request.h"
+#include "api/status_error.h"
 #include "api/table_description.h"
 #include "common/api_error.h"
+#include "common/clock.h"
 
 namespace tideline::api {
 
@@ -28,6 +30,10 @@ std::string SerializeBackupRecord(const BackupRecord& record) {
   json::WriteString(w, record.type);
   w.Key("creation_ms");
   w.Int64(record.creation_ms);
+  if (record.expiry_ms) {
+    w.Key("expiry_ms");
+    w.Int64(record.expiry_ms);
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -44,6 +50,8 @@ bool ParseBackupRecord(std::string_view text, BackupRecord* record) {
   record->name = std::string(json::AsView(*name));
   record->type = std::string(json::AsView(*type));
   record->creation_ms = created->GetInt64();
+  const json::Value* expiry = json::Find(doc, "expiry_ms");
+  record->expiry_ms = expiry && expiry->IsInt64() ? expiry->GetInt64() : 0;
   return true;
 }
 
@@ -75,6 +83,44 @@ bool AsBackup(std::shared_ptr<const storage::Storage::Snapshot> snapshot, Backup
   return true;
 }
 
+namespace {
+
+// Deletes the backup if it has expired; true if it has.
+bool DropIfExpired(Context& ctx, const Backup& backup) {
+  if (!backup.record.expiry_ms || backup.record.expiry_ms > NowMillis()) return false;
+  (void)ctx.storage.DeleteSnapshot(backup.arn());  // NotFound: someone else dropped it
+  return true;
+}
+
+}  // namespace
+
+std::vector<Backup> LiveBackups(Context& ctx) {
+  std::vector<Backup> out;
+  for (auto& snapshot : ctx.storage.ListSnapshots()) {
+    Backup backup;
+    if (AsBackup(std::move(snapshot), &backup) && !DropIfExpired(ctx, backup)) {
+      out.push_back(std::move(backup));
+    }
+  }
+  return out;
+}
+
+std::string CreateDeletedTableBackup(Context& ctx, const storage::TableMeta& table) {
+  constexpr int64_t kSystemBackupRetentionMs = 35ll * 86400 * 1000;
+  BackupRecord record;
+  // '$' is outside CreateBackup's BackupName pattern: no user backup can take this name.
+  record.name = table.name + "$DeletedTableBackup";
+  record.type = "SYSTEM";
+  record.creation_ms = NowMillis();
+  record.expiry_ms = record.creation_ms + kSystemBackupRetentionMs;
+  for (int attempt = 0;; ++attempt) {
+    const std::string arn = NewBackupArn(ctx.config, table.name, record.creation_ms);
+    Status s = ctx.storage.CreateSnapshot(table.name, arn, SerializeBackupRecord(record));
+    if (s.ok()) return arn;
+    if (!s.IsAlreadyExists() || attempt == 2) throw StatusError(s);
+  }
+}
+
 Backup FindRequestedBackup(Context& ctx, const json::Value& req) {
   auto arn = OptString(req, "BackupArn");
   ValidationErrors errors;
@@ -89,7 +135,7 @@ Backup FindRequestedBackup(Context& ctx, const json::Value& req) {
   }
   errors.ThrowIfAny();
   Backup backup;
-  if (!AsBackup(ctx.storage.FindSnapshot(*arn), &backup)) {
+  if (!AsBackup(ctx.storage.FindSnapshot(*arn), &backup) || DropIfExpired(ctx, backup)) {
     // ⚠ AWS's text is not recorded anywhere we found; the model's documentation of the error
     // reads "Backup not found for the given BackupARN." (moto: "Backup not found: <arn>").
     throw ApiError::BackupNotFound("Backup not found: " + std::string(*arn));
@@ -111,6 +157,10 @@ void WriteBackupDetails(json::Writer& w, const Backup& backup, std::string_view 
   json::WriteString(w, backup.record.type);
   w.Key("BackupCreationDateTime");
   WriteTimestamp(w, backup.record.creation_ms);
+  if (backup.record.expiry_ms) {
+    w.Key("BackupExpiryDateTime");
+    WriteTimestamp(w, backup.record.expiry_ms);
+  }
   w.EndObject();
 }
 
@@ -172,6 +222,10 @@ void WriteBackupSummary(json::Writer& w, Context& ctx, const Backup& backup) {
   json::WriteString(w, backup.record.name);
   w.Key("BackupCreationDateTime");
   WriteTimestamp(w, backup.record.creation_ms);
+  if (backup.record.expiry_ms) {
+    w.Key("BackupExpiryDateTime");
+    WriteTimestamp(w, backup.record.expiry_ms);
+  }
   // A listed backup is AVAILABLE: the snapshot is durable before any answer that shows it
   // leaves the server (see create_backup.cc).
   w.Key("BackupStatus");

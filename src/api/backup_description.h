@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/context.h"
 #include "json/json.h"
@@ -19,8 +20,9 @@ namespace tideline::api {
 
 struct BackupRecord {
   std::string name;           // BackupName
-  std::string type = "USER";  // BackupType: USER (the only kind Tideline creates)
+  std::string type = "USER";  // BackupType: USER (CreateBackup) or SYSTEM (DeleteTable, PITR on)
   int64_t creation_ms = 0;    // BackupCreationDateTime: the request time, as in the ARN
+  int64_t expiry_ms = 0;      // BackupExpiryDateTime (SYSTEM backups); 0: none
 };
 std::string SerializeBackupRecord(const BackupRecord& record);
 bool ParseBackupRecord(std::string_view text, BackupRecord* record);
@@ -41,6 +43,15 @@ struct Backup {
 };
 // The backup a snapshot is (false for a snapshot that is not a backup's).
 bool AsBackup(std::shared_ptr<const storage::Storage::Snapshot> snapshot, Backup* out);
+
+// The backups of the account; those past their BackupExpiryDateTime are deleted on the way
+// (expiry is checked whenever backups are looked at, not by a timer).
+std::vector<Backup> LiveBackups(Context& ctx);
+
+// DeleteTable of a table with PITR on: the SYSTEM backup "<table>$DeletedTableBackup" of the
+// table as it is at deletion, kept 35 days (shared spec partiql-backups.md §4.7). Returns its
+// ARN, to be deleted again if the table's deletion fails.
+std::string CreateDeletedTableBackup(Context& ctx, const storage::TableMeta& table);
 
 // Reads and checks the request's BackupArn (37..1024 characters), then finds that backup or
 // throws BackupNotFoundException.

@@ -1,3 +1,4 @@
+#include "api/backup_description.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -34,7 +35,12 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
   json::Writer& w = response.writer();
   w.Key("TableDescription");
   WriteTableDescription(w, ctx, *table, "DELETING");
+  // With PITR on, DynamoDB keeps the table as it was just before its deletion in a SYSTEM
+  // backup for 35 days; it costs a snapshot here (storage keeps the items the backup pins).
+  std::string system_backup;
+  if (table->pitr_enabled) system_backup = CreateDeletedTableBackup(ctx, *table);
   Status s = ctx.storage.DeleteTable(table->name);
+  if (!s.ok() && !system_backup.empty()) (void)ctx.storage.DeleteSnapshot(system_backup);
   if (s.IsNotFound()) {
     throw ApiError::ResourceNotFound(TableNotFoundMessage(*OptString(req, "TableName")));
   }

@@ -82,9 +82,7 @@ std::string ExecuteListBackups(Context& ctx, const json::Value& req) {
   const std::string_view wanted_type = type ? *type : "USER";
 
   std::vector<Backup> listed;
-  for (auto& snapshot : ctx.storage.ListSnapshots()) {
-    Backup backup;
-    if (!AsBackup(std::move(snapshot), &backup)) continue;
+  for (Backup& backup : LiveBackups(ctx)) {
     if (table_name && backup.snapshot->table.name != table) continue;
     if (wanted_type != "ALL" && backup.record.type != wanted_type) continue;
     const double created_s = static_cast<double>(backup.record.creation_ms) / 1000.0;

@@ -329,6 +329,34 @@ class Restore(BackupTestCase):
         self.assertEqual(self.scan(target), expected)  # a restored table is its own
 
 
+class SystemBackups(BackupTestCase):
+
+    def test_deleting_a_pitr_table_keeps_a_system_backup(self):
+        table = self.make_table()
+        self.put_items(table, [item(i) for i in range(25)])
+        expected = self.scan(table)
+        self.client.update_continuous_backups(
+            TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        plain = self.make_table()
+        before = time.time()
+        self.client.delete_table(TableName=table)
+        self.client.delete_table(TableName=plain)
+        self.assertEqual(self.listed(TableName=table), [])  # USER by default
+        self.assertEqual(self.listed(TableName=plain, BackupType="ALL"), [])
+        system, = self.client.list_backups(TableName=table, BackupType="SYSTEM")["BackupSummaries"]
+        self.assertEqual(self.listed(TableName=table, BackupType="ALL"), [system["BackupArn"]])
+        self.assertEqual(system["BackupName"], f"{table}$DeletedTableBackup")
+        self.assertEqual(system["BackupType"], "SYSTEM")
+        created = ms(system["BackupCreationDateTime"])
+        self.assertGreaterEqual(created, before * 1000 - 1)
+        self.assertEqual(ms(system["BackupExpiryDateTime"]) - created, 35 * 86400 * 1000)
+        details = self.client.describe_backup(BackupArn=system["BackupArn"])[
+            "BackupDescription"]["BackupDetails"]
+        self.assertEqual(details["BackupExpiryDateTime"], system["BackupExpiryDateTime"])
+        target, _ = self.restore(system["BackupArn"])
+        self.assertEqual(self.scan(target), expected)
+
+
 class Errors(BackupTestCase):
 
     def test_errors(self):
