@@ -115,6 +115,17 @@ requests = {
                     "MaxResults": 3},
     "RestoreTableToPointInTime": {"SourceTableName": T1, "TargetTableName": "t4",
                                   "UseLatestRestorableTime": True},
+    "CreateBackup": {"TableName": T1, "BackupName": "nightly"},
+    "DescribeBackup": {"BackupArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1/backup/"
+                                    "01234567890123-a1b2c3d4"},
+    "ListBackups": {"TableName": T1, "Limit": 2, "BackupType": "ALL",
+                    "TimeRangeLowerBound": 1.5e9},
+    "DeleteBackup": {"BackupArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1/backup/"
+                                  "01234567890123-a1b2c3d4"},
+    "RestoreTableFromBackup": {
+        "TargetTableName": "t5", "BackupArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1/"
+                                              "backup/01234567890123-a1b2c3d4",
+        "GlobalSecondaryIndexOverride": []},
     "TagResource": {"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1",
                     "Tags": [{"Key": "a", "Value": "b"}]},
     "UntagResource": {"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1",
