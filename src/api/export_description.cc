@@ -29,8 +29,10 @@ std::string ExportDescriptionResponse(const exporter::ExportRecord& r) {
   if (r.status == "COMPLETED") Str(w, "ExportManifest", r.export_manifest);
   Str(w, "TableArn", r.table_arn);
   Str(w, "TableId", r.table_id);
-  w.Key("ExportTime");
-  WriteTimestamp(w, static_cast<int64_t>(r.export_time_us / 1000));
+  if (!r.incremental()) {  // AWS describes an incremental export without an ExportTime
+    w.Key("ExportTime");
+    WriteTimestamp(w, static_cast<int64_t>(r.export_time_us / 1000));
+  }
   Str(w, "ClientToken", r.client_token);
   Str(w, "S3Bucket", r.s3_bucket);
   if (!r.s3_bucket_owner.empty()) Str(w, "S3BucketOwner", r.s3_bucket_owner);
@@ -49,6 +51,16 @@ std::string ExportDescriptionResponse(const exporter::ExportRecord& r) {
     w.Uint64(r.item_count);
   }
   if (!r.export_type.empty()) Str(w, "ExportType", r.export_type);
+  if (r.incremental()) {
+    w.Key("IncrementalExportSpecification");
+    w.StartObject();
+    w.Key("ExportFromTime");
+    WriteTimestamp(w, static_cast<int64_t>(r.export_from_time_us / 1000));
+    w.Key("ExportToTime");
+    WriteTimestamp(w, static_cast<int64_t>(r.export_to_time_us / 1000));
+    Str(w, "ExportViewType", r.export_view_type);
+    w.EndObject();
+  }
   w.EndObject();
   return response.Finish();
 }

@@ -9,6 +9,7 @@
 
 #include "aws/crypto.h"
 #include "common/clock.h"
+#include "export/change_record.h"
 #include "export/export_service.h"
 #include "export/gzip_stream.h"
 #include "export/item_format.h"
@@ -21,6 +22,7 @@ namespace tideline::exporter {
 namespace {
 
 constexpr size_t kLineBufferBytes = 256 << 10;
+constexpr uint64_t kMinIncrementalBilledBytes = 10000000;
 
 struct FileResult {
   Status status;
@@ -28,36 +30,82 @@ struct FileResult {
   uint64_t billed_bytes = 0;
 };
 
+// A slice's lines as of the export time: one item each.
+Status AppendItemLines(storage::Storage& storage, const ExportRecord& record, std::string lower,
+                       std::string upper, const std::function<Status()>& flush_if_full,
+                       std::string* lines, uint64_t* items, uint64_t* billed) {
+  const bool ion = record.export_format == "ION";
+  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us, std::move(lower),
+                                  std::move(upper), /*reverse=*/false,
+                                  /*bulk=*/true);
+  Status s;
+  for (; cursor->Valid(); cursor->Next()) {
+    if (ion) {
+      s = AppendIonLine(cursor->item_json(), lines);
+      if (!s.ok()) return s;
+    } else {
+      AppendDynamoDbJsonLine(cursor->item_json(), lines);
+    }
+    ++*items;
+    *billed += cursor->item_size();
+    s = flush_if_full();
+    if (!s.ok()) return s;
+  }
+  return cursor->status();
+}
+
+// A slice's lines of an incremental export: one compacted change per item changed in the
+// window. An item created and deleted inside the window has no image at either end and gives
+// no line (spec §2.3: "an insert followed by a delete within one window yields nothing").
+Status AppendChangeLines(storage::Storage& storage, const ExportRecord& record,
+                         const common::KeySchema& keys, std::string lower, std::string upper,
+                         const std::function<Status()>& flush_if_full, std::string* lines,
+                         uint64_t* items, uint64_t* billed) {
+  const bool ion = record.export_format == "ION";
+  const bool with_old = record.export_view_type != "NEW_IMAGE";
+  auto cursor =
+      storage.NewChangeCursor(record.table_internal_id, record.export_from_time_us,
+                              record.export_to_time_us, std::move(lower), std::move(upper));
+  Status s;
+  for (; cursor->Valid(); cursor->Next()) {
+    if (!cursor->has_old() && !cursor->has_new()) continue;
+    ItemChange change;
+    change.write_timestamp_us = cursor->last_change_ts();
+    if (cursor->has_old()) change.old_image = cursor->old_json();
+    if (cursor->has_new()) change.new_image = cursor->new_json();
+    s = AppendChangeLine(change, keys, with_old, ion, lines);
+    if (!s.ok()) return s;
+    ++*items;
+    *billed += (cursor->has_new() ? cursor->new_size() : 0) +
+               (with_old && cursor->has_old() ? cursor->old_size() : 0);
+    s = flush_if_full();
+    if (!s.ok()) return s;
+  }
+  return cursor->status();
+}
+
 Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportRecord& record,
-                     const s3::ObjectOptions& object_options, const std::string& key,
-                     std::string lower, std::string upper, FileResult* result) {
+                     const common::KeySchema& keys, const s3::ObjectOptions& object_options,
+                     const std::string& key, std::string lower, std::string upper,
+                     FileResult* result) {
   std::unique_ptr<s3::ObjectWriter> writer;
   Status s = sink.NewMultipartWriter(record.s3_bucket, key, object_options, &writer);
   if (!s.ok()) return s;
   GzipStream gz([&](std::string_view chunk) { return writer->Append(chunk); });
-  const bool ion = record.export_format == "ION";
   std::string lines;
   lines.reserve(kLineBufferBytes + 64 * 1024);
-  auto cursor = storage.NewCursor(record.table_internal_id, record.export_time_us, std::move(lower),
-                                  std::move(upper), /*reverse=*/false,
-                                  /*bulk=*/true);
   uint64_t items = 0, billed = 0;
-  for (; cursor->Valid(); cursor->Next()) {
-    if (ion) {
-      s = AppendIonLine(cursor->item_json(), &lines);
-      if (!s.ok()) break;
-    } else {
-      AppendDynamoDbJsonLine(cursor->item_json(), &lines);
-    }
-    ++items;
-    billed += cursor->item_size();
-    if (lines.size() >= kLineBufferBytes) {
-      s = gz.Write(lines);
-      if (!s.ok()) break;
-      lines.clear();
-    }
-  }
-  if (s.ok()) s = cursor->status();
+  auto flush_if_full = [&]() -> Status {
+    if (lines.size() < kLineBufferBytes) return Status::OK();
+    Status w = gz.Write(lines);
+    lines.clear();
+    return w;
+  };
+  s = record.incremental()
+          ? AppendChangeLines(storage, record, keys, std::move(lower), std::move(upper),
+                              flush_if_full, &lines, &items, &billed)
+          : AppendItemLines(storage, record, std::move(lower), std::move(upper), flush_if_full,
+                            &lines, &items, &billed);
   if (s.ok() && !lines.empty()) s = gz.Write(lines);
   if (s.ok()) s = gz.Finish();
   std::string etag;
@@ -100,6 +148,17 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   s = sink.CheckBucket(record->s3_bucket, object_options);
   if (!s.ok()) return s;
   const std::string prefix = ExportPrefix(record->s3_prefix, record->export_id);
+  // An incremental export's data files go to the folder all incremental exports under the
+  // prefix share (spec §1.2); their names are derived from the export, so they never collide.
+  const std::string data_prefix =
+      record->incremental() ? IncrementalDataPrefix(record->s3_prefix) : prefix + "/data";
+  common::KeySchema key_schema;
+  if (auto table = storage.FindTable(record->table_name);
+      table && table->id == record->table_internal_id) {
+    key_schema = table->key_schema;
+  } else {
+    return Status::NotFound("the table was deleted before the export ran");
+  }
   // A rerun after a restart first discards the interrupted attempt's partial objects.
   s = sink.DiscardIncomplete(record->s3_bucket, prefix);
   if (!s.ok()) return s;
@@ -126,7 +185,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   // Names look random (26 base32 chars of 16 bytes, as AWS's) but are derived from the export
   // and the slice, so a rerun overwrites the same objects.
   for (uint64_t i = 0; i < files; ++i) {
-    keys[i] = prefix + "/data/" +
+    keys[i] = data_prefix + "/" +
               Base32LowerNoPad(aws::Md5(record->export_arn + "#" + std::to_string(i))) + suffix;
   }
   std::atomic<uint64_t> next{0};
@@ -135,7 +194,7 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
     for (uint64_t i = next++; i < files && !failed; i = next++) {
       std::string lower, upper;
       model::PartitionSliceBounds(i, files, &lower, &upper);
-      results[i].status = WriteDataFile(storage, sink, *record, object_options, keys[i],
+      results[i].status = WriteDataFile(storage, sink, *record, key_schema, object_options, keys[i],
                                         std::move(lower), std::move(upper), &results[i]);
       if (!results[i].status.ok()) failed = true;
     }
@@ -166,6 +225,15 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
   summary.table_arn = record->table_arn;
   summary.table_id = record->table_id;
   summary.export_time_ms = static_cast<int64_t>(record->export_time_us / 1000);
+  if (record->incremental()) {
+    summary.incremental = true;
+    summary.export_from_time_ms = static_cast<int64_t>(record->export_from_time_us / 1000);
+    summary.export_to_time_ms = static_cast<int64_t>(record->export_to_time_us / 1000);
+    summary.output_view = record->export_view_type;
+    // AWS bills an incremental export at least 10 MB (its manifests show 10000000 for a
+    // handful of changes, and for none: spec §1.4, §5).
+    billed = std::max<uint64_t>(billed, kMinIncrementalBilledBytes);
+  }
   summary.s3_bucket = record->s3_bucket;
   if (record->has_s3_prefix) summary.s3_prefix = record->s3_prefix;
   summary.s3_sse_algorithm = record->s3_sse_algorithm == "KMS" ? "KMS" : "AES256";

@@ -51,6 +51,15 @@ constexpr UintField kUintFields[] = {
     {"data_file_count", &ExportRecord::data_file_count},
 };
 
+// Fields added with incremental exports: absent from records written before them.
+constexpr UintField kOptionalUintFields[] = {
+    {"export_from_time_us", &ExportRecord::export_from_time_us},
+    {"export_to_time_us", &ExportRecord::export_to_time_us},
+};
+constexpr StrField kOptionalStrFields[] = {
+    {"export_view_type", &ExportRecord::export_view_type},
+};
+
 }  // namespace
 
 std::string ExportRecord::Fingerprint() const {
@@ -63,6 +72,10 @@ std::string ExportRecord::Fingerprint() const {
     f += std::to_string(s->size()) + ":" + *s + ";";
   }
   f += has_s3_prefix ? "p" : "-";
+  if (incremental()) {
+    f += ";" + std::to_string(export_from_time_us) + ";" + std::to_string(export_to_time_us) + ";" +
+         export_view_type;
+  }
   return f;
 }
 
@@ -81,6 +94,14 @@ std::string SerializeExportRecord(const ExportRecord& r) {
   for (const auto& f : kUintFields) {
     w.Key(f.name);
     w.Uint64(r.*f.member);
+  }
+  for (const auto& f : kOptionalUintFields) {
+    w.Key(f.name);
+    w.Uint64(r.*f.member);
+  }
+  for (const auto& f : kOptionalStrFields) {
+    w.Key(f.name);
+    json::WriteString(w, r.*f.member);
   }
   w.Key("has_s3_prefix");
   w.Bool(r.has_s3_prefix);
@@ -105,6 +126,14 @@ bool ParseExportRecord(std::string_view text, ExportRecord* r) {
     const json::Value* v = json::Find(doc, f.name);
     if (!v || !v->IsUint64()) return false;
     r->*f.member = v->GetUint64();
+  }
+  for (const auto& f : kOptionalUintFields) {
+    const json::Value* v = json::Find(doc, f.name);
+    if (v && v->IsUint64()) r->*f.member = v->GetUint64();
+  }
+  for (const auto& f : kOptionalStrFields) {
+    const json::Value* v = json::Find(doc, f.name);
+    if (v && v->IsString()) r->*f.member = std::string(json::AsView(*v));
   }
   const json::Value* p = json::Find(doc, "has_s3_prefix");
   r->has_s3_prefix = p && p->IsBool() && p->GetBool();

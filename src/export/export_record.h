@@ -29,6 +29,15 @@ struct ExportRecord {
   std::string s3_sse_kms_key_id;
   std::string export_format = "DYNAMODB_JSON";
   std::string export_type;  // "" when the request did not name one
+  // INCREMENTAL_EXPORT: the window [from, to) in commit-clock microseconds (whole
+  // milliseconds, as the manifest shows them) and the view type.
+  uint64_t export_from_time_us = 0;
+  uint64_t export_to_time_us = 0;
+  std::string export_view_type;  // NEW_AND_OLD_IMAGES | NEW_IMAGE
+  bool incremental() const { return export_type == "INCREMENTAL_EXPORT"; }
+  // The instant whose versions the export reads first and must keep from collection: the
+  // export time, or for an incremental export the instant before its window.
+  uint64_t PinTime() const { return incremental() ? export_from_time_us - 1 : export_time_us; }
   std::string failure_code;
   std::string failure_message;
   std::string export_manifest;  // key of manifest-summary.json once COMPLETED

@@ -88,7 +88,7 @@ Status ExportService::Start() {
         Persist(r);
         continue;
       }
-      pins_[arn] = storage_.PinHistory(r.table_internal_id, r.export_time_us);
+      pins_[arn] = storage_.PinHistory(r.table_internal_id, r.PinTime());
       queue_.push_back(arn);
       spdlog::info("resuming export {} after a restart", arn);
     }
@@ -141,7 +141,7 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
   if (in_flight >= options_.max_in_flight) return SubmitResult::kLimitExceeded;
 
   // Pin first: from here on the versions the export reads cannot be collected.
-  pins_[record.export_arn] = storage_.PinHistory(record.table_internal_id, record.export_time_us);
+  pins_[record.export_arn] = storage_.PinHistory(record.table_internal_id, record.PinTime());
   Status s = storage_.PutMeta(std::string(kRecordPrefix) + record.export_arn,
                               SerializeExportRecord(record));
   if (s.ok() && !record.client_token.empty()) {

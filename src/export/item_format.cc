@@ -377,14 +377,13 @@ rapidjson::ParseResult ParseItem(char* text, IonWriter* writer, size_t* consumed
 
 }  // namespace
 
-Status AppendIonLine(std::string_view item_json, std::string* out) {
+Status AppendIonItem(std::string_view item_json, std::string* out) {
   // Parsed in place in a per-thread copy: strings are decoded where they lie, so the reader
   // copies nothing. UTF-8 is validated only when non-ASCII bytes are present (the common
   // all-ASCII item skips RapidJSON's per-character validation, the slowest part of parsing).
   thread_local std::string scratch;
   scratch.assign(item_json);
   const size_t original_size = out->size();
-  out->append(kIonLineStart);
   IonWriter writer(out);
   rapidjson::ParseResult result;
   size_t consumed = 0;
@@ -407,6 +406,17 @@ Status AppendIonLine(std::string_view item_json, std::string* out) {
                                             : "not an object";
     return Status::Corruption("item JSON is not a DynamoDB item: " + reason + " at offset " +
                               std::to_string(result.IsError() ? result.Offset() : consumed));
+  }
+  return Status::OK();
+}
+
+Status AppendIonLine(std::string_view item_json, std::string* out) {
+  const size_t original_size = out->size();
+  out->append(kIonLineStart);
+  Status s = AppendIonItem(item_json, out);
+  if (!s.ok()) {
+    out->resize(original_size);
+    return s;
   }
   out->append("}\n");
   return Status::OK();

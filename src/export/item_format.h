@@ -39,4 +39,8 @@ void AppendDynamoDbJsonLine(std::string_view item_json, std::string* out);
 // an export that no Ion reader can parse.
 Status AppendIonLine(std::string_view item_json, std::string* out);
 
+// The Ion struct of one item alone ({Authors:$dynamodb_SS::[...],Id:103.}), as AppendIonLine
+// writes it after "{Item:"; the same errors, *out unchanged on error.
+Status AppendIonItem(std::string_view item_json, std::string* out);
+
 }  // namespace tideline::exporter

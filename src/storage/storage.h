@@ -75,6 +75,30 @@ class ItemCursor {
   virtual Status status() const = 0;
 };
 
+// Iterates the items of one table that changed during [from, to) of commit time: every user key
+// in [lower, upper) with at least one version committed in the window, in key order, with the
+// version visible just before the window (the old image) and the one visible at its end, just
+// before `to` (the new image); either may be absent (the item did not exist then, or was
+// deleted). An incremental export reads it. It needs the versions visible at from - 1: the
+// caller holds a HistoryPin at from - 1, or the window lies inside the table's PITR window.
+// It reads one RocksDB snapshot and takes no lock: writes go on meanwhile.
+class ChangeCursor {
+ public:
+  virtual ~ChangeCursor() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view user_key() const = 0;
+  virtual bool has_old() const = 0;
+  virtual std::string_view old_json() const = 0;  // valid until Next()
+  virtual size_t old_size() const = 0;
+  virtual bool has_new() const = 0;
+  virtual std::string_view new_json() const = 0;  // valid until Next()
+  virtual size_t new_size() const = 0;
+  // The commit ts of the item's last change inside the window.
+  virtual uint64_t last_change_ts() const = 0;
+  virtual Status status() const = 0;
+};
+
 // Iterates the entries of one secondary index in index-key order: [lower, upper) over index keys
 // (model/index_key.h; "" upper = to the end of the index); entries with equal index keys are
 // ordered by the base item's user key. Reverse reverses the whole order. Entries are the latest
@@ -225,6 +249,9 @@ class Storage {
   std::unique_ptr<ItemCursor> NewCursor(uint64_t table_id, uint64_t as_of_us, std::string lower,
                                         std::string upper, bool reverse = false,
                                         bool bulk = false) const;
+  // The items of the table that changed during [from_us, to_us), see ChangeCursor.
+  std::unique_ptr<ChangeCursor> NewChangeCursor(uint64_t table_id, uint64_t from_us, uint64_t to_us,
+                                                std::string lower, std::string upper) const;
   // A read-modify-write of `items` (every item fn may read or write, named before it runs):
   // locks them as `mode` says (storage/key_locks.h), runs fn under those locks, and commits
   // what it staged under the commit lock, which it holds only to check that storage can write
