@@ -14,6 +14,7 @@ appeared, and cleanup() fails on any report left, so a sanitizer build cannot pa
 """
 
 import contextlib
+import glob
 import http.client
 import json
 import os
@@ -56,6 +57,10 @@ MAX_ITEM_BYTES = 400 * 1024
 # The first line of a report by AddressSanitizer, LeakSanitizer, ThreadSanitizer or UBSan.
 SANITIZER_REPORT = re.compile(r"^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|"
                               r".*:\d+:\d+: runtime error: )", re.M)
+
+# Debian's libfaketime (package faketime), whatever the architecture: TidelineServer(faketime=).
+FAKETIME_LIB = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))),
+                    "/usr/lib/faketime/libfaketimeMT.so.1")
 
 # The harness's keys. A server started without --credentials accepts any signature; one started
 # with a credentials file (test_authentication.py) knows these.
@@ -119,7 +124,12 @@ class TidelineServer:
     """One tideline process on 127.0.0.1:<free port>, over a data directory that outlives
     restarts."""
 
-    def __init__(self, data_dir=None, extra_args=(), region=REGION, account_id=ACCOUNT):
+    def __init__(self, data_dir=None, extra_args=(), region=REGION, account_id=ACCOUNT,
+                 faketime=None):
+        # faketime: the server's wall clock offset, e.g. "-2h" (libfaketime preloaded into the
+        # server; monotonic clocks stay real). Settable between restarts; storage's commit clock
+        # never goes back, so only ever move it forward.
+        self.faketime = faketime
         self.tmp = tempfile.mkdtemp(prefix="tideline-e2e-")
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         self.extra_args = list(extra_args)
@@ -152,8 +162,12 @@ class TidelineServer:
             log.write(f"\n[harness] start #{self.starts}: {cmd}\n".encode())
             log.flush()
             out = open(self.stdout_path, "ab")
+            env = None
+            if self.faketime:
+                env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME=self.faketime,
+                           FAKETIME_DONT_FAKE_MONOTONIC="1")
             self.proc = subprocess.Popen(self.command(self.port), stdout=out, stderr=log,
-                                         stdin=subprocess.DEVNULL)
+                                         stdin=subprocess.DEVNULL, env=env)
             log.close()
             out.close()
             if self._wait_healthy(timeout):
