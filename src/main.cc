@@ -8,6 +8,8 @@
 //                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
 //                  [--idle-timeout S] [--disk-reserve-mb 64]
 //                  [--credentials FILE] [--cors-origin ORIGIN]...
+//   tideline verify-export <dir | s3://bucket/prefix> [--against-table NAME [--endpoint URL]]
+//                  (docs/verify-export.md)
 //   tideline --version | --help
 //
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
@@ -36,6 +38,7 @@
 #include "restore/restore_service.h"
 #include "s3/sink.h"
 #include "storage/storage.h"
+#include "verify_export_command.h"
 
 namespace {
 
@@ -299,7 +302,15 @@ int main(int argc, char** argv) {
   // (EIO, or ENOSPC if the file says so). Hidden from --help.
   serve->add_option("--testing-fault-file", storage_options.testing_fault_file)->group("");
 
+  CLI::App* verify = app.add_subcommand(
+      "verify-export",
+      "Check an export (a directory or s3://bucket/prefix): manifests, checksums, counts, every "
+      "record; see docs/verify-export.md");
+  verify->prefix_command();  // everything after it goes to the verifier as is, --help too
+  verify->set_help_flag();
+
   CLI11_PARSE(app, argc, argv);
+  if (verify->parsed()) return RunVerifyExport(verify->remaining());
   storage_options.reserve_bytes = reserve_mb << 20;
 
   if (config.export_dir.empty()) {
