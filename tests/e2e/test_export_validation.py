@@ -203,18 +203,29 @@ class ExportValidation(ExportTestCase):
                                 "ExportTime": (ms - 1) / 1000})
         self.assertRawError(resp, "InvalidExportTimeException")
 
-    def test_incremental_export_is_not_supported(self):
-        # Model: ExportType INCREMENTAL_EXPORT with IncrementalExportSpecification (§1.2, §4.1).
-        # Tideline does not implement it yet, and says so with a ValidationException rather than
-        # writing a full export under an incremental name.
+    def test_incremental_export_window_of_a_fresh_table(self):
+        # A table whose PITR is younger than the window (AWS observations, src/api/
+        # incremental_window.h): a from time before PITR was enabled is "less than the table
+        # creation time"; from = now and no to gives a window shorter than 15 minutes.
+        # test_incremental_export.py covers real windows, over history written under faketime.
         now = int(time.time())
-        with self.assertValidation(contains="INCREMENTAL_EXPORT"):
+        with self.assertApiError("InvalidExportTimeException",
+                                 "Incremental export period from time cannot be less than the "
+                                 "table creation time : " + time.strftime(
+                                     "%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 3600))):
             self.client.export_table_to_point_in_time(
                 TableArn=self.arn, S3Bucket=self.bucket, ExportType="INCREMENTAL_EXPORT",
                 IncrementalExportSpecification={"ExportFromTime": now - 3600,
                                                 "ExportToTime": now - 60,
                                                 "ExportViewType": "NEW_IMAGE"})
-        with self.assertValidation(contains="INCREMENTAL_EXPORT"):
+        time.sleep(1.1)
+        with self.assertApiError("InvalidExportTimeException",
+                                 "Difference between export period from time and export period "
+                                 "to time is less than 15 minutes"):
+            self.client.export_table_to_point_in_time(
+                TableArn=self.arn, S3Bucket=self.bucket, ExportType="INCREMENTAL_EXPORT",
+                IncrementalExportSpecification={"ExportFromTime": int(time.time())})
+        with self.assertValidation(contains="IncrementalExportSpecification"):
             self.client.export_table_to_point_in_time(
                 TableArn=self.arn, S3Bucket=self.bucket, ExportType="INCREMENTAL_EXPORT")
 
