@@ -5,7 +5,7 @@
 // the output with the items it wrote, exactly as it compares a DYNAMODB_JSON export.
 //
 // Usage:
-//   node check.js [--sort-sets] [FILE...]     FILE: *.ion (text) or *.ion.gz; none = stdin
+//   node check.js [--sort-sets] [--incremental] [FILE...]     FILE: *.ion (text) or *.ion.gz; none = stdin
 //                                             (stdin may be gzip too: detected by magic bytes)
 // Output: one JSON line per item on stdout; exit status 0.
 // On the first violation: a message "ion-check: <file>:<line>: <reason>" on stderr, exit 1.
@@ -136,7 +136,9 @@ function struct(reader, options) {
   return map;
 }
 
-// Parses one line (without its "\n") into {"Item": {...}}.
+// Parses one line (without its "\n") into {"Item": {...}}, or with --incremental into an
+// incremental export's record {"Metadata": {...}, "Keys": {...}[, "OldImage": {...}]
+// [, "NewImage": {...}]} (members in that order; Metadata holds WriteTimestampMicros, an N).
 function parseLine(line, options) {
   if (!line.startsWith(IVM)) fail(`line does not start with "${IVM}"`);
   const reader = ion.makeReader(line);
@@ -144,21 +146,31 @@ function parseLine(line, options) {
   if (type !== ion.IonTypes.STRUCT || reader.isNull() || reader.annotations().length) {
     fail(`top-level value is ${type ? type.name : 'missing'}, not a plain struct`);
   }
-  let item = null;
+  const allowed = options.incremental ? ['Metadata', 'Keys', 'OldImage', 'NewImage'] : ['Item'];
+  const record = {};
+  let next = 0;  // fields must come in the order of `allowed`
   reader.stepIn();
   for (let t; (t = reader.next()) !== null;) {
-    if (reader.fieldName() !== 'Item' || item !== null) {
-      fail(`top-level struct has field ${JSON.stringify(reader.fieldName())}; only one Item`);
-    }
+    const name = reader.fieldName();
+    const at = allowed.indexOf(name, next);
+    if (at < 0) fail(`top-level struct has field ${JSON.stringify(name)} out of ${allowed}`);
+    next = at + 1;
     if (t !== ion.IonTypes.STRUCT || reader.isNull() || reader.annotations().length) {
-      fail('Item is not a plain struct');
+      fail(`${name} is not a plain struct`);
     }
-    item = struct(reader, options);
+    record[name] = struct(reader, options);
   }
   reader.stepOut();
-  if (item === null) fail('top-level struct has no Item');
+  const required = options.incremental ? ['Metadata', 'Keys'] : ['Item'];
+  for (const r of required) if (!(r in record)) fail(`top-level struct has no ${r}`);
+  if (options.incremental) {
+    const ts = record.Metadata.WriteTimestampMicros;
+    if (Object.keys(record.Metadata).length !== 1 || !ts || !('N' in ts)) {
+      fail('Metadata is not {WriteTimestampMicros: <decimal>}');
+    }
+  }
   if (reader.next() !== null) fail('more than one top-level value on the line');
-  return { Item: item };
+  return record;
 }
 
 function check(name, bytes, options, out) {
@@ -177,12 +189,13 @@ function check(name, bytes, options, out) {
 }
 
 function main(argv) {
-  const options = { sortSets: false };
+  const options = { sortSets: false, incremental: false };
   const files = [];
   for (const arg of argv) {
     if (arg === '--sort-sets') options.sortSets = true;
+    else if (arg === '--incremental') options.incremental = true;
     else if (arg === '-h' || arg === '--help') {
-      process.stdout.write('usage: check.js [--sort-sets] [FILE.ion|FILE.ion.gz ...]\n');
+      process.stdout.write('usage: check.js [--sort-sets] [--incremental] [FILE.ion|FILE.ion.gz ...]\n');
       return 0;
     } else files.push(arg);
   }

@@ -156,12 +156,16 @@ def check_number(text, where):
     return canonical_number(text)
 
 
+# DynamoDB numbers have up to 38 significant digits and exponents -130..125: a context wide
+# enough that normalising never rounds (the default context keeps 28 digits).
+_EXACT = decimal.Context(prec=200, Emax=999999, Emin=-999999)
+
+
 def canonical_number(text):
     d = decimal.Decimal(text)
     if d == 0:
         return "0"
-    out = format(d.normalize(), "f")
-    return out
+    return format(d.normalize(_EXACT), "f")
 
 
 def check_base64(text, where):
