@@ -218,12 +218,10 @@ void ExportService::Run(ExportRecord record) {
   } catch (const std::exception& e) {
     s = Status::IOError(std::string("internal error: ") + e.what());
   }
-  bool table_deleted = false;
-  if (s.ok()) {
-    // A table deleted while its export ran may have lost items under the export's feet.
-    auto table = storage_.FindTable(record.table_name);
-    table_deleted = !table || table->id != record.table_internal_id;
-  }
+  // A table deleted while its export ran may have lost items under the export's feet (and an
+  // export that failed because its table was gone failed for that reason).
+  auto table = storage_.FindTable(record.table_name);
+  const bool table_deleted = !table || table->id != record.table_internal_id;
   if (!s.ok() || table_deleted || record.end_time_ms == 0) {
     record.end_time_ms = std::max(NowMillis(), record.start_time_ms);
   }
