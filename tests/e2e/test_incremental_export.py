@@ -24,7 +24,7 @@ import subprocess
 import time
 import unittest
 
-from export_support import (ION_CHECK_DIR, ExportTestCase, MotoServer, ensure_ion_check, iso_ms,
+from export_support import (ION_CHECK_DIR, ExportTestCase, GatedProxy, MotoServer, ensure_ion_check, iso_ms,
                             sleep_past_next_second)
 from harness import CREDS, FAKETIME_LIB, TidelineServer
 
@@ -378,4 +378,42 @@ class IncrementalExportTest(ExportTestCase):
             self.server.extra_args = saved
             self.start_again()
         finally:
+            moto.stop()
+
+    def test_kill9_during_an_incremental_export_resumes_it(self):
+        # Held at its first S3 request by a closed gate, the export is IN_PROGRESS when the
+        # server is killed; after the restart it runs again (its pin at ExportFromTime - 1 taken
+        # again) and writes the same records as an export that was never interrupted.
+        expected = exported(self.local_check(
+            self.wait_export(self.incremental(self.t2, self.t3)["ExportArn"])))
+        moto = MotoServer().start()
+        proxy = GatedProxy(moto.port)
+        saved = list(self.server.extra_args)
+        try:
+            os.environ.update(CREDS)
+            self.server.stop()
+            self.server.extra_args = saved + ["--s3-endpoint", proxy.url]
+            self.start_again()
+            s3 = moto.client()
+            s3.create_bucket(Bucket="held-bucket")
+            desc = self.incremental(self.t2, self.t3, bucket="held-bucket")
+            time.sleep(0.3)
+            self.assertEqual(self.describe_export(desc["ExportArn"])["ExportStatus"],
+                             "IN_PROGRESS")
+            self.server.kill9()
+            proxy.open()
+            self.start_again()
+            final = self.wait_export(desc["ExportArn"], timeout=120)
+            self.assertEqual(final["ExportStatus"], "COMPLETED", final)
+            self.assertEqual(final["IncrementalExportSpecification"],
+                             desc["IncrementalExportSpecification"])
+            check = verify_export.ExportCheck(verify_export.S3Store("held-bucket", moto.url),
+                                              final["ExportManifest"])
+            check.run()
+            self.assertEqual(exported(check), expected)
+        finally:
+            self.server.stop()
+            self.server.extra_args = saved
+            self.start_again()
+            proxy.close()
             moto.stop()
