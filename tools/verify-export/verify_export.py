@@ -24,7 +24,7 @@ Checks, in order, stopping at the first inconsistency (exit status 1, one line o
   * every line parses in its format (DYNAMODB_JSON or ION text) as {"Item":...} (full) or
     Metadata/Keys/OldImage/NewImage as outputView allows (incremental), with valid attribute
     values, Keys inside the images, WriteTimestampMicros inside [exportFromTime, exportToTime),
-    and no key twice in one export.
+    and (incremental) no key twice in one export.
 --against-table NAME restores the table (RestoreTableToPointInTime, at exportTime for a full
 export, at exportFromTime - 1 ms and exportToTime - 1 ms for an incremental one) into temporary
 tables, scans them and compares item by item, then deletes them.
@@ -410,7 +410,9 @@ class ExportCheck:
         self.store = store
         self.summary_key = summary_key
         self.quiet = quiet
-        self.items = {}  # full: key -> item; incremental: key -> record
+        # full: position -> item (the key schema is not in the export);
+        # incremental: canonical Keys JSON -> {"Keys", "OldImage"?, "NewImage"?, "micros"}
+        self.items = {}
 
     def get(self, key, what):
         data = self.store.get(key)
@@ -545,10 +547,8 @@ class ExportCheck:
         if not self.incremental:
             if list(rec) != ["Item"]:
                 raise Inconsistency(where, f"members {list(rec)} instead of Item")
-            item = check_item(rec["Item"], where)
-            key = json.dumps(item, sort_keys=True)  # the key schema is unknown: whole items
-            self.items.setdefault(len(self.items), item)
-            return key
+            self.items[len(self.items)] = check_item(rec["Item"], where)
+            return
         allowed = ["Metadata", "Keys", "OldImage", "NewImage"]
         if self.summary["outputView"] == "NEW_IMAGE":
             allowed.remove("OldImage")
@@ -586,7 +586,6 @@ class ExportCheck:
         if key in self.items:
             raise Inconsistency(where, f"key {key} has a second record in this export")
         self.items[key] = {"Keys": keys, **images, "micros": micros}
-        return key
 
 
 # --- comparison with a table ----------------------------------------------------------------
