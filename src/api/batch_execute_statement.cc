@@ -103,7 +103,7 @@ std::string ExecuteBatchExecuteStatement(Context& ctx, const json::Value& req) {
         }
         m.reached_table = true;
         size_t size = 0;
-        if (auto row = ReadOneRow(ctx, b, &size)) m.item_json = model::ItemToJson(*row);
+        if (auto row = ReadOneRow(ctx, b, &size)) m.item_json = std::move(*row);
         m.units = ReadUnits(size, m.consistent);
       } else {
         if (b.st.kind == partiql::StatementKind::kExists) {

@@ -176,10 +176,10 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   if (b.key && !request.next_token && st.order_by.empty()) {
     // One item by its whole key: GetItem's read.
     size_t size = 0;
-    std::optional<model::Item> row = ReadOneRow(ctx, b, &size);
+    std::optional<std::string> row = ReadOneRow(ctx, b, &size);
     w.Key("Items");
     w.StartArray();
-    if (row) model::WriteItem(w, *row);
+    if (row) WriteRawObject(w, *row);
     w.EndArray();
     if (request.capacity) {
       WriteConsumedCapacity(w, request.capacity, table.name, ReadUnits(size, request.consistent));

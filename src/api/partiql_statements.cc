@@ -131,16 +131,21 @@ SingleWriteOutcome RunWrite(Context& ctx, const BoundStatement& b, bool return_o
   }
 }
 
-std::optional<model::Item> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size) {
-  const std::string key = model::KeyOfKeyMap(b.table->key_schema, *b.key);
+std::optional<std::string> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size) {
+  const model::KeySchema& schema = b.table->key_schema;
+  const std::string key = model::KeyOfKeyMap(schema, *b.key);
   std::string item_json;
   bool found = false;
   Status s = ctx.storage.Get(b.table->id, key, ~0ull, &item_json, &found, size);
   if (!s.ok()) throw StatusError(s);
   if (!found) return std::nullopt;
+  if (b.st.select_all &&
+      partiql::WhereIsOnlyKeyEqualities(b.st.where.get(), schema.hash_name, schema.range_name)) {
+    return item_json;
+  }
   model::Item item = ParseStoredItem(item_json);
   if (b.st.where && !expr::EvaluateCondition(*b.st.where, &item)) return std::nullopt;
-  return partiql::SelectRow(b.st, item);
+  return model::ItemToJson(partiql::SelectRow(b.st, item));
 }
 
 }  // namespace tideline::api

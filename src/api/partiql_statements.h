@@ -49,9 +49,10 @@ BoundStatement BindStatement(Context& ctx, const StatementRequest& request);
 SingleWriteOutcome RunWrite(Context& ctx, const BoundStatement& b, bool return_old_on_failure,
                             bool need_capacity);
 
-// A SELECT that names one item by its whole key (b.key set): the row, when the item exists and
-// the WHERE holds; *size receives the item's size (for capacity).
-std::optional<model::Item> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size);
+// A SELECT that names one item by its whole key (b.key set): the row as JSON, when the item
+// exists and the WHERE holds; *size receives the item's size (for capacity). `SELECT *` of a
+// WHERE that only names the key returns the stored item as is, as GetItem does.
+std::optional<std::string> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size);
 
 // ExecuteStatement's SELECT: writes Items, NextToken and ConsumedCapacity of one page.
 // `fingerprint` identifies the request (statement + parameters) inside its NextToken.

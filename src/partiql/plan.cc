@@ -172,6 +172,24 @@ std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std
   return key;
 }
 
+bool WhereIsOnlyKeyEqualities(const expr::Condition* where, const std::string& hash_name,
+                              const std::string& range_name) {
+  if (!where) return true;
+  const expr::Tree& t = where->tree;
+  for (uint32_t id : Conjuncts(*where)) {
+    const Node& n = t.nodes[id];
+    if (n.kind != NodeKind::kCompare) return false;
+    bool key = false;
+    for (const std::string* name : {&hash_name, &range_name}) {
+      CompareOp op;
+      if (!name->empty() && ComparedValue(t, n, *name, &op) >= 0 && op == CompareOp::kEq)
+        key = true;
+    }
+    if (!key) return false;
+  }
+  return true;
+}
+
 std::shared_ptr<const expr::Condition> WriteCondition(const Statement& st,
                                                       const std::string& hash_name) {
   auto c = std::make_shared<expr::Condition>();

@@ -33,6 +33,11 @@ KeyPredicates FindKeyPredicates(const expr::Condition* where, const std::string&
 std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std::string& hash_name,
                                          const std::string& range_name);
 
+// True when every top-level AND term of `where` is an equality on `hash_name` or `range_name`
+// (so an item found by that key satisfies it without evaluation).
+bool WhereIsOnlyKeyEqualities(const expr::Condition* where, const std::string& hash_name,
+                              const std::string& range_name);
+
 // The condition an INSERT, UPDATE, DELETE or EXISTS runs under, as a ConditionExpression:
 //   INSERT: attribute_not_exists(hash) (a failure is DuplicateItemException)
 //   UPDATE and EXISTS: attribute_exists(hash) AND <where> (an UPDATE is not an upsert)
