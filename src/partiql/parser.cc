@@ -274,6 +274,11 @@ class Parser {
     } else {
       st->item = ParseLiteral("root", 0).map;
     }
+    // Item attribute names follow the item rules (1..65535 bytes), as PutItem's do.
+    for (const auto& [name, value] : st->item) {
+      model::CheckAttributeName(name);
+      CheckNesting(value, 0);
+    }
     if (AtWord("RETURNING")) Invalid("RETURNING is not supported in INSERT");
   }
 
@@ -406,6 +411,7 @@ class Parser {
     return static_cast<uint32_t>(tree_->paths.size() - 1);
   }
   uint32_t AddValueEntry(AttributeValue v) {
+    CheckNesting(v, 0);
     values_->values.push_back(std::move(v));
     return static_cast<uint32_t>(values_->values.size() - 1);
   }
@@ -626,7 +632,10 @@ class Parser {
 
   uint32_t ParseAdditive() {
     uint32_t left = ParsePrimary();
+    // Each operator deepens the (left-leaning) tree that evaluation walks recursively.
+    const int depth_before = depth_;
     while (AtPunct("+") || AtPunct("-")) {
+      Enter();
       const NodeKind kind = AtPunct("+") ? NodeKind::kPlus : NodeKind::kMinus;
       Advance();
       uint32_t right = RightOperand(&Parser::ParsePrimary);
@@ -634,6 +643,7 @@ class Parser {
       RequireValue(right);
       left = Binary(kind, left, right);
     }
+    depth_ = depth_before;
     return left;
   }
 
@@ -812,12 +822,17 @@ class Parser {
     return AttributeValue::Number(d->ToString());
   }
 
+  // A parameter (validated at depth 0) placed inside a literal collection may nest deeper than
+  // an item may hold: refuse it here rather than store an item no read could parse.
+  static void CheckNesting(const AttributeValue& v, int depth) {
+    if (v.type != AvType::kL && v.type != AvType::kM) return;
+    if (depth > kMaxLiteralDepth) Invalid(kNesting);
+    for (const AttributeValue& e : v.list) CheckNesting(e, depth + 1);
+    for (const auto& [name, e] : v.map) CheckNesting(e, depth + 1);
+  }
+
   void EnterLiteral(int depth) {
-    if (depth > kMaxLiteralDepth) {
-      Invalid(
-          "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
-          "levels beyond supported limit");
-    }
+    if (depth > kMaxLiteralDepth) Invalid(kNesting);
     Enter();
   }
 
@@ -895,6 +910,9 @@ class Parser {
     return v;
   }
 
+  static constexpr const char* kNesting =
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+      "beyond supported limit";
   static constexpr const char* kNotTuple =
       "Unsupported format in item expression. Please use struct format {...} to express item "
       "values for insert statement.";

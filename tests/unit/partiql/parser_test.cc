@@ -59,6 +59,14 @@ TEST(PartiqlParserTest, WhereEvaluatesWithExpressionSemantics) {
   EXPECT_FALSE(expr::EvaluateCondition(*st.where, &item));
 }
 
+TEST(PartiqlParserTest, ArithmeticInWhere) {
+  Statement st = ParseStatement("SELECT * FROM T WHERE a + 1 = b - 2 AND a - 0.5 < 10", {});
+  model::Item item = Item({{"a", AttributeValue::Number("4")}, {"b", AttributeValue::Number("7")}});
+  EXPECT_TRUE(expr::EvaluateCondition(*st.where, &item));
+  item["b"] = AttributeValue::String("7");
+  EXPECT_FALSE(expr::EvaluateCondition(*st.where, &item));
+}
+
 TEST(PartiqlParserTest, IsNullCountsMissing) {
   Statement st = ParseStatement("SELECT * FROM T WHERE a IS NULL", {});
   model::Item empty;
@@ -193,6 +201,18 @@ TEST(PartiqlParserTest, DeepNestingIsRefusedWithoutExhaustingTheStack) {
   std::string lists =
       "INSERT INTO T VALUE {'a': " + std::string(1000, '[') + std::string(1000, ']') + "}";
   EXPECT_NE(Error(lists).find("Nesting Levels have exceeded"), std::string::npos);
+  // A parameter inside literal lists nests as deep as they do.
+  AttributeValue deep_param;
+  deep_param.type = model::AvType::kL;
+  AttributeValue* at = &deep_param;
+  for (int i = 0; i < 20; ++i) {
+    at->list.emplace_back();
+    at = &at->list.back();
+    at->type = model::AvType::kL;
+  }
+  std::string wrapped =
+      "INSERT INTO T VALUE {'a': " + std::string(15, '[') + "?" + std::string(15, ']') + "}";
+  EXPECT_NE(Error(wrapped, {deep_param}).find("Nesting Levels have exceeded"), std::string::npos);
 }
 
 TEST(PartiqlParserTest, WriteConditionsEncodeDynamoDbSemantics) {
