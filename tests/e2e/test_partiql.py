@@ -353,6 +353,29 @@ class UpdateAndDelete(PartiQLCase):
         self.assertEqual(self.items(f"DELETE FROM {t} {self.where('nothing')} AND status = 'x'"),
                          [])
 
+    def test_documented_delete_with_quoted_names_and_capacity(self):
+        self.put_song("PartiQL Rocks")
+        out = self.run_statement(f"DELETE FROM \"{self.music}\" WHERE \"Artist\" = 'Acme Band' AND "
+                                 "\"SongTitle\" = 'PartiQL Rocks'", ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(out["Items"], [])
+        self.assertEqual(out["ConsumedCapacity"], {"TableName": self.music, "CapacityUnits": 1.0})
+        self.assertIsNone(self.song("Acme Band", "PartiQL Rocks"))
+
+    def test_where_arithmetic_and_exists_outside_a_transaction(self):
+        self.put_song("arith", n=N(5))
+        t = f"\"{self.music}\""
+        with self.assertConditionalFailed():
+            self.run_statement(f"UPDATE {t} SET m = 1 {self.where('arith')} AND n + 1 = 7")
+        self.run_statement(f"UPDATE {t} SET m = n - 1 {self.where('arith')} AND n + 1 = 6")
+        self.assertEqual(self.song("Acme Band", "arith")["m"], N(4))
+        with self.assertValidation("EXISTS can only be used in ExecuteTransaction write requests."):
+            self.run_statement(f"EXISTS(SELECT * FROM {t} {self.where('arith')})")
+
+    def test_statement_length_limit(self):
+        long_statement = f"SELECT * FROM \"{self.music}\" WHERE a = '{'x' * 8192}'"
+        with self.assertValidation(contains="Member must have length less than or equal to 8192"):
+            self.raw_client.execute_statement(Statement=long_statement)
+
     def test_where_must_name_one_item(self):
         t = f"\"{self.music}\""
         for statement in (f"UPDATE {t} SET a = 1 WHERE Artist = 'Acme Band'",
@@ -387,6 +410,14 @@ class Batch(PartiQLCase):
         self.assertEqual(out[4]["Error"], {"Code": "ValidationError", "Message":
                                            NOT_WELL_FORMED + "Expected data manipulation"})
         self.assertEqual(out[5]["Error"]["Code"], "ResourceNotFound")
+        # RETURNING on a batch member: the result is the member's Item.
+        out = self.client.batch_execute_statement(Statements=[
+            {"Statement": f"UPDATE {t} SET AwardsWon = 2 WHERE Artist='Acme Band' AND "
+                          "SongTitle='b1' RETURNING MODIFIED OLD *"}])["Responses"]
+        self.assertEqual(out, [{"TableName": self.music, "Item": {"AwardsWon": N(1)}}])
+        self.client.batch_execute_statement(Statements=[
+            {"Statement": f"UPDATE {t} SET AwardsWon = 1 WHERE Artist='Acme Band' AND "
+                          "SongTitle='b1'"}])
         out = self.client.batch_execute_statement(Statements=[
             {"Statement": f"SELECT * FROM {t} WHERE Artist='Acme Band' AND SongTitle='b1'"},
             {"Statement": f"SELECT * FROM {t} WHERE Artist='Acme Band' AND SongTitle='none'"},
