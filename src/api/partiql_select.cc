@@ -194,6 +194,23 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   options.index = index;
   options.parse_every_item = !st.select_all;
   std::shared_ptr<const expr::Projection> projection;
+  if (index && !scan && index->projection != storage::IndexMeta::Projection::kAll) {
+    // A read keyed on the index refuses a filter on what the index does not project (AWS, for
+    // GSIs and LSIs alike); unkeyed, or inside an OR, the filter simply sees the entry.
+    std::vector<std::string> projected = IndexReadKeyNames(table, *index);
+    projected.insert(projected.end(), index->non_key_attributes.begin(),
+                     index->non_key_attributes.end());
+    std::string missing;
+    for (const std::string& name : partiql::ConjunctAttributeNames(st.where.get())) {
+      if (std::find(projected.begin(), projected.end(), name) == projected.end())
+        missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty()) {
+      throw ApiError::Validation(
+          "One or more parameter values were invalid: Secondary index " + index->name +
+          " does not project one or more filter attributes: [" + missing + "]");
+    }
+  }
   if (index) {
     if (!st.select_all) projection = expr::MakeProjection(st.projection);
     const Select select =

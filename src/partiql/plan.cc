@@ -172,6 +172,29 @@ std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std
   return key;
 }
 
+namespace {
+
+void CollectNames(const expr::Tree& t, uint32_t id, std::vector<std::string>* names) {
+  const Node& n = t.nodes[id];
+  if (n.kind == NodeKind::kPath) {
+    const std::string& name = t.path(n)[0].name;
+    if (std::find(names->begin(), names->end(), name) == names->end()) names->push_back(name);
+    return;
+  }
+  for (uint32_t i = 0; i < n.child_count; ++i) CollectNames(t, t.child(n, i), names);
+}
+
+}  // namespace
+
+std::vector<std::string> ConjunctAttributeNames(const expr::Condition* where) {
+  std::vector<std::string> names;
+  if (!where) return names;
+  for (uint32_t id : Conjuncts(*where)) {
+    if (where->tree.nodes[id].kind != NodeKind::kOr) CollectNames(where->tree, id, &names);
+  }
+  return names;
+}
+
 bool WhereIsOnlyKeyEqualities(const expr::Condition* where, const std::string& hash_name,
                               const std::string& range_name) {
   if (!where) return true;

@@ -33,6 +33,10 @@ KeyPredicates FindKeyPredicates(const expr::Condition* where, const std::string&
 std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std::string& hash_name,
                                          const std::string& range_name);
 
+// The top-level attribute names read by the top-level AND terms of `where` that are not ORs
+// (what a keyed index read refuses when its index does not project them).
+std::vector<std::string> ConjunctAttributeNames(const expr::Condition* where);
+
 // True when every top-level AND term of `where` is an equality on `hash_name` or `range_name`
 // (so an item found by that key satisfies it without evaluation).
 bool WhereIsOnlyKeyEqualities(const expr::Condition* where, const std::string& hash_name,

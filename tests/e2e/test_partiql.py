@@ -278,6 +278,11 @@ class IndexReads(PartiQLCase):
             self.run_statement(f"SELECT * FROM \"{self.table}\".\"by_g\"", ConsistentRead=True)
         with self.assertValidation(contains="does not project"):
             self.run_statement(f"SELECT v FROM \"{self.table}\".\"by_g\" WHERE g = 'g1'")
+        with self.assertValidation("One or more parameter values were invalid: Secondary index "
+                                   "by_g does not project one or more filter attributes: [v]"):
+            self.run_statement(f"SELECT * FROM \"{self.table}\".\"by_g\" WHERE g = 'g1' AND v = 1")
+        # Unkeyed (a scan of the index), the same filter sees entries without v: nothing matches.
+        self.assertEqual(self.items(f"SELECT * FROM \"{self.table}\".\"by_g\" WHERE v = 1"), [])
         with self.assertValidation("This operation is not supported on an index"):
             self.run_statement(f"DELETE FROM \"{self.table}\".\"by_g\" WHERE pk = 'p' AND sk = 1")
 
