@@ -165,6 +165,11 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   const ReadKeys keys = KeysOf(table, index);
   partiql::KeyPredicates kp;
   if (!keys.hash.empty()) kp = partiql::FindKeyPredicates(st.where.get(), keys.hash, keys.range);
+  // "IN ... at max 50 hash attribute values" (AWS, ql-operators); ⚠ the message is DynamoDB
+  // Local's.
+  if (kp.hash_values.size() > 50) {
+    throw ApiError::Validation("Too many decomposed read operations for a given query.");
+  }
   bool reverse = false;
   ApplyOrderBy(st, keys, &kp.hash_values, &reverse);
   const bool scan = kp.hash_values.empty();

@@ -183,6 +183,13 @@ class Select(PartiQLCase):
                                   Limit=2, NextToken=out["NextToken"])["Items"]
         self.assertEqual(sorted(r["OrderID"]["N"] for r in out["Items"] + rest), ["1", "2", "3"])
 
+    def test_in_takes_at_most_50_partition_keys(self):
+        keys = ", ".join(str(i) for i in range(50))
+        rows = self.items(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN [{keys}]")
+        self.assertEqual(len(rows), 7)
+        with self.assertValidation():
+            self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE OrderID IN [{keys}, 50]")
+
     def test_next_token_of_another_statement_is_refused(self):
         out = self.run_statement(f"SELECT * FROM \"{self.orders}\"", Limit=1)
         with self.assertValidation():
