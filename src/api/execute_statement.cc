@@ -46,7 +46,7 @@ std::string ExecuteExecuteStatement(Context& ctx, const json::Value& req) {
   json::Writer& w = response.writer();
   if (b.st.is_read()) {
     SelectPageRequest page{limit.value_or(0), consistent, capacity, next_token,
-                           Fingerprint(req, request.text)};
+                           [&] { return Fingerprint(req, request.text); }};
     WriteSelectPage(w, ctx, b, page);
     return response.Finish();
   }

@@ -158,6 +158,19 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   const storage::TableMeta& table = *b.table;
   const partiql::Statement& st = b.st;
   const storage::IndexMeta* index = b.index;
+  if (b.key && !request.next_token && st.order_by.empty()) {
+    // One item by its whole key: GetItem's read.
+    size_t size = 0;
+    std::optional<std::string> row = ReadOneRow(ctx, b, &size);
+    w.Key("Items");
+    w.StartArray();
+    if (row) WriteRawObject(w, *row);
+    w.EndArray();
+    if (request.capacity) {
+      WriteConsumedCapacity(w, request.capacity, table.name, ReadUnits(size, request.consistent));
+    }
+    return;
+  }
   if (index && index->global && request.consistent) {
     throw ApiError::Validation(
         "Strongly consistent read is not supported on Global Secondary Indexes");
@@ -177,20 +190,6 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   std::erase_if(kp.hash_values,
                 [&](const model::AttributeValue& v) { return v.type != keys.hash_type; });
   const size_t segments = scan ? 1 : kp.hash_values.size();
-
-  if (b.key && !request.next_token && st.order_by.empty()) {
-    // One item by its whole key: GetItem's read.
-    size_t size = 0;
-    std::optional<std::string> row = ReadOneRow(ctx, b, &size);
-    w.Key("Items");
-    w.StartArray();
-    if (row) WriteRawObject(w, *row);
-    w.EndArray();
-    if (request.capacity) {
-      WriteConsumedCapacity(w, request.capacity, table.name, ReadUnits(size, request.consistent));
-    }
-    return;
-  }
 
   PageOptions options;
   options.filter = st.where.get();
@@ -228,7 +227,8 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   }
 
   Position pos;
-  if (request.next_token) pos = ReadToken(*request.next_token, request.fingerprint);
+  const std::string fingerprint = request.fingerprint();
+  if (request.next_token) pos = ReadToken(*request.next_token, fingerprint);
   PageStats total;
   std::string next_token;
   w.Key("Items");
@@ -242,11 +242,11 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   for (size_t segment = pos.segment; segment < segments; ++segment) {
     const bool resume = segment == pos.segment && pos.has_start;
     if (request.limit > 0 && total.scanned >= request.limit) {
-      next_token = MakeToken(request.fingerprint, segment, nullptr);
+      next_token = MakeToken(fingerprint, segment, nullptr);
       break;
     }
     if (total.bytes >= kPageBytes) {
-      next_token = MakeToken(request.fingerprint, segment, nullptr);
+      next_token = MakeToken(fingerprint, segment, nullptr);
       break;
     }
     options.limit = request.limit > 0 ? request.limit - total.scanned : 0;
@@ -282,7 +282,7 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
     total.fetch_units += stats.fetch_units;
     if (stats.stopped_early) {
       const model::Item last = PageLastEvaluatedKey(table, options, stats);
-      next_token = MakeToken(request.fingerprint, segment, &last);
+      next_token = MakeToken(fingerprint, segment, &last);
       break;
     }
   }

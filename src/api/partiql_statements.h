@@ -5,6 +5,7 @@
 // DeleteItem), single-item reads through Storage::Get (GetItem), other reads through the
 // Query/Scan page loop (api/read_pages.h). Facts: shared/spec/partiql-backups.md.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,7 +62,7 @@ struct SelectPageRequest {
   bool consistent = false;
   ReturnCapacity capacity;
   std::optional<std::string_view> next_token;
-  std::string fingerprint;
+  std::function<std::string()> fingerprint;  // computed only when a page needs it
 };
 void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
                      const SelectPageRequest& request);

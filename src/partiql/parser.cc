@@ -36,6 +36,16 @@ std::string Upper(std::string_view s) {
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
+// `word` equals `upper` (an upper-case keyword) ignoring case, without allocating: keyword tests
+// run for nearly every token.
+bool EqualsUpper(std::string_view word, std::string_view upper) {
+  if (word.size() != upper.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(word[i])) != upper[i]) return false;
+  }
+  return true;
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -50,16 +60,16 @@ bool IsKeyword(std::string_view word) {
       "NEW",    "NOT",   "NULL",   "OLD",      "OR",      "ORDER",  "REMOVE", "RETURNING",
       "SELECT", "SET",   "TRUE",   "UPDATE",   "VALUE",   "VALUES", "WHERE",  "MODIFIED",
       "LIMIT",  "GROUP", "HAVING", "DISTINCT", "LIKE"};
-  const std::string up = Upper(word);
-  return std::find(std::begin(kKeywords), std::end(kKeywords), up) != std::end(kKeywords);
+  return std::any_of(std::begin(kKeywords), std::end(kKeywords),
+                     [&](std::string_view k) { return EqualsUpper(word, k); });
 }
 
 // Keywords that are infix operators: where a term should start, AWS says "Unexpected operator"
 // (recorded for IS and LIKE).
 bool IsOperatorWord(std::string_view word) {
   static constexpr std::string_view kOperators[] = {"AND", "OR", "IS", "LIKE", "BETWEEN", "IN"};
-  const std::string up = Upper(word);
-  return std::find(std::begin(kOperators), std::end(kOperators), up) != std::end(kOperators);
+  return std::any_of(std::begin(kOperators), std::end(kOperators),
+                     [&](std::string_view k) { return EqualsUpper(word, k); });
 }
 
 bool IsBooleanNode(const Node& n) {
@@ -122,7 +132,7 @@ class Parser {
     if (pos_ + 1 < tokens_.size()) ++pos_;
   }
   bool AtWord(std::string_view upper) const {
-    return Kind() == TokenKind::kIdentifier && Upper(Cur().text) == upper;
+    return Kind() == TokenKind::kIdentifier && EqualsUpper(Cur().text, upper);
   }
   bool AtPunct(std::string_view p) const { return Kind() == TokenKind::kPunct && Cur().text == p; }
   bool PeekPunct(size_t ahead, std::string_view p) const {
@@ -581,7 +591,7 @@ class Parser {
 
   bool PeekWord(size_t ahead, std::string_view upper) const {
     size_t i = std::min(pos_ + ahead, tokens_.size() - 1);
-    return tokens_[i].kind == TokenKind::kIdentifier && Upper(tokens_[i].text) == upper;
+    return tokens_[i].kind == TokenKind::kIdentifier && EqualsUpper(tokens_[i].text, upper);
   }
 
   // `x IS <type>`: MISSING (the attribute is absent), NULL (absent or NULL, as PartiQL's NULL
