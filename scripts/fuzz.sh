@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang (in build-fuzz/, a build of its own: every source is
 # instrumented with ASan and coverage) and runs each for a while from its committed seed corpus.
 # Usage: scripts/fuzz.sh [seconds per target, default 120] [target ...]
-#   targets: request_fuzz (HTTP -> router -> every operation), expression_parser_fuzz
+#   targets: request_fuzz (HTTP -> router -> every operation), expression_parser_fuzz,
+#            partiql_parser_fuzz
 # Env: FUZZ_BUILD_DIR (default <repo>/build-fuzz), FUZZ_JOBS (build jobs, default 2),
 #      FUZZ_CORPUS_DIR (keep the grown corpora there; default a temporary directory).
 # Exits non-zero when a target finds a crash, a leak or a timeout (the reproducer is written
@@ -12,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECS=${1:-120}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request_fuzz expression_parser_fuzz)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(request_fuzz expression_parser_fuzz partiql_parser_fuzz)
 "$ROOT/scripts/install-deps.sh"  # clang and libclang-rt-14-dev among the rest
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DTIDELINE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -30,6 +31,7 @@ for target in "${TARGETS[@]}"; do
   [ -f "$seeds-grown.tar.gz" ] && tar -xzf "$seeds-grown.tar.gz" -C "$corpus"
   case $target in
     request_fuzz) opts=(-max_len=8192 -len_control=10 -timeout=20 -rss_limit_mb=4096) ;;
+    partiql_parser_fuzz) opts=(-max_len=8193 -timeout=10) ;;  # statements: up to 8192 bytes
     *) opts=(-max_len=4200 -timeout=10) ;;
   esac
   echo "== $target: ${SECS}s from $(ls "$corpus" | wc -l) inputs"

@@ -5,9 +5,8 @@
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
-#include "api/status_error.h"
+#include "api/single_writes.h"
 #include "common/api_error.h"
-#include "storage/storage.h"
 
 namespace tideline::api {
 
@@ -29,38 +28,17 @@ std::string ExecuteDeleteItem(Context& ctx, const json::Value& req) {
   auto condition = ReadCondition(req, *resolver);
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);
-  const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
-
-  std::string old_json;
-  bool old_found = false;
-  size_t old_size = 0;
-  std::vector<storage::IndexWrite> index_writes;
-  // Under the item's lock, as PutItem (put_item.cc).
-  Status s = ctx.storage.Write(
-      {{table->id, key}}, storage::LockMode::kItemWrite,
-      [&](storage::WriteTxn& txn) {
-        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-        if (!gs.ok()) throw StatusError(gs);
-        if (condition) {
-          model::Item old_item;
-          if (old_found) old_item = ParseStoredItem(old_json);
-          if (!expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-            ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-          }
-        }
-        if (old_found) txn.Delete(*table, key);
-      },
-      nullptr, nullptr, &index_writes);
-  if (!s.ok()) throw StatusError(s);
+  SingleWriteOutcome out =
+      DeleteSingleItem(ctx, *table, key_item, condition.get(), rv, return_old_on_failure);
 
   ResponseBody response;
   json::Writer& w = response.writer();
-  if (rv == ReturnValues::kAllOld && old_found) {
+  if (!out.attributes_json.empty()) {
     w.Key("Attributes");
-    WriteRawObject(w, old_json);
+    WriteRawObject(w, out.attributes_json);
   }
-  WriteSingleWriteMetrics(w, ctx, *table, capacity, WriteUnits(old_size), index_writes,
-                          collection_metrics, key_item.at(table->key_schema.hash_name));
+  WriteSingleWriteMetrics(w, ctx, *table, capacity, out.units, out.index_writes, collection_metrics,
+                          key_item.at(table->key_schema.hash_name));
   return response.Finish();
 }
 

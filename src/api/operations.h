@@ -49,7 +49,10 @@ Operation FindOperation(std::string_view name);
   X(DescribeBackup)            \
   X(ListBackups)               \
   X(DeleteBackup)              \
-  X(RestoreTableFromBackup)
+  X(RestoreTableFromBackup)    \
+  X(ExecuteStatement)          \
+  X(BatchExecuteStatement)     \
+  X(ExecuteTransaction)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_OPERATIONS(TIDELINE_DECLARE_OPERATION)

@@ -15,8 +15,6 @@ namespace tideline::api {
 
 namespace {
 
-constexpr size_t kPageBytes = 1024 * 1024;
-
 class TableItems : public PageCursor {
  public:
   explicit TableItems(std::unique_ptr<storage::ItemCursor> cursor) : cursor_(std::move(cursor)) {}
@@ -95,27 +93,20 @@ std::vector<std::string> IndexReadKeyNames(const storage::TableMeta& table,
   return names;
 }
 
-void WritePage(json::Writer& w, PageCursor* cursor, const storage::TableMeta& table,
-               const PageOptions& options) {
-  int64_t count = 0, scanned = 0;
-  size_t bytes = 0, entry_bytes = 0;
-  double fetch_units = 0;
-  std::string last_json, fetched;
-  bool stopped_early = false;
-  if (!options.count_only) {
-    w.Key("Items");
-    w.StartArray();
-  }
+PageStats ReadPage(PageCursor* cursor, const storage::TableMeta& table, const PageOptions& options,
+                   const std::function<void(std::string_view, const model::Item*)>& emit) {
+  PageStats st;
+  std::string fetched;
   for (; cursor && cursor->Valid(); cursor->Next()) {
-    if ((options.limit > 0 && scanned >= options.limit) || bytes >= kPageBytes) {
-      stopped_early = true;
+    if ((options.limit > 0 && st.scanned >= options.limit) || st.bytes >= options.max_bytes) {
+      st.stopped_early = true;
       break;
     }
-    ++scanned;
-    bytes += cursor->item_size();
-    entry_bytes += cursor->item_size();
+    ++st.scanned;
+    st.bytes += cursor->item_size();
+    st.entry_bytes += cursor->item_size();
     const std::string_view entry = cursor->item_json();
-    last_json.assign(entry);
+    st.last_json.assign(entry);
     std::string_view full = entry;  // what the filter and the projection read
     if (options.fetch_from) {
       bool found = false;
@@ -126,46 +117,68 @@ void WritePage(json::Writer& w, PageCursor* cursor, const storage::TableMeta& ta
       // An item deleted since the entry was read keeps the entry's attributes.
       if (found) {
         full = fetched;
-        bytes += size;
-        fetch_units += FetchUnits(size, options.consistent);
+        st.bytes += size;
+        st.fetch_units += FetchUnits(size, options.consistent);
       }
     }
     const std::string_view out = options.return_fetched ? full : entry;
-    if (!options.filter && !options.projection) {
-      ++count;
-      if (!options.count_only) WriteRawObject(w, out);
+    if (!options.filter && !options.projection && !options.parse_every_item) {
+      ++st.count;
+      emit(out, nullptr);
       continue;
     }
     model::Item item = ParseStoredItem(full);
     if (options.filter && !expr::EvaluateCondition(*options.filter, &item)) continue;
-    ++count;
-    if (options.count_only) continue;
-    if (options.projection)
-      model::WriteItem(w, expr::Project(*options.projection, item));
-    else
-      WriteRawObject(w, out);
+    ++st.count;
+    emit(out, &item);
   }
   if (cursor) {
     Status s = cursor->status();
     if (!s.ok()) throw StatusError(s);
   }
-  if (!options.count_only) w.EndArray();
-  w.Key("Count");
-  w.Int64(count);
-  w.Key("ScannedCount");
-  w.Int64(scanned);
-  if (stopped_early && !last_json.empty()) {
-    w.Key("LastEvaluatedKey");
-    model::WriteItem(w, LastEvaluatedKey(table, options.index, ParseStoredItem(last_json)));
-  }
-  if (!options.return_capacity) return;
+  return st;
+}
+
+model::Item PageLastEvaluatedKey(const storage::TableMeta& table, const PageOptions& options,
+                                 const PageStats& stats) {
+  return LastEvaluatedKey(table, options.index, ParseStoredItem(stats.last_json));
+}
+
+void WritePageCapacity(json::Writer& w, const storage::TableMeta& table, const PageOptions& options,
+                       const PageStats& stats) {
   if (options.index) {
     WriteIndexReadCapacity(w, options.return_capacity, table, *options.index,
-                           ReadUnits(entry_bytes, options.consistent), fetch_units);
+                           ReadUnits(stats.entry_bytes, options.consistent), stats.fetch_units);
   } else {
     WriteConsumedCapacity(w, options.return_capacity, table.name,
-                          ReadUnits(bytes, options.consistent));
+                          ReadUnits(stats.bytes, options.consistent));
   }
+}
+
+void WritePage(json::Writer& w, PageCursor* cursor, const storage::TableMeta& table,
+               const PageOptions& options) {
+  if (!options.count_only) {
+    w.Key("Items");
+    w.StartArray();
+  }
+  PageStats st =
+      ReadPage(cursor, table, options, [&](std::string_view out, const model::Item* item) {
+        if (options.count_only) return;
+        if (options.projection)
+          model::WriteItem(w, expr::Project(*options.projection, *item));
+        else
+          WriteRawObject(w, out);
+      });
+  if (!options.count_only) w.EndArray();
+  w.Key("Count");
+  w.Int64(st.count);
+  w.Key("ScannedCount");
+  w.Int64(st.scanned);
+  if (st.stopped_early && !st.last_json.empty()) {
+    w.Key("LastEvaluatedKey");
+    model::WriteItem(w, PageLastEvaluatedKey(table, options, st));
+  }
+  if (options.return_capacity) WritePageCapacity(w, table, options, st);
 }
 
 Select ReadSelect(const json::Value& req, bool has_projection, bool on_index,

@@ -6,6 +6,7 @@
 // Count is the number of items after the filter, ScannedCount the number evaluated.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ class PageCursor {
 // The items of a table cursor.
 std::unique_ptr<PageCursor> TablePageCursor(std::unique_ptr<storage::ItemCursor> cursor);
 
+// A page stops once 1 MB of items has been read.
+constexpr size_t kPageBytes = 1024 * 1024;
+
 struct PageOptions {
   int64_t limit = 0;  // 0: no limit
   const expr::Condition* filter = nullptr;
@@ -49,6 +53,8 @@ struct PageOptions {
   // item, and `return_fetched` returns it (Select=ALL_ATTRIBUTES) instead of the projected entry.
   const storage::Storage* fetch_from = nullptr;
   bool return_fetched = false;
+  size_t max_bytes = kPageBytes;  // a page stops once it has read this much
+  bool parse_every_item = false;  // hand every item to ReadPage's callback parsed
 };
 
 // The key attributes of an index read's LastEvaluatedKey (and ExclusiveStartKey): the table's,
@@ -61,6 +67,28 @@ std::vector<std::string> IndexReadKeyNames(const storage::TableMeta& table,
 // that still costs the minimum read).
 void WritePage(json::Writer& w, PageCursor* cursor, const storage::TableMeta& table,
                const PageOptions& options);
+
+// What one page read: the items evaluated (scanned) and kept (count), the bytes read (the
+// table's share, with LSI fetches; entry_bytes: the entries alone), and whether it stopped
+// before the cursor's end, after the item `last_json`.
+struct PageStats {
+  int64_t count = 0, scanned = 0;
+  size_t bytes = 0, entry_bytes = 0;
+  double fetch_units = 0;
+  bool stopped_early = false;
+  std::string last_json;
+};
+// The paging loop under WritePage: calls `emit(item_json, item)` for each item that passes the
+// filter (`item` is the parsed item when there is a filter or a projection or
+// parse_every_item, else null).
+PageStats ReadPage(PageCursor* cursor, const storage::TableMeta& table, const PageOptions& options,
+                   const std::function<void(std::string_view, const model::Item*)>& emit);
+// The LastEvaluatedKey of a page that stopped early.
+model::Item PageLastEvaluatedKey(const storage::TableMeta& table, const PageOptions& options,
+                                 const PageStats& stats);
+// The ConsumedCapacity member of a page (the index's and the table's shares on an index read).
+void WritePageCapacity(json::Writer& w, const storage::TableMeta& table, const PageOptions& options,
+                       const PageStats& stats);
 
 // Select. Absent, it is ALL_PROJECTED_ATTRIBUTES on an index, SPECIFIC_ATTRIBUTES with a
 // projection, ALL_ATTRIBUTES otherwise.

@@ -1,19 +1,13 @@
 // UpdateItem: reads the item (or starts from its key), checks the condition, applies the
-// update, and writes the result, all under the item's lock so concurrent updates of one item
-// serialise (and one on an item of an ongoing transaction fails with
-// TransactionConflictException, as in DynamoDB).
-
-#include <algorithm>
+// update, and writes the result, all under the item's lock (api/single_writes.h).
 
 #include "api/expression_params.h"
-#include "api/index_key_checks.h"
 #include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
 #include "api/response_body.h"
-#include "api/status_error.h"
+#include "api/single_writes.h"
 #include "common/api_error.h"
-#include "storage/storage.h"
 
 namespace tideline::api {
 
@@ -36,82 +30,16 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
   auto condition = ReadCondition(req, *resolver);
   resolver->CheckAllUsed();
   auto table = FindTableOrThrow(ctx, *table_name);
-  const std::string key = model::KeyOfKeyMap(table->key_schema, key_item);
-  if (update) expr::CheckUpdateKeys(*update, table->key_schema);
-
-  model::Item old_item, new_item;
-  bool old_found = false;
-  bool written = false;
-  size_t old_size = 0, new_size = 0;
-  std::vector<storage::IndexWrite> index_writes;
-  Status s = ctx.storage.Write(
-      {{table->id, key}}, storage::LockMode::kItemWrite,
-      [&](storage::WriteTxn& txn) {
-        std::string old_json;
-        Status gs = txn.Get(*table, key, &old_json, &old_found, &old_size);
-        if (!gs.ok()) throw StatusError(gs);
-        if (old_found) old_item = ParseStoredItem(old_json);
-        if (condition && !expr::EvaluateCondition(*condition, old_found ? &old_item : nullptr)) {
-          ThrowConditionalCheckFailed(old_found ? &old_item : nullptr, return_old_on_failure);
-        }
-        // An update that only removes does not create a missing item (DynamoDB).
-        if (!old_found && update && expr::UpdateOnlyRemoves(*update)) return;
-        // The old item is only needed afterwards for ALL_OLD / UPDATED_OLD; otherwise move it.
-        const bool keep_old = rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld;
-        model::Item old_index_keys;
-        if (old_found && !table->indexes.empty()) old_index_keys = IndexKeyValues(*table, old_item);
-        if (!old_found)
-          new_item = key_item;
-        else if (keep_old)
-          new_item = old_item;
-        else
-          new_item = std::move(old_item);
-        if (update) {
-          expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
-        }
-        new_size = model::ItemSize(new_item);
-        if (new_size > model::kMaxItemSize) {
-          throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
-        }
-        if (old_found)
-          CheckUpdatedIndexKeys(*table, old_index_keys, new_item);
-        else
-          CheckIndexKeys(*table, new_item);
-        txn.Put(*table, key, model::ItemToJson(new_item), new_size);
-        written = true;
-      },
-      nullptr, nullptr, &index_writes);
-  if (!s.ok()) throw StatusError(s);
+  SingleWriteOutcome out = UpdateSingleItem(ctx, *table, key_item, update.get(), condition.get(),
+                                            rv, return_old_on_failure);
 
   ResponseBody response;
   json::Writer& w = response.writer();
-  const model::Item* attributes = nullptr;
-  model::Item partial;
-  switch (rv) {
-    case ReturnValues::kNone:
-      break;
-    case ReturnValues::kAllOld:
-      if (old_found) attributes = &old_item;
-      break;
-    case ReturnValues::kAllNew:
-      if (written) attributes = &new_item;
-      break;
-    case ReturnValues::kUpdatedOld:
-    case ReturnValues::kUpdatedNew:
-      if (update && (rv == ReturnValues::kUpdatedOld ? old_found : written)) {
-        // The updated document paths, projected out of the old or the new item.
-        partial = expr::Project(*expr::UpdatedPaths(*update),
-                                rv == ReturnValues::kUpdatedOld ? old_item : new_item);
-        if (!partial.empty()) attributes = &partial;
-      }
-      break;
-  }
-  if (attributes) {
+  if (!out.attributes_json.empty()) {
     w.Key("Attributes");
-    model::WriteItem(w, *attributes);
+    WriteRawObject(w, out.attributes_json);
   }
-  WriteSingleWriteMetrics(w, ctx, *table, capacity, WriteUnits(std::max(old_size, new_size)),
-                          index_writes, collection_metrics,
+  WriteSingleWriteMetrics(w, ctx, *table, capacity, out.units, out.index_writes, collection_metrics,
                           key_item.at(table->key_schema.hash_name));
   return response.Finish();
 }

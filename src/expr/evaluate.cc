@@ -12,6 +12,7 @@
 #include "expr/ast.h"
 #include "expr/expressions.h"
 #include "expr/value_ops.h"
+#include "model/decimal.h"
 
 namespace tideline::expr {
 
@@ -64,9 +65,30 @@ class Evaluator {
         *scratch = AttributeValue::Number(std::to_string(size));
         return scratch;
       }
+      case NodeKind::kPlus:
+      case NodeKind::kMinus:
+        return Arithmetic(n, scratch);
       default:
         return nullptr;
     }
+  }
+
+  // a + b, a - b of two numbers (PartiQL's WHERE; expressions have no arithmetic in conditions).
+  // No value (so every comparison with it is false) for other types or a result out of range.
+  const AttributeValue* Arithmetic(const Node& n, AttributeValue* scratch) const {
+    AttributeValue sa, sb;
+    const AttributeValue* a = Operand(t_.child(n, 0), &sa);
+    const AttributeValue* b = Operand(t_.child(n, 1), &sb);
+    if (!a || !b || a->type != model::AvType::kN || b->type != model::AvType::kN) return nullptr;
+    std::string error;
+    auto da = model::Decimal::Parse(a->scalar, &error);
+    auto db = model::Decimal::Parse(b->scalar, &error);
+    if (!da || !db) return nullptr;
+    auto r = n.kind == NodeKind::kPlus ? model::Decimal::Add(*da, *db, &error)
+                                       : model::Decimal::Subtract(*da, *db, &error);
+    if (!r) return nullptr;
+    *scratch = AttributeValue::Number(r->ToString());
+    return scratch;
   }
 
   static bool Ordered(const AttributeValue* a, const AttributeValue* b) {
