@@ -139,7 +139,7 @@ export async function render(main, tableName) {
                   } catch (e) { showError(e); }
                 } }, 'Delete')));
          }))),
-      lastKey ? el('button', { type: 'button', id: 'items-next', onclick: () => run(lastKey) }, 'Next page') : null);
+      lastKey ? el('button', { type: 'button', id: 'items-next', onclick: () => run(lastKey) }, 'Next page') : '');
   };
 
   // The editor: the item as DynamoDB JSON, saved with PutItem (a new item, or the whole item

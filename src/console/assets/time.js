@@ -7,6 +7,12 @@ import { el, field, select, showError, confirmAction, formatTime } from './ui.js
 // A datetime-local value (the browser's local time) as epoch seconds.
 function epochSeconds(localValue) { return new Date(localValue).getTime() / 1000; }
 
+// The picker has whole seconds; the window's start usually does not. A moment in the window's
+// first (partial) second means its start, which the server would otherwise refuse as too early.
+function inWindow(seconds, earliest) {
+  return seconds < earliest && earliest - seconds < 1 ? earliest : seconds;
+}
+
 function localValue(seconds) {
   const d = new Date(seconds * 1000);
   const pad = (n) => String(n).padStart(2, '0');
@@ -49,7 +55,7 @@ export async function render(main, tableName, refresh) {
     el('form', { onsubmit: async (event) => {
       event.preventDefault();
       showError(null);
-      const when = epochSeconds(moment.value);
+      const when = inWindow(epochSeconds(moment.value), earliest);
       if (!await confirmAction(`Create the table ${target.value} from ${tableName} as of ${formatTime(when)}?`, 'Restore')) return;
       try {
         await call('RestoreTableToPointInTime', { SourceTableName: tableName, TargetTableName: target.value, RestoreDateTime: when });
@@ -59,7 +65,7 @@ export async function render(main, tableName, refresh) {
     el('form', { onsubmit: async (event) => {
       event.preventDefault();
       showError(null);
-      const when = epochSeconds(moment.value);
+      const when = inWindow(epochSeconds(moment.value), earliest);
       if (!await confirmAction(`Export ${tableName} as of ${formatTime(when)} to the bucket ${bucket.value}?`, 'Export')) return;
       try {
         const answer = await call('ExportTableToPointInTime', { TableArn: (await call('DescribeTable', { TableName: tableName })).Table.TableArn, S3Bucket: bucket.value, ExportTime: when });

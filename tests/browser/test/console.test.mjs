@@ -60,6 +60,11 @@ test('GET / from a browser is the console; the health check is unchanged', async
 test('Tables: create a table with a global secondary index', async () => {
   await page.goto(server.url + '#/tables');
   await ready(page);
+  // Capacity units only for provisioned billing.
+  assert.equal(await page.getByLabel('Read capacity units').isVisible(), false);
+  await page.getByLabel('Billing mode').selectOption('PROVISIONED');
+  assert.equal(await page.getByLabel('Read capacity units').isVisible(), true);
+  await page.getByLabel('Billing mode').selectOption('PAY_PER_REQUEST');
   await page.getByLabel('Table name').fill(TABLE);
   await page.getByLabel('Partition key name').fill('customer');
   await page.getByLabel('Sort key (optional) name').fill('order_id');
@@ -124,6 +129,7 @@ test('Items: add, edit and delete an item; a bad item gets the server\'s error',
   await editor.fill(JSON.stringify(item));
   await page.locator('#item-save').click();
   await page.locator('#items-table-results tbody tr', {hasText: 'delivered'}).waitFor();
+  assert.doesNotMatch(await page.locator('#items-results').innerText(), /null/);
   await screenshot(page, 'items');
 
   // Delete bob/3: cancelling keeps it, confirming removes it.
@@ -174,19 +180,48 @@ test('Time: enable point-in-time recovery and see the window', async () => {
                /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z to \d{4}-/);
   await assertEveryControlIsLabelled();
   await screenshot(page, 'time');
+  // Restore the latest moment into a new table, after a confirmation.
+  await page.getByLabel('New table name').fill(`${TABLE}_restored`);
+  await page.getByRole('button', {name: 'Restore to a new table'}).click();
+  await confirmDialog('ok');
+  await page.locator('#time-result:has-text("Restoring"), #error:visible').first().waitFor();
+  assert.equal(await errorText(page), '');
+  assert.equal(await page.locator('#time-result').innerText(), `Restoring into ${TABLE}_restored.`);
   await page.goto(server.url + '#/tables');
   await ready(page);
-  assert.match(await page.locator('#tables tbody tr', {hasText: TABLE}).innerText(), /enabled/);
+  assert.match(await page.locator('#tables tbody tr').first().innerText(), /enabled/);
+  await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).waitFor();
+});
+
+test('opening a page only reads', async () => {
+  const READS = new Set(['ListTables', 'DescribeTable', 'DescribeContinuousBackups', 'Scan']);
+  const operations = [];
+  const record = (request) => {
+    const target = request.headers()['x-amz-target'];
+    if (target) operations.push(target.split('.').pop());
+  };
+  page.on('request', record);
+  for (const route of ['#/tables', `#/items/${TABLE}`, `#/time/${TABLE}`]) {
+    await page.goto(server.url + route);
+    await ready(page);
+  }
+  page.off('request', record);
+  assert.ok(operations.includes('Scan'));
+  assert.deepEqual(operations.filter((op) => !READS.has(op)), []);
 });
 
 test('Tables: delete a table only after confirmation', async () => {
   await page.goto(server.url + '#/tables');
   await ready(page);
-  const remove = page.getByRole('button', {name: `Delete table ${TABLE}`});
+  const row = page.locator('#tables tbody tr')
+                  .filter({has: page.locator('th', {hasText: new RegExp(`^${TABLE}$`)})});
+  const remove = page.getByRole('button', {name: `Delete table ${TABLE}`, exact: true});
   await remove.click();
   await confirmDialog('cancel');
-  assert.equal(await page.locator('#tables tbody tr', {hasText: TABLE}).count(), 1);
+  assert.equal(await row.count(), 1);
   await remove.click();
   await confirmDialog('ok');
-  await page.locator('main', {hasText: 'No tables yet.'}).waitFor();
+  await row.waitFor({state: 'detached'});
+  // The restored table is another table: still there.
+  assert.equal(await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).count(), 1);
 });
