@@ -115,6 +115,15 @@ export async function launchBrowser() {
                           args: ['--no-sandbox', '--disable-gpu']});
 }
 
+// Opens `url` and waits until the console has drawn its route. A change of the hash alone does
+// not reload the page, so waiting for data-ready alone could see the previous route's.
+export async function visit(page, url) {
+  await page.goto(url);
+  const hash = new URL(url).hash;
+  await page.waitForFunction((h) => document.body.dataset.ready === 'true' &&
+                                        document.body.dataset.route === h, hash, {timeout: 15000});
+}
+
 // Waits until the console has drawn its current route (app.js sets data-ready).
 export async function ready(page) {
   await page.waitForSelector('body[data-ready="true"]', {timeout: 15000});

@@ -25,7 +25,9 @@ async function route() {
   } catch (e) {
     showError(e);
   }
-  document.body.dataset.ready = 'true';  // for the browser tests: the page has drawn
+  // For the browser tests: the route the page has drawn.
+  document.body.dataset.route = location.hash;
+  document.body.dataset.ready = 'true';
 }
 
 const form = document.getElementById('credentials-form');

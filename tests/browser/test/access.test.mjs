@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
 
-import {TidelineServer, errorText, launchBrowser, ready, screenshot} from '../harness.mjs';
+import {TidelineServer, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
 
 const browser = await launchBrowser();
 after(() => browser.close());
@@ -21,8 +21,7 @@ test('with --credentials the console signs its requests with the key it is given
   const server = await new TidelineServer(['--credentials', file]).start();
   try {
     const page = await browser.newPage();
-    await page.goto(server.url);
-    await ready(page);
+    await visit(page, server.url);
     // Unsigned: the server's own refusal, shown as it is.
     assert.equal(await errorText(page),
                  'MissingAuthenticationTokenException: Request is missing Authentication Token');
@@ -77,8 +76,7 @@ test('behind a reverse proxy with a path prefix', async () => {
     const page = await browser.newPage();
     const requested = [];
     page.on('request', (r) => requested.push(new URL(r.url()).pathname));
-    await page.goto(`http://127.0.0.1:${proxy.address().port}/tideline/`);
-    await ready(page);
+    await visit(page, `http://127.0.0.1:${proxy.address().port}/tideline/`);
     assert.equal(await errorText(page), '');
     await page.getByLabel('Table name').fill('proxied_table');
     await page.getByLabel('Partition key name').fill('id');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {TidelineServer, errorText, launchBrowser, ready, screenshot} from '../harness.mjs';
+import {TidelineServer, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
 
 let server;
 let browser;
@@ -51,15 +51,13 @@ async function confirmDialog(answer) {
 test('GET / from a browser is the console; the health check is unchanged', async () => {
   const health = await fetch(server.url);
   assert.equal(await health.text(), `healthy: 127.0.0.1:${server.port} `);
-  await page.goto(server.url);
-  await ready(page);
+  await visit(page, server.url);
   assert.equal(await page.title(), 'Tideline console');
   assert.match(await page.locator('main').innerText(), /No tables yet/);
 });
 
 test('Tables: create a table with a global secondary index', async () => {
-  await page.goto(server.url + '#/tables');
-  await ready(page);
+  await visit(page, server.url + '#/tables');
   // Capacity units only for provisioned billing.
   assert.equal(await page.getByLabel('Read capacity units').isVisible(), false);
   await page.getByLabel('Billing mode').selectOption('PROVISIONED');
@@ -96,8 +94,7 @@ test('Tables: a CreateTable the server refuses shows its error as it is', async 
 });
 
 test('Items: add, edit and delete an item; a bad item gets the server\'s error', async () => {
-  await page.goto(server.url + `#/items/${TABLE}`);
-  await ready(page);
+  await visit(page, server.url + `#/items/${TABLE}`);
   await assertEveryControlIsLabelled();
   await assertTabReaches('#items-run');
   await assertTabReaches('#item-add');
@@ -172,8 +169,7 @@ test('Items: query the index, both directions, and page through', async () => {
 });
 
 test('Time: enable point-in-time recovery and see the window', async () => {
-  await page.goto(server.url + `#/time/${TABLE}`);
-  await ready(page);
+  await visit(page, server.url + `#/time/${TABLE}`);
   await page.getByRole('button', {name: 'Enable point-in-time recovery'}).click();
   await page.locator('#time-window').waitFor();
   assert.match(await page.locator('#time-window').innerText(),
@@ -187,8 +183,7 @@ test('Time: enable point-in-time recovery and see the window', async () => {
   await page.locator('#time-result:has-text("Restoring"), #error:visible').first().waitFor();
   assert.equal(await errorText(page), '');
   assert.equal(await page.locator('#time-result').innerText(), `Restoring into ${TABLE}_restored.`);
-  await page.goto(server.url + '#/tables');
-  await ready(page);
+  await visit(page, server.url + '#/tables');
   assert.match(await page.locator('#tables tbody tr').first().innerText(), /enabled/);
   await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).waitFor();
 });
@@ -202,8 +197,7 @@ test('opening a page only reads', async () => {
   };
   page.on('request', record);
   for (const route of ['#/tables', `#/items/${TABLE}`, `#/time/${TABLE}`]) {
-    await page.goto(server.url + route);
-    await ready(page);
+    await visit(page, server.url + route);
   }
   page.off('request', record);
   assert.ok(operations.includes('Scan'));
@@ -211,8 +205,7 @@ test('opening a page only reads', async () => {
 });
 
 test('Tables: delete a table only after confirmation', async () => {
-  await page.goto(server.url + '#/tables');
-  await ready(page);
+  await visit(page, server.url + '#/tables');
   const row = page.locator('#tables tbody tr')
                   .filter({has: page.locator('th', {hasText: new RegExp(`^${TABLE}$`)})});
   const remove = page.getByRole('button', {name: `Delete table ${TABLE}`, exact: true});
