@@ -51,8 +51,9 @@ function healthy(port) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TidelineServer {
-  // extraArgs: more `tideline serve` options, e.g. ['--credentials', file].
-  constructor(extraArgs = []) {
+  // extraArgs: more `tideline serve` options, e.g. ['--credentials', file]; host: --host.
+  constructor(extraArgs = [], host = '127.0.0.1') {
+    this.host = host;
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tideline-browser-'));
     this.logPath = path.join(this.tmp, 'server.log');
     this.extraArgs = extraArgs;
@@ -67,7 +68,7 @@ export class TidelineServer {
     for (let attempt = 0; attempt < 3; attempt++) {
       this.port = await freePort();
       const log = fs.openSync(this.logPath, 'a');
-      this.proc = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', String(this.port),
+      this.proc = spawn(BIN, ['serve', '--host', this.host, '--port', String(this.port),
                               '--data-dir', path.join(this.tmp, 'data'), ...this.extraArgs],
                         {stdio: ['ignore', log, log]});
       fs.closeSync(log);

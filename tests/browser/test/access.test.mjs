@@ -92,3 +92,32 @@ test('behind a reverse proxy with a path prefix', async () => {
     await server.stop();
   }
 });
+
+// The machine's first non-loopback IPv4 address, if it has one.
+function externalAddress() {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+
+test('with --host 0.0.0.0, opened by the machine\'s IP address', async (t) => {
+  const address = externalAddress();
+  if (!address) {
+    t.skip('this machine has no non-loopback IPv4 address');
+    return;
+  }
+  const server = await new TidelineServer([], '0.0.0.0').start();
+  try {
+    const page = await browser.newPage();
+    await visit(page, `http://${address}:${server.port}/#/tables`);
+    assert.equal(await errorText(page), '');
+    await page.getByLabel('Table name').fill('by_address');
+    await page.getByLabel('Partition key name').fill('id');
+    await page.getByRole('button', {name: 'Create table'}).click();
+    await page.locator('#tables tbody tr', {hasText: 'by_address'}).waitFor();
+    await page.close();
+  } finally {
+    await server.stop();
+  }
+});
