@@ -86,6 +86,10 @@ export class TidelineServer {
     throw new Error(`tideline did not become healthy:\n${fs.readFileSync(this.logPath, 'utf8')}`);
   }
 
+  logText() {
+    return fs.readFileSync(this.logPath, 'utf8');
+  }
+
   async stop() {
     const proc = this.proc;
     if (proc && proc.exitCode === null && proc.signalCode === null) {

@@ -49,6 +49,8 @@ async function confirmDialog(answer) {
 }
 
 test('GET / from a browser is the console; the health check is unchanged', async () => {
+  // The start-up log names the address to open (scripts/serve.sh shows it).
+  assert.match(server.logText(), new RegExp(`web console: http://127\\.0\\.0\\.1:${server.port}/\n`));
   const health = await fetch(server.url);
   assert.equal(await health.text(), `healthy: 127.0.0.1:${server.port} `);
   await visit(page, server.url);
