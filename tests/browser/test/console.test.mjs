@@ -185,6 +185,14 @@ test('Time: enable point-in-time recovery and see the window', async () => {
   await page.locator('#time-result:has-text("Restoring"), #error:visible').first().waitFor();
   assert.equal(await errorText(page), '');
   assert.equal(await page.locator('#time-result').innerText(), `Restoring into ${TABLE}_restored.`);
+  // Export as of the same moment, after a confirmation.
+  await page.getByLabel('S3 bucket').fill('console-exports');
+  await page.getByRole('button', {name: 'Export', exact: true}).click();
+  await confirmDialog('ok');
+  await page.locator('#time-result:has-text("Export started"), #error:visible').first().waitFor();
+  assert.equal(await errorText(page), '');
+  assert.match(await page.locator('#time-result').innerText(),
+               new RegExp(`^Export started: arn:aws:dynamodb:[^:]+:\\d{12}:table/${TABLE}/export/`));
   await visit(page, server.url + '#/tables');
   assert.match(await page.locator('#tables tbody tr').first().innerText(), /enabled/);
   await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).waitFor();
@@ -216,7 +224,9 @@ test('Tables: delete a table only after confirmation', async () => {
   assert.equal(await row.count(), 1);
   await remove.click();
   await confirmDialog('ok');
-  await row.waitFor({state: 'detached'});
+  await row.waitFor({state: 'detached'});  // the list redraws: wait for the new one
+  await ready(page);
+  assert.equal(await row.count(), 0);
   // The restored table is another table: still there.
   assert.equal(await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).count(), 1);
 });
