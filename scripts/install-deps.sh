@@ -17,6 +17,8 @@ python3 -c 'import boto3' 2>/dev/null || PKGS+=(python3-boto3)
 command -v aws >/dev/null || PKGS+=(awscli)
 # The fuzzing step (scripts/fuzz.sh) builds with clang and its libFuzzer/ASan runtimes.
 PKGS+=(clang libclang-rt-14-dev)
+# The console's browser tests (tests/browser) drive Debian's Chromium with playwright-core.
+PKGS+=(chromium)
 # The format check (scripts/check-format.sh) needs clang-format (14 on Debian 12, as used here).
 PKGS+=(clang-format)
 [ "${WITH_BENCH:-0}" = 1 ] && PKGS+=(wrk nginx-light)
@@ -48,4 +50,13 @@ CLIENTS=$ROOT/tests/clients
 if ! cmp -s "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.installed-package-lock.json"; then
   npm ci --silent --no-audit --no-fund --prefix "$CLIENTS" >/dev/null
   cp "$CLIENTS/package-lock.json" "$CLIENTS/node_modules/.installed-package-lock.json"
+fi
+
+# The console's browser tests (tests/browser: playwright-core, which drives the chromium package
+# above and downloads no browser of its own), reinstalled whenever its lock file changes.
+BROWSER_TESTS=$ROOT/tests/browser
+if ! cmp -s "$BROWSER_TESTS/package-lock.json" \
+     "$BROWSER_TESTS/node_modules/.installed-package-lock.json"; then
+  npm ci --silent --no-audit --no-fund --prefix "$BROWSER_TESTS" >/dev/null
+  cp "$BROWSER_TESTS/package-lock.json" "$BROWSER_TESTS/node_modules/.installed-package-lock.json"
 fi

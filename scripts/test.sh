@@ -7,26 +7,28 @@
 #      AWS CLI
 #   5. client libraries: tests/clients (node --test) drives the real build/tideline with
 #      dynamoose, ElectroDB, dynamodb-toolbox and the AWS SDK for JavaScript v3 (~1 minute)
-#   6. checks: scripts/check-format.sh (clang-format over src/ and tests/) and
+#   6. web console: tests/browser (node --test) drives the console of the real build/tideline in
+#      headless Chromium with playwright-core; screenshots go to <build>/browser-artifacts/
+#   7. checks: scripts/check-format.sh (clang-format over src/ and tests/) and
 #      scripts/check-thread-safety.sh (clang -Wthread-safety over src/, -fsyntax-only in
 #      <build>-thread-safety/)
-#   7. fuzzing: scripts/fuzz.sh builds the libFuzzer targets with clang in build-fuzz/ (a second
+#   8. fuzzing: scripts/fuzz.sh builds the libFuzzer targets with clang in build-fuzz/ (a second
 #      full build, ~20 min cold on 2 cores, much less with ccache) and runs each for
 #      FUZZ_SECONDS from its committed seed corpus; FUZZ_SECONDS=0 skips the step
-#   8. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
+#   9. sanitizer builds: <build>-asan (ASan+UBSan) and <build>-tsan (TSan), each running the
 #      unit tests and the end-to-end modules in SANITIZE_E2E (docs/testing.md)
 # Every suite runs even when an earlier one failed, so one run reports everything.
 # Env: BUILD_DIR (default <repo>/build), JOBS (parallel build/test jobs, default 2),
 #      E2E_ARGS (extra arguments for tests/e2e/run.py, e.g. "-k test_query"),
 #      FUZZ_SECONDS (seconds per fuzz target, default 60; 0 skips fuzzing),
-#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 8),
+#      SANITIZE (address thread: the sanitizer builds to run; "none" skips step 9),
 #      SANITIZE_E2E (end-to-end modules and -k patterns run under the sanitizers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 JOBS=${JOBS:-2}
 PYTHON=${PYTHON:-python3}
-# CI stops a run at 90 minutes. The extra builds (steps 6 and 7) are the long ones on a cold
+# CI stops a run at 90 minutes. The extra builds (steps 7 and 8) are the long ones on a cold
 # machine: none of them starts once STEP_DEADLINE_S seconds have passed, and the run says so
 # and fails rather than passing silently without them.
 STEP_DEADLINE_S=${STEP_DEADLINE_S:-3900}
@@ -54,6 +56,9 @@ TIDELINE_BIN="$BUILD/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" ${E
 
 echo "== client libraries (tests/clients)"
 (cd "$ROOT/tests/clients" && TIDELINE_BIN="$BUILD/tideline" npm test --silent) || failed+=(clients)
+
+echo "== web console in headless Chromium (tests/browser)"
+(cd "$ROOT/tests/browser" && TIDELINE_BIN="$BUILD/tideline" npm test --silent) || failed+=(browser)
 
 echo "== format (scripts/check-format.sh)"
 bash "$ROOT/scripts/check-format.sh" || failed+=(format)

@@ -15,6 +15,7 @@
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the storage, exit 0. A
 // second signal during that exits at once.
 
+#include <fmt/format.h>
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -28,6 +29,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "api/context.h"
@@ -54,6 +56,16 @@ sigset_t BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a peer that went away is an error code, not a death
   return set;
+}
+
+// The address a person opens for the web console (docs/console.md): a wildcard bind is
+// reachable on this machine's loopback, which is also a name the Host rule always accepts.
+std::string ConsoleUrl(std::string_view scheme, const std::string& host, uint16_t port) {
+  std::string name = host;
+  if (host == "0.0.0.0") name = "127.0.0.1";
+  if (host == "::") name = "[::1]";
+  if (name.find(':') != std::string::npos && name.front() != '[') name = "[" + name + "]";
+  return fmt::format("{}://{}:{}/", scheme, name, port);
 }
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -182,6 +194,8 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   spdlog::info("tideline {} listening on {}://{}:{} (data dir {}, region {}, sync writes {})",
                TIDELINE_VERSION, config.tls_cert.empty() ? "http" : "https", config.host,
                server.port(), config.data_dir, config.region, config.sync_writes ? "on" : "off");
+  spdlog::info("web console: {}",
+               ConsoleUrl(config.tls_cert.empty() ? "http" : "https", config.host, server.port()));
   if (!http::IsLoopbackBind(config.host) && (!authenticator || config.tls_cert.empty())) {
     // Anyone who can reach the port can act without credentials, or read the traffic without TLS.
     spdlog::warn("listening on {}, which is not a loopback address, without {}", config.host,

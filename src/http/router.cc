@@ -8,6 +8,7 @@
 
 #include "auth/authenticator.h"
 #include "common/api_error.h"
+#include "console/assets.h"
 #include "http/content_encoding.h"
 #include "http/wire.h"
 
@@ -36,6 +37,22 @@ bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+}
+
+// A browser asking for a page lists text/html in Accept; health checkers (load balancers, curl,
+// the SDKs' endpoint probes) do not, and keep getting DynamoDB's health line.
+bool WantsHtml(const Request& request) {
+  const Request::HeaderRef* accept = request.FindHeader("accept");
+  return accept != nullptr &&
+         request.HeaderValue(*accept).find("text/html") != std::string_view::npos;
+}
+
+bool IsIpLiteralHost(std::string_view host) {
+  if (!host.empty() && host.front() == '[') return true;  // an IPv6 literal: no DNS name to rebind
+  std::string_view name = host.substr(0, host.find(':'));
+  boost::system::error_code ec;
+  boost::asio::ip::make_address_v4(std::string(name), ec);
+  return !ec;
 }
 
 void AppendError(const ApiError& e, std::string_view content_type, Reply* reply) {
@@ -85,6 +102,18 @@ bool IsLoopbackHost(std::string_view host) {
   boost::system::error_code ec;
   const auto v4 = boost::asio::ip::make_address_v4(std::string(name), ec);
   return !ec && v4.is_loopback();
+}
+
+bool IsSameOrigin(std::string_view origin, std::string_view host) {
+  std::string_view rest = origin;
+  if (rest.substr(0, 7) == "http://") {
+    rest.remove_prefix(7);
+  } else if (rest.substr(0, 8) == "https://") {
+    rest.remove_prefix(8);
+  } else {
+    return false;
+  }
+  return !host.empty() && EqualsIgnoreCase(rest, host);
 }
 
 bool IsLoopbackBind(const std::string& host) {
@@ -193,7 +222,20 @@ bool Router::RefuseHostOrOrigin(const Request& request, Reply* reply) const {
                 kJson, reply);
     return true;
   }
-  return request.has_origin && HandleOrigin(request, reply);
+  if (!request.has_origin) return false;
+  // The console's own requests: a page served by this server calling it back. Its origin is
+  // trusted only where the name cannot have been rebound to this server by someone else's DNS:
+  // a loopback name (the Host rule above already holds), an IP address, or with --credentials,
+  // where a page of another site could not sign anyway (docs/console.md).
+  if (host != nullptr) {
+    const std::string_view host_value = request.HeaderValue(*host);
+    if (IsSameOrigin(request.origin, host_value) &&
+        (IsLoopbackHost(host_value) || IsIpLiteralHost(host_value) ||
+         ctx_.authenticator != nullptr)) {
+      return false;
+    }
+  }
+  return HandleOrigin(request, reply);
 }
 
 Router::Verdict Router::Screen(const Request& request, bool body_read, Reply* reply,
@@ -237,9 +279,18 @@ bool Router::RefuseBeforeBody(const Request& request, Reply* reply) const {
 
 void Router::AnswerGet(const Request& request, Reply* reply) const {
   const std::string_view target = request.target;
-  if (target.substr(0, target.find('?')) != "/") {
-    reply->status = 404;
-    reply->body = kNotFound;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/" || WantsHtml(request)) {
+    const console::Asset* asset = console::FindAsset(path);
+    if (asset == nullptr) {
+      reply->status = 404;
+      reply->body = kNotFound;
+      return;
+    }
+    reply->content_type = asset->content_type;
+    reply->body.assign(asset->bytes);
+    // The files change with the binary: a browser revalidates rather than keep an old console.
+    reply->extra_headers.append("Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n");
     return;
   }
   const Request::HeaderRef* host = request.FindHeader("host");

@@ -10,8 +10,13 @@
 //      empty body, the requested headers/method echoed, Max-Age 172800, as DynamoDB answers).
 //      Any other origin gets no CORS headers: a preflight is 403 with an empty body and any
 //      other request is 403 AccessDeniedException, unexecuted. By default no origin is allowed.
-//   3. GET /: 200 "healthy: <Host> " (trailing space included; DynamoDB names the host the client
-//      asked for; without a Host header, dynamodb.<region>.amazonaws.com). GET on another path:
+//      A page of the server's own console (same origin: Origin is http(s)://<Host>) passes
+//      without CORS headers when its Host is a loopback name or an IP address, or with
+//      --credentials: a name that DNS rebinding could point here gets the CORS rule.
+//   3. GET / without text/html in Accept: 200 "healthy: <Host> " (trailing space included;
+//      DynamoDB names the host the client asked for; without a Host header,
+//      dynamodb.<region>.amazonaws.com). GET / asking for text/html (a browser) is the web
+//      console's page, GET /console/<file> its files (console/assets.h). GET on another path:
 //      404, as DynamoDB answers any other path.
 //   4. any other method but POST, or a non-empty body whose media type is neither
 //      application/json nor application/x-amz-json-1.0: 404 "<UnknownOperationException/>\n".
@@ -90,7 +95,7 @@ class Router {
   // signature but the signature itself; it leaves to Handle the rest, including the 404s, so
   // that they keep the connection open.
   Verdict Screen(const Request& request, bool body_read, Reply* reply, api::Context** ctx) const;
-  // Step 3: GET / is the health check, GET on another path 404.
+  // Step 3: GET / is the health check or the console, /console/<file> its files, else 404.
   void AnswerGet(const Request& request, Reply* reply) const;
   // Adds the CORS headers for an allowed Origin; answers a preflight or refuses a request from
   // another origin. Returns true when *reply is complete.
@@ -118,6 +123,9 @@ std::string_view MediaType(std::string_view content_type);
 // Whether a Host header value names the loopback interface: localhost, *.localhost,
 // 127.x.x.x or [::1], with an optional port.
 bool IsLoopbackHost(std::string_view host);
+// Whether `origin` (an Origin header) is http:// or https:// followed by `host` (a Host header),
+// compared case-insensitively: a page served by this server, under the name it was asked by.
+bool IsSameOrigin(std::string_view origin, std::string_view host);
 // Whether the listening address (--host) is a loopback one.
 bool IsLoopbackBind(const std::string& host);
 

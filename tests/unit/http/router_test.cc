@@ -51,6 +51,38 @@ TEST_F(RouterTest, GetSlashIsTheHealthCheckOfTheRequestedHost) {
   EXPECT_EQ(r.body, "healthy: dynamodb.eu-west-2.amazonaws.com ");
 }
 
+// A browser asks for text/html and gets the web console; anything else keeps the health line.
+TEST_F(RouterTest, GetSlashFromABrowserIsTheConsole) {
+  Request request;
+  request.method = bhttp::verb::get;
+  request.target = "/?x=1";
+  request.AddHeader("Host", "localhost:8000");
+  request.AddHeader("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+  Reply reply;
+  router_.Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(reply.body.find("<!doctype html>"), std::string::npos);
+  EXPECT_NE(reply.extra_headers.find("Cache-Control: no-cache\r\n"), std::string::npos);
+
+  request.target = "/console/app.js";
+  router_.Handle(request, &reply);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.content_type, "text/javascript; charset=utf-8");
+
+  request.target = "/console/nothing.js";
+  router_.Handle(request, &reply);
+  EXPECT_EQ(reply.status, 404);
+
+  Request probe;  // curl, a load balancer: Accept */* or none
+  probe.method = bhttp::verb::get;
+  probe.target = "/";
+  probe.AddHeader("Host", "localhost:8000");
+  probe.AddHeader("Accept", "*/*");
+  router_.Handle(probe, &reply);
+  EXPECT_EQ(reply.body, "healthy: localhost:8000 ");
+}
+
 // DynamoDB answers a GET on any other path with a 4xx (ScyllaDB's
 // test_health_only_works_for_root_path).
 TEST_F(RouterTest, GetOnAnotherPathIsNotFound) {
@@ -177,6 +209,49 @@ TEST_F(RouterTest, CorsOriginsAllowOnlyThoseOrigins) {
     router.Handle(CrossOrigin(bhttp::verb::post, other), &reply);
     EXPECT_EQ(reply.status, 403) << other;
   }
+}
+
+// The console's own calls carry an Origin that is the server itself: accepted without CORS
+// where the name cannot be a rebound one.
+TEST_F(RouterTest, TheConsolesOwnOriginIsAcceptedOnLoopback) {
+  for (const char* host : {"127.0.0.1:8000", "localhost:8000"}) {
+    Request request = CrossOrigin(bhttp::verb::post, std::string("http://") + host);
+    request.AddHeader("Host", host);
+    Reply reply;
+    router_.Handle(request, &reply);
+    EXPECT_EQ(reply.status, 200) << host;
+    EXPECT_EQ(reply.extra_headers.find("Access-Control"), std::string::npos) << host;
+  }
+  // Another port is another origin.
+  Request other = CrossOrigin(bhttp::verb::post, "http://127.0.0.1:8001");
+  other.AddHeader("Host", "127.0.0.1:8000");
+  Reply reply;
+  router_.Handle(other, &reply);
+  EXPECT_EQ(reply.status, 403);
+}
+
+TEST_F(RouterTest, OnOtherAddressesOnlyAnIpAddressIsTrustedAsTheSameOrigin) {
+  env_.config().host = "0.0.0.0";
+  Router router(env_.ctx(), &FakeLookup);
+  Request by_address = CrossOrigin(bhttp::verb::post, "http://10.1.2.3:8000");
+  by_address.AddHeader("Host", "10.1.2.3:8000");
+  Reply reply;
+  router.Handle(by_address, &reply);
+  EXPECT_EQ(reply.status, 200);
+  // A DNS name may have been rebound to this server by the page's own site.
+  Request by_name = CrossOrigin(bhttp::verb::post, "http://evil.example:8000");
+  by_name.AddHeader("Host", "evil.example:8000");
+  router.Handle(by_name, &reply);
+  EXPECT_EQ(reply.status, 403);
+}
+
+TEST(SameOriginTest, SchemeAndHostMustMatch) {
+  EXPECT_TRUE(IsSameOrigin("http://localhost:8000", "localhost:8000"));
+  EXPECT_TRUE(IsSameOrigin("https://Example.com", "example.com"));
+  EXPECT_FALSE(IsSameOrigin("http://localhost:8000", "localhost:8001"));
+  EXPECT_FALSE(IsSameOrigin("ftp://localhost", "localhost"));
+  EXPECT_FALSE(IsSameOrigin("null", "null"));
+  EXPECT_FALSE(IsSameOrigin("http://", ""));
 }
 
 // Bound to loopback (the tests' config: 127.0.0.1), only loopback names are answered, so a page

@@ -1,0 +1,180 @@
+// The Items page: Scan or Query a table or one of its indexes, page by page; view, add, edit
+// (as DynamoDB JSON) and delete items. The server's errors are shown as it gave them.
+import { call, listTableNames } from './api.js';
+import { el, field, select, showError, confirmAction } from './ui.js';
+
+const SORT_CONDITIONS = [['', 'any'], ['=', '='], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>='],
+                         ['begins_with', 'begins with'], ['between', 'between']];
+
+// The key schema of the table or of one of its indexes, with each key's type.
+function keysOf(table, indexName) {
+  const types = Object.fromEntries(table.AttributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
+  const index = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])]
+    .find((i) => i.IndexName === indexName);
+  const schema = (index ?? table).KeySchema;
+  const key = (keyType) => {
+    const k = schema.find((s) => s.KeyType === keyType);
+    return k && { name: k.AttributeName, type: types[k.AttributeName] };
+  };
+  return { partition: key('HASH'), sort: key('RANGE') };
+}
+
+// A typed attribute value from what a person typed.
+function typed(type, text) { return { [type]: text }; }
+
+// A short text for one attribute value in the results table.
+function preview(value) {
+  const [type, v] = Object.entries(value)[0];
+  if (type === 'S' || type === 'N') return v;
+  if (type === 'BOOL') return String(v);
+  if (type === 'NULL') return 'null';
+  return `${type} ${JSON.stringify(v)}`;
+}
+
+export async function render(main, tableName) {
+  const names = await listTableNames();
+  main.replaceChildren(el('h2', {}, 'Items'));
+  if (names.length === 0) {
+    main.append(el('p', {}, 'No tables yet: create one on the ', el('a', { href: '#/tables' }, 'Tables'), ' page.'));
+    return;
+  }
+  if (!names.includes(tableName)) tableName = names[0];
+  const tableChoice = select(names, { id: 'items-table', value: tableName });
+  tableChoice.value = tableName;
+  tableChoice.addEventListener('change', () => { location.hash = `#/items/${encodeURIComponent(tableChoice.value)}`; });
+  const { Table: table } = await call('DescribeTable', { TableName: tableName });
+  const tableKeys = keysOf(table);
+
+  const indexChoice = select([['', `table ${tableName}`],
+    ...(table.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, `GSI ${i.IndexName}`]),
+    ...(table.LocalSecondaryIndexes ?? []).map((i) => [i.IndexName, `LSI ${i.IndexName}`])], { id: 'items-index' });
+  const mode = select([['Query', 'Query'], ['Scan', 'Scan']], { id: 'items-mode' });
+  const partitionValue = el('input', { id: 'items-partition-value', autocomplete: 'off' });
+  const sortOp = select(SORT_CONDITIONS, { id: 'items-sort-op' });
+  const sortValue = el('input', { id: 'items-sort-value', autocomplete: 'off' });
+  const sortValue2 = el('input', { id: 'items-sort-value2', autocomplete: 'off' });
+  const direction = select([['true', 'ascending'], ['false', 'descending']], { id: 'items-direction' });
+  const pageSize = el('input', { id: 'items-page-size', type: 'number', min: 1, value: 25 });
+  const partitionLabel = el('span', {});
+  const sortLabel = el('span', {});
+  const queryFields = el('div', {},
+    el('div', { class: 'row' }, field(partitionLabel, partitionValue)),
+    el('div', { class: 'row' }, field(sortLabel, sortOp), field('Sort key value', sortValue),
+       field('Upper value (between)', sortValue2), field('Order', direction)));
+  const results = el('div', { id: 'items-results', 'aria-live': 'polite' });
+  const editor = el('div', { id: 'item-editor' });
+  let lastKey = null;
+  let pageNumber = 0;
+
+  const updateFields = () => {
+    const keys = keysOf(table, indexChoice.value);
+    partitionLabel.textContent = `Partition key ${keys.partition.name} (${keys.partition.type}) =`;
+    sortLabel.textContent = keys.sort ? `Sort key ${keys.sort.name} (${keys.sort.type})` : 'Sort key (none)';
+    sortOp.disabled = sortValue.disabled = sortValue2.disabled = !keys.sort;
+    queryFields.hidden = mode.value !== 'Query';
+  };
+  indexChoice.addEventListener('change', updateFields);
+  mode.addEventListener('change', updateFields);
+
+  const buildRequest = () => {
+    const request = { TableName: tableName, Limit: Number(pageSize.value) || 25 };
+    if (indexChoice.value) request.IndexName = indexChoice.value;
+    if (mode.value === 'Query') {
+      const keys = keysOf(table, indexChoice.value);
+      const names = { '#p': keys.partition.name };
+      const values = { ':p': typed(keys.partition.type, partitionValue.value) };
+      let condition = '#p = :p';
+      if (keys.sort && sortOp.value) {
+        names['#s'] = keys.sort.name;
+        values[':s'] = typed(keys.sort.type, sortValue.value);
+        if (sortOp.value === 'begins_with') condition += ' AND begins_with(#s, :s)';
+        else if (sortOp.value === 'between') {
+          values[':s2'] = typed(keys.sort.type, sortValue2.value);
+          condition += ' AND #s BETWEEN :s AND :s2';
+        } else condition += ` AND #s ${sortOp.value} :s`;
+      }
+      Object.assign(request, { KeyConditionExpression: condition, ExpressionAttributeNames: names,
+                               ExpressionAttributeValues: values, ScanIndexForward: direction.value === 'true' });
+    }
+    return request;
+  };
+
+  const run = async (startKey) => {
+    showError(null);
+    const request = buildRequest();
+    if (startKey) request.ExclusiveStartKey = startKey;
+    try {
+      const page = await call(mode.value, request);
+      pageNumber = startKey ? pageNumber + 1 : 1;
+      lastKey = page.LastEvaluatedKey ?? null;
+      showResults(page.Items);
+    } catch (e) { showError(e); }
+  };
+
+  const keyOf = (item) => {
+    const key = { [tableKeys.partition.name]: item[tableKeys.partition.name] };
+    if (tableKeys.sort) key[tableKeys.sort.name] = item[tableKeys.sort.name];
+    return key;
+  };
+
+  const showResults = (items) => {
+    const keyNames = [tableKeys.partition.name, tableKeys.sort?.name].filter(Boolean);
+    const others = [...new Set(items.flatMap((item) => Object.keys(item)))].filter((n) => !keyNames.includes(n)).sort();
+    const columns = [...keyNames, ...others];
+    results.replaceChildren(
+      el('p', {}, `Page ${pageNumber}: ${items.length} item(s)${lastKey ? '; more follow' : ''}.`),
+      el('table', { id: 'items-table-results' },
+         el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c)), el('th', { scope: 'col' }, 'Actions'))),
+         el('tbody', {}, items.map((item) => {
+           const label = keyNames.map((n) => preview(item[n])).join(' / ');
+           return el('tr', {},
+             columns.map((c) => el('td', {}, item[c] ? preview(item[c]) : '')),
+             el('td', {},
+                el('button', { type: 'button', 'aria-label': `Edit item ${label}`, onclick: () => openEditor(item) }, 'View / edit'), ' ',
+                el('button', { type: 'button', class: 'danger', 'aria-label': `Delete item ${label}`, onclick: async () => {
+                  if (!await confirmAction(`Delete the item ${label} from ${tableName}?`, 'Delete item')) return;
+                  try {
+                    await call('DeleteItem', { TableName: tableName, Key: keyOf(item) });
+                    await run(null);
+                  } catch (e) { showError(e); }
+                } }, 'Delete')));
+         }))),
+      lastKey ? el('button', { type: 'button', id: 'items-next', onclick: () => run(lastKey) }, 'Next page') : '');
+  };
+
+  // The editor: the item as DynamoDB JSON, saved with PutItem (a new item, or the whole item
+  // replaced). A changed key makes another item; the old one stays, as with PutItem itself.
+  const openEditor = (item) => {
+    const template = item ?? Object.fromEntries(
+      [tableKeys.partition, tableKeys.sort].filter(Boolean).map((k) => [k.name, { [k.type]: '' }]));
+    const text = el('textarea', { id: 'item-json', spellcheck: 'false' });
+    text.value = JSON.stringify(template, null, 2);
+    editor.replaceChildren(el('form', { 'aria-labelledby': 'editor-heading', onsubmit: async (event) => {
+      event.preventDefault();
+      showError(null);
+      let parsed;
+      try { parsed = JSON.parse(text.value); } catch (e) { showError(`Not JSON: ${e.message}`); return; }
+      try {
+        await call('PutItem', { TableName: tableName, Item: parsed });
+        editor.replaceChildren(el('p', { class: 'notice', role: 'status' }, 'Item saved.'));
+        await run(null);
+      } catch (e) { showError(e); }
+    } },
+      el('h3', { id: 'editor-heading' }, item ? 'Item (DynamoDB JSON)' : 'New item (DynamoDB JSON)'),
+      field('Item as DynamoDB JSON', text),
+      el('button', { type: 'submit', id: 'item-save' }, 'Save item'), ' ',
+      el('button', { type: 'button', onclick: () => editor.replaceChildren() }, 'Close')));
+    text.focus();
+  };
+
+  const form = el('form', { id: 'items-form', onsubmit: (event) => { event.preventDefault(); run(null); } },
+    el('div', { class: 'row' }, field('Table', tableChoice), field('Index', indexChoice), field('Operation', mode),
+       field('Page size', pageSize)),
+    queryFields,
+    el('p', {}, el('button', { type: 'submit', id: 'items-run' }, 'Run'), ' ',
+       el('button', { type: 'button', id: 'item-add', onclick: () => openEditor(null) }, 'Add item')));
+  mode.value = 'Scan';
+  updateFields();
+  main.append(form, editor, results);
+  await run(null);  // a read: the first page of a Scan
+}

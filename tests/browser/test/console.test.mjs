@@ -1,0 +1,232 @@
+// The console's pages in headless Chromium against the real server: create a table with an
+// index, add, edit and delete an item (and see the server's own validation error), query the
+// index, enable point-in-time recovery, delete the table; accessibility basics on every page.
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+
+import {TidelineServer, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
+
+let server;
+let browser;
+let page;
+const TABLE = 'console_orders';
+
+before(async () => {
+  server = await new TidelineServer().start();
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on('pageerror', (e) => { throw e; });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Every form control has an accessible name from a <label> (or aria-label).
+async function assertEveryControlIsLabelled() {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+        .filter((c) => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label'))
+        .map((c) => c.outerHTML));
+  assert.deepEqual(unlabelled, []);
+}
+
+// Pressing Tab from the top of the page reaches the element (keyboard navigation).
+async function assertTabReaches(selector, maxTabs = 80) {
+  await page.locator('body').focus();
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  assert.fail(`Tab did not reach ${selector} in ${maxTabs} presses`);
+}
+
+async function confirmDialog(answer) {
+  await page.locator('#confirm-dialog[open]').waitFor();
+  await page.locator(answer === 'ok' ? '#confirm-ok' : '#confirm-cancel').click();
+}
+
+test('GET / from a browser is the console; the health check is unchanged', async () => {
+  // The start-up log names the address to open (scripts/serve.sh shows it).
+  assert.match(server.logText(), new RegExp(`web console: http://127\\.0\\.0\\.1:${server.port}/\n`));
+  const health = await fetch(server.url);
+  assert.equal(await health.text(), `healthy: 127.0.0.1:${server.port} `);
+  await visit(page, server.url);
+  assert.equal(await page.title(), 'Tideline console');
+  assert.match(await page.locator('main').innerText(), /No tables yet/);
+});
+
+test('Tables: create a table with a global secondary index', async () => {
+  await visit(page, server.url + '#/tables');
+  // Capacity units only for provisioned billing.
+  assert.equal(await page.getByLabel('Read capacity units').isVisible(), false);
+  await page.getByLabel('Billing mode').selectOption('PROVISIONED');
+  assert.equal(await page.getByLabel('Read capacity units').isVisible(), true);
+  await page.getByLabel('Billing mode').selectOption('PAY_PER_REQUEST');
+  await page.getByLabel('Table name').fill(TABLE);
+  await page.getByLabel('Partition key name').fill('customer');
+  await page.getByLabel('Sort key (optional) name').fill('order_id');
+  await page.getByLabel('Sort key (optional) type').selectOption('N');
+  await page.getByRole('button', {name: 'Add global secondary index'}).click();
+  await page.getByLabel('Index name').fill('by_status');
+  await page.getByLabel('Index partition key name').fill('status');
+  await page.getByLabel('Index sort key name').fill('order_id');
+  await page.getByLabel('Index sort key type').selectOption('N');
+  await assertEveryControlIsLabelled();
+  await assertTabReaches('#create-table button[type=submit]');
+  await page.getByRole('button', {name: 'Create table'}).click();
+  const row = page.locator('#tables tbody tr', {hasText: TABLE});
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /customer \(S, partition\), order_id \(N, sort\)/);
+  assert.match(text, /GSI by_status: status \(S, partition\), order_id \(N, sort\)/);
+  assert.match(text, /PAY_PER_REQUEST/);
+  assert.match(text, /disabled/);  // PITR
+  await screenshot(page, 'tables');
+});
+
+test('Tables: a CreateTable the server refuses shows its error as it is', async () => {
+  await page.getByLabel('Table name').fill('x');  // shorter than 3 characters
+  await page.getByLabel('Partition key name').fill('k');
+  await page.getByRole('button', {name: 'Create table'}).click();
+  await page.locator('#error').waitFor();
+  assert.match(await errorText(page), /^ValidationException: .*'tableName' failed to satisfy constraint/);
+});
+
+test('Items: add, edit and delete an item; a bad item gets the server\'s error', async () => {
+  await visit(page, server.url + `#/items/${TABLE}`);
+  await assertEveryControlIsLabelled();
+  await assertTabReaches('#items-run');
+  await assertTabReaches('#item-add');
+  for (const [customer, id, status] of [['alice', '1', 'open'], ['alice', '2', 'shipped'],
+                                        ['bob', '3', 'open']]) {
+    await page.locator('#item-add').click();
+    await page.getByLabel('Item as DynamoDB JSON').fill(JSON.stringify(
+        {customer: {S: customer}, order_id: {N: id}, status: {S: status}}));
+    await page.locator('#item-save').click();
+    await page.getByRole('status').filter({hasText: 'Item saved.'}).waitFor();
+  }
+  await page.locator('#items-table-results tbody tr').nth(2).waitFor();
+  assert.equal(await page.locator('#items-table-results tbody tr').count(), 3);
+
+  // The server's validation error, verbatim: a key of the wrong type.
+  await page.locator('#item-add').click();
+  await page.getByLabel('Item as DynamoDB JSON').fill('{"customer": {"S": "carol"}, "order_id": {"S": "x"}}');
+  await page.locator('#item-save').click();
+  await page.locator('#error').waitFor();
+  assert.match(await errorText(page),
+               /^ValidationException: One or more parameter values were invalid: Type mismatch/);
+
+  // Edit alice/2.
+  await page.getByRole('button', {name: 'Edit item alice / 2'}).click();
+  const editor = page.getByLabel('Item as DynamoDB JSON');
+  const item = JSON.parse(await editor.inputValue());
+  assert.deepEqual(item, {customer: {S: 'alice'}, order_id: {N: '2'}, status: {S: 'shipped'}});
+  item.status = {S: 'delivered'};
+  await editor.fill(JSON.stringify(item));
+  await page.locator('#item-save').click();
+  await page.locator('#items-table-results tbody tr', {hasText: 'delivered'}).waitFor();
+  assert.doesNotMatch(await page.locator('#items-results').innerText(), /null/);
+  await screenshot(page, 'items');
+
+  // Delete bob/3: cancelling keeps it, confirming removes it.
+  await page.getByRole('button', {name: 'Delete item bob / 3'}).click();
+  await confirmDialog('cancel');
+  assert.equal(await page.locator('#items-table-results tbody tr').count(), 3);
+  await page.getByRole('button', {name: 'Delete item bob / 3'}).click();
+  await confirmDialog('ok');
+  await page.locator('#items-table-results tbody tr', {hasText: 'bob'}).waitFor({state: 'detached'});
+  assert.equal(await page.locator('#items-table-results tbody tr').count(), 2);
+});
+
+test('Items: query the index, both directions, and page through', async () => {
+  await page.getByRole('button', {name: 'Add item'}).click();
+  await page.getByLabel('Item as DynamoDB JSON').fill(
+      '{"customer": {"S": "bob"}, "order_id": {"N": "4"}, "status": {"S": "open"}}');
+  await page.locator('#item-save').click();
+  await page.getByRole('status').filter({hasText: 'Item saved.'}).waitFor();
+
+  await page.locator('#items-index').selectOption('by_status');
+  await page.locator('#items-mode').selectOption('Query');
+  await page.locator('#items-partition-value').fill('open');
+  await page.locator('#items-direction').selectOption('false');
+  await page.locator('#items-run').click();
+  const rows = page.locator('#items-table-results tbody tr');
+  await page.locator('#items-results', {hasText: 'Page 1: 2 item(s).'}).waitFor();
+  assert.deepEqual(await rows.locator('td:nth-child(2)').allInnerTexts(), ['4', '1']);
+
+  // A sort key condition, ascending, one item a page.
+  await page.locator('#items-direction').selectOption('true');
+  await page.locator('#items-sort-op').selectOption('>=');
+  await page.locator('#items-sort-value').fill('1');
+  await page.locator('#items-page-size').fill('1');
+  await page.locator('#items-run').click();
+  await page.locator('#items-results', {hasText: 'Page 1: 1 item(s); more follow.'}).waitFor();
+  assert.deepEqual(await rows.locator('td:nth-child(2)').allInnerTexts(), ['1']);
+  await page.locator('#items-next').click();
+  await page.locator('#items-results', {hasText: 'Page 2: 1 item(s)'}).waitFor();
+  assert.deepEqual(await rows.locator('td:nth-child(2)').allInnerTexts(), ['4']);
+});
+
+test('Time: enable point-in-time recovery and see the window', async () => {
+  await visit(page, server.url + `#/time/${TABLE}`);
+  await page.getByRole('button', {name: 'Enable point-in-time recovery'}).click();
+  await page.locator('#time-window').waitFor();
+  assert.match(await page.locator('#time-window').innerText(),
+               /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z to \d{4}-/);
+  await assertEveryControlIsLabelled();
+  await screenshot(page, 'time');
+  // Restore the latest moment into a new table, after a confirmation.
+  await page.getByLabel('New table name').fill(`${TABLE}_restored`);
+  await page.getByRole('button', {name: 'Restore to a new table'}).click();
+  await confirmDialog('ok');
+  await page.locator('#time-result:has-text("Restoring"), #error:visible').first().waitFor();
+  assert.equal(await errorText(page), '');
+  assert.equal(await page.locator('#time-result').innerText(), `Restoring into ${TABLE}_restored.`);
+  // Export as of the same moment, after a confirmation.
+  await page.getByLabel('S3 bucket').fill('console-exports');
+  await page.getByRole('button', {name: 'Export', exact: true}).click();
+  await confirmDialog('ok');
+  await page.locator('#time-result:has-text("Export started"), #error:visible').first().waitFor();
+  assert.equal(await errorText(page), '');
+  assert.match(await page.locator('#time-result').innerText(),
+               new RegExp(`^Export started: arn:aws:dynamodb:[^:]+:\\d{12}:table/${TABLE}/export/`));
+  await visit(page, server.url + '#/tables');
+  assert.match(await page.locator('#tables tbody tr').first().innerText(), /enabled/);
+  await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).waitFor();
+});
+
+test('opening a page only reads', async () => {
+  const READS = new Set(['ListTables', 'DescribeTable', 'DescribeContinuousBackups', 'Scan']);
+  const operations = [];
+  const record = (request) => {
+    const target = request.headers()['x-amz-target'];
+    if (target) operations.push(target.split('.').pop());
+  };
+  page.on('request', record);
+  for (const route of ['#/tables', `#/items/${TABLE}`, `#/time/${TABLE}`]) {
+    await visit(page, server.url + route);
+  }
+  page.off('request', record);
+  assert.ok(operations.includes('Scan'));
+  assert.deepEqual(operations.filter((op) => !READS.has(op)), []);
+});
+
+test('Tables: delete a table only after confirmation', async () => {
+  await visit(page, server.url + '#/tables');
+  const row = page.locator('#tables tbody tr')
+                  .filter({has: page.locator('th', {hasText: new RegExp(`^${TABLE}$`)})});
+  const remove = page.getByRole('button', {name: `Delete table ${TABLE}`, exact: true});
+  await remove.click();
+  await confirmDialog('cancel');
+  assert.equal(await row.count(), 1);
+  await remove.click();
+  await confirmDialog('ok');
+  await row.waitFor({state: 'detached'});  // the list redraws: wait for the new one
+  await ready(page);
+  assert.equal(await row.count(), 0);
+  // The restored table is another table: still there.
+  assert.equal(await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).count(), 1);
+});
