@@ -107,8 +107,10 @@ class Unzstd : public Decompressor {
         return Status::Corruption(std::string("not valid ZSTD data (") + ZSTD_getErrorName(rc) +
                                   ")");
       }
-      pending_ = rc != 0;
+      // With no input left, only output the decoder still holds counts; its return value then
+      // hints at the next frame's header, not at an unfinished frame.
       if (o.pos == 0) break;
+      pending_ = rc != 0;
       if (!out(std::string_view(out_.get(), o.pos))) {
         *stopped = true;
         return Status::OK();

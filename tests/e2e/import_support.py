@@ -68,8 +68,8 @@ class ImportTestCase(ExportTestCase):
                 self.fail(f"import {arn} still IN_PROGRESS after {timeout}s")
             time.sleep(0.05)
 
-    def import_and_wait(self, bucket, prefix, **kw):
-        return self.wait_import(self.start_import(bucket, prefix, **kw)["ImportArn"])
+    def import_and_wait(self, bucket, prefix, timeout=60, **kw):
+        return self.wait_import(self.start_import(bucket, prefix, **kw)["ImportArn"], timeout)
 
     def table_of(self, desc):
         return desc["TableCreationParameters"]["TableName"]
