@@ -1,4 +1,5 @@
-// DYNAMODB_JSON lines: {"Item":{...}} in DynamoDB's wire JSON (S/N as strings, B base64).
+// DYNAMODB_JSON lines: {"Item":{...}} in DynamoDB's wire JSON (S/N as strings, B base64), and
+// the change records of an incremental export ({"Metadata":..,"Keys":..,"NewImage":..}).
 
 #include "common/api_error.h"
 #include "import/line_parser.h"
@@ -38,6 +39,14 @@ class DynamoDbJsonParser : public LineParser {
       return Result::kError;
     }
     const json::Value* map = json::Find(doc, "Item");
+    if (!map && json::Find(doc, "Metadata") && json::Find(doc, "Keys")) {
+      // A change record of an incremental export (spec §2.3): its NewImage is the item as the
+      // window left it; a record without one is a key deleted in the window, which leaves
+      // nothing to import. AWS documents no import of incremental exports: this reading is
+      // Tideline's, so that an incremental export can be loaded like a full one.
+      map = json::Find(doc, "NewImage");
+      if (!map) return Result::kSkip;
+    }
     if (!map) {
       *error = "The line has no \"Item\" member: it is not an item in DynamoDB JSON format";
       return Result::kError;

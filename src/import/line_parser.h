@@ -1,7 +1,8 @@
 #pragma once
 // LineParser: one line of an import object -> one item, in the three input formats of
 // ImportTable (the developer guide's "Amazon S3 import formats for DynamoDB"):
-//   DYNAMODB_JSON  {"Item":{<attr>:<AttributeValue>,...}}  (every line of a full export)
+//   DYNAMODB_JSON  {"Item":{<attr>:<AttributeValue>,...}}  (every line of a full export); the
+//                  records of an incremental export give their NewImage (none: skipped)
 //   ION            $ion_1_0 {Item:{<attr>:<ion value>,...}} (ion_reader.h: the Ion text an ION
 //                  export writes; sets are lists annotated $dynamodb_SS/NS/BS)
 //   CSV            fields split by the delimiter, named by the object's first line or by
@@ -28,8 +29,8 @@ class LineParser {
   virtual ~LineParser() = default;
   // A new object starts (a CSV object's first line is its header unless HeaderList was given).
   virtual void BeginObject() {}
-  // kItem with *item filled, kSkip for a line that is no item (a CSV header), or kError with a
-  // reason in *error.
+  // kItem with *item filled, kSkip for a line that is no item (a CSV header, an incremental
+  // export's record of a deleted key), or kError with a reason in *error.
   virtual Result Parse(std::string_view line, model::Item* item, std::string* error) = 0;
 };
 
