@@ -57,6 +57,17 @@ SCYLLA_MIGRATOR_LINE = (
     '"fRjHZJ2Ce9"]},"d":{"NS":["3","2"]},"e":{"L":[{"N":"1"},{"S":"Dsb87qc6Es"}]},"f":{"M":{"h":'
     '{"NULL":true},"i":{"BOOL":true},"g":{"N":"9"}}},"j":{"B":"aGVsbG8="},"k":{"BS":["aXMgZmFzdA==",'
     '"c2N5bGxhZGI="]}}}')
+# gurre/ddb-pitr's incremental export records (§2.3): an insert, an update and a delete.
+AWS_INCREMENTAL_LINES = [
+    '{"Metadata":{"WriteTimestampMicros":{"N":"1768386096366933"}},"Keys":{"pk":{"S":"2"},"sk":'
+    '{"S":"1"}},"NewImage":{"pk":{"S":"2"},"sk":{"S":"1"},"test":{"S":"test2"}}}',
+    '{"Metadata":{"WriteTimestampMicros":{"N":"1768387673917155"}},"Keys":{"pk":{"S":"1"},"sk":'
+    '{"S":"3"}},"OldImage":{"pk":{"S":"1"},"sk":{"S":"3"},"test1":{"S":"1"},"test2":{"S":"2"}},'
+    '"NewImage":{"bin_update":{"BS":["0000","0001"]},"pk":{"S":"1"},"sk":{"S":"3"},"test1":'
+    '{"S":"1"},"test2":{"S":"2"}}}',
+    '{"Metadata":{"WriteTimestampMicros":{"N":"1768387654350448"}},"Keys":{"pk":{"S":"1"},"sk":'
+    '{"S":"1"}},"OldImage":{"pk":{"S":"1"},"sk":{"S":"1"},"test":{"S":"test"}}}',
+]
 AWS_ION_LINE = (
     '$ion_1_0 {Item:{Authors:$dynamodb_SS::["Author1","Author2"],Dimensions:"8.5 x 11.0 x 1.5",'
     'ISBN:"333-3333333333",Id:103.,InPublication:false,PageCount:6d2,Price:2d3,'
@@ -123,6 +134,20 @@ class ImportFormats(ImportTestCase):
         self.assertEqual(imp["ImportStatus"], "COMPLETED", imp)
         self.assertEqual(sorted_items(self.scan_wire(self.table_of(imp))),
                          sorted_items(json.loads(line)["Item"] for line in AWS_JSON_LINES))
+
+        # Incremental records: the NewImages are the items; the deleted key leaves nothing.
+        self.put_lines(bucket, "incr/AWSDynamoDB/data/u2wov2dg246wzitouzsnk6jbd4.json.gz",
+                       AWS_INCREMENTAL_LINES, "GZIP")
+        imp = self.import_and_wait(bucket, "incr/", InputCompressionType="GZIP", schema={
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "S"}]})
+        self.assertEqual(imp["ImportStatus"], "COMPLETED", imp)
+        self.assertEqual(imp["ImportedItemCount"], 2)
+        self.assertEqual(sorted_items(self.scan_wire(self.table_of(imp))),
+                         sorted_items(json.loads(line)["NewImage"]
+                                      for line in AWS_INCREMENTAL_LINES[:2]))
 
         self.put_lines(bucket, "scylla/data.json.gz", [SCYLLA_MIGRATOR_LINE], "GZIP")
         imp = self.import_and_wait(bucket, "scylla/", InputCompressionType="GZIP", schema={

@@ -67,7 +67,7 @@ TEST_P(SortedItemsTest, AscendingDistinctKeysLastValueWins) {
   EXPECT_TRUE(!std::filesystem::exists(dir_) || std::filesystem::is_empty(dir_));
 }
 
-INSTANTIATE_TEST_SUITE_P(RunSizes, SortedItemsTest, ::testing::Values(1ull << 30, 512, 64));
+INSTANTIATE_TEST_SUITE_P(RunSizes, SortedItemsTest, ::testing::Values(1ull << 30, 4096, 512));
 
 TEST(SortedItemsEmptyTest, NothingAddedDrainsNothing) {
   SortedItems sorted(::testing::TempDir() + "/sorted_items_empty", 1 << 20);
