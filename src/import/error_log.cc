@@ -18,11 +18,13 @@ ErrorLog::ErrorLog(std::string path, std::string import_arn)
 }
 
 ErrorLog::~ErrorLog() {
+  common::MutexLock lock(&mu_);
   if (file_) std::fclose(file_);
 }
 
 void ErrorLog::Write(const std::string& bucket, const std::string& key, uint64_t line_index,
                      const std::string& message) {
+  common::MutexLock lock(&mu_);
   if (failed_) return;
   if (!file_) {
     std::error_code ec;

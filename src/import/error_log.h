@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace tideline::importer {
@@ -30,10 +31,11 @@ class ErrorLog {
              const std::string& message);
 
  private:
-  std::string path_;
-  std::string import_arn_;
-  FILE* file_ = nullptr;
-  bool failed_ = false;
+  const std::string path_;
+  const std::string import_arn_;
+  common::Mutex mu_;  // the reader threads of an import share its log
+  FILE* file_ GUARDED_BY(mu_) = nullptr;
+  bool failed_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace tideline::importer

@@ -16,9 +16,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "common/api_error.h"
+#include "common/mutex.h"
 #include "import/decompressor.h"
 #include "import/error_log.h"
 #include "import/import_service.h"
@@ -77,15 +82,46 @@ bool IsBlank(std::string_view line) {
   });
 }
 
-// The per-line work of the import.
+// The sorter shared by the threads that read objects: each hands it its items a batch at a time.
+class SharedItems {
+ public:
+  explicit SharedItems(SortedItems& sorted) : sorted_(sorted) {}
+  struct Batch {
+    std::string arena;  // key then JSON, item after item
+    std::vector<std::pair<uint32_t, uint32_t>> lengths;
+    std::vector<uint32_t> sizes;
+  };
+  Status Add(const Batch& batch) {
+    common::MutexLock lock(&mu_);
+    size_t offset = 0;
+    for (size_t i = 0; i < batch.sizes.size(); ++i) {
+      const auto [key_len, json_len] = batch.lengths[i];
+      const std::string_view data(batch.arena);
+      Status s = sorted_.Add(data.substr(offset, key_len), data.substr(offset + key_len, json_len),
+                             batch.sizes[i]);
+      if (!s.ok()) return s;
+      offset += key_len + json_len;
+    }
+    return Status::OK();
+  }
+
+ private:
+  common::Mutex mu_;
+  SortedItems& sorted_ GUARDED_BY(mu_);
+};
+
+// Items a reader thread gathers before it takes the sorter's lock.
+constexpr size_t kBatchBytes = size_t{1} << 20;
+
+// The per-line work of the import: one per reader thread.
 class LineImporter {
  public:
-  LineImporter(const storage::TableMeta& table, LineParser& parser, SortedItems& sorted,
+  LineImporter(const storage::TableMeta& table, LineParser& parser, SharedItems& items,
                ImportOutcome& outcome, ErrorLog& log, const std::string& bucket,
                const std::atomic<bool>& stopping)
       : table_(table),
         parser_(parser),
-        sorted_(sorted),
+        items_(items),
         outcome_(outcome),
         log_(log),
         bucket_(bucket),
@@ -209,13 +245,32 @@ class LineImporter {
     }
     ++outcome_.processed_item_count;
     ++outcome_.imported_item_count;
-    fatal_ = sorted_.Add(user_key, model::ItemToJson(item), static_cast<uint32_t>(size));
+    const size_t before = batch_.arena.size();
+    batch_.arena.append(user_key);
+    batch_.arena.append(model::ItemToJson(item));
+    batch_.lengths.emplace_back(
+        static_cast<uint32_t>(user_key.size()),
+        static_cast<uint32_t>(batch_.arena.size() - before - user_key.size()));
+    batch_.sizes.push_back(static_cast<uint32_t>(size));
+    if (batch_.arena.size() >= kBatchBytes) return Flush();
+    return true;
+  }
+
+ public:
+  // Hands the gathered items to the sorter. false on a failure (fatal()).
+  bool Flush() {
+    if (batch_.sizes.empty() || !fatal_.ok()) return fatal_.ok();
+    fatal_ = items_.Add(batch_);
+    batch_.arena.clear();
+    batch_.lengths.clear();
+    batch_.sizes.clear();
     return fatal_.ok();
   }
 
   const storage::TableMeta& table_;
   LineParser& parser_;
-  SortedItems& sorted_;
+  SharedItems& items_;
+  SharedItems::Batch batch_;
   ImportOutcome& outcome_;
   ErrorLog& log_;
   const std::string& bucket_;
@@ -244,30 +299,69 @@ ImportOutcome RunImportJob(storage::Storage& storage, ObjectSource& source,
     FailFromStatus(s, &outcome);
     return outcome;
   }
-  auto parser = MakeParser(record, table);
   ErrorLog log(error_log_path, record.import_arn);
   SortedItems sorted(options.work_dir + "/" + record.import_id, options.sort_run_bytes);
-  LineImporter importer(table, *parser, sorted, outcome, log, record.s3_bucket, stopping);
-  for (const SourceObject& object : objects) {
-    if (stopping) {
+  SharedItems items(sorted);
+  // Objects are read, parsed and checked by `threads` readers at once, each taking the next
+  // object of the list; the sort and the load after them are sequential.
+  const size_t threads = std::max<size_t>(
+      1, std::min<size_t>(objects.size(), static_cast<size_t>(options.read_threads)));
+  std::vector<ImportOutcome> outcomes(threads);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> give_up{false};
+  auto reader = [&](size_t t) {
+    auto parser = MakeParser(record, table);
+    LineImporter importer(table, *parser, items, outcomes[t], log, record.s3_bucket, stopping);
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= objects.size() || give_up) break;
+      if (stopping) {
+        outcomes[t].interrupted = true;
+        break;
+      }
+      if (!importer.ImportObject(source, objects[i], record) || !importer.Flush()) {
+        if (importer.interrupted()) {
+          outcomes[t].interrupted = true;
+        } else if (!importer.fatal().ok()) {
+          spdlog::error("import {}: {}", record.import_arn, importer.fatal().ToString());
+          FailFromStatus(importer.fatal(), &outcomes[t]);
+        } else {
+          spdlog::warn("import {}: cannot read {}: {}", record.import_arn, objects[i].key,
+                       outcomes[t].failure_message);  // FailFromStatus filled the outcome
+        }
+        give_up = true;
+        break;
+      }
+    }
+  };
+  const auto read_start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(reader, t);
+  reader(0);
+  for (auto& thread : pool) thread.join();
+  for (const ImportOutcome& o : outcomes) {
+    outcome.processed_size_bytes += o.processed_size_bytes;
+    outcome.processed_item_count += o.processed_item_count;
+    outcome.imported_item_count += o.imported_item_count;
+    outcome.error_count += o.error_count;
+  }
+  for (const ImportOutcome& o : outcomes) {
+    if (o.interrupted) {
       outcome.interrupted = true;
       return outcome;
     }
-    if (!importer.ImportObject(source, object, record)) {
-      if (importer.interrupted()) {
-        outcome.interrupted = true;
-        return outcome;
-      }
-      if (!importer.fatal().ok()) {
-        spdlog::error("import {}: {}", record.import_arn, importer.fatal().ToString());
-        FailFromStatus(importer.fatal(), &outcome);
-        return outcome;
-      }
-      spdlog::warn("import {}: cannot read {}: {}", record.import_arn, object.key,
-                   outcome.failure_message);
-      return outcome;  // a read failure: FailFromStatus has filled the outcome
+  }
+  for (const ImportOutcome& o : outcomes) {
+    if (!o.status.empty()) {
+      outcome.status = o.status;
+      outcome.drop_table = o.drop_table;
+      outcome.failure_code = o.failure_code;
+      outcome.failure_message = o.failure_message;
+      return outcome;
     }
   }
+  const double read_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - read_start).count();
 
   std::unique_ptr<storage::BulkLoader> loader;
   Status s = storage::BulkLoader::Start(storage, table, storage::BulkLoadOptions{}, &loader);
@@ -287,8 +381,12 @@ ImportOutcome RunImportJob(storage::Storage& storage, ObjectSource& source,
     FailFromStatus(s, &outcome);
     return outcome;
   }
-  spdlog::info("import {}: {} items loaded into {} ({} files ingested, {} sort runs)",
-               record.import_arn, loader->items(), table.name, loader->files(), sorted.runs());
+  spdlog::info(
+      "import {}: {} objects read in {:.2f} s by {} threads, {} items loaded into {} in {:.2f} s "
+      "({} files ingested, {} sort runs)",
+      record.import_arn, objects.size(), read_s, threads, loader->items(), table.name,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - read_start).count() - read_s,
+      loader->files(), sorted.runs());
   if (outcome.error_count > 0) {
     outcome.status = "FAILED";
     outcome.failure_code = "ItemValidationError";

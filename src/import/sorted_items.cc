@@ -61,7 +61,11 @@ SortedItems::~SortedItems() {
 }
 
 Status SortedItems::Add(std::string_view user_key, std::string_view item_json, uint32_t item_size) {
-  entries_.push_back({arena_.size(), static_cast<uint32_t>(user_key.size()),
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = (prefix << 8) | (i < user_key.size() ? static_cast<uint8_t>(user_key[i]) : 0);
+  }
+  entries_.push_back({prefix, arena_.size(), static_cast<uint32_t>(user_key.size()),
                       static_cast<uint32_t>(item_json.size()), item_size});
   arena_.append(user_key);
   arena_.append(item_json);
@@ -70,10 +74,9 @@ Status SortedItems::Add(std::string_view user_key, std::string_view item_json, u
 }
 
 void SortedItems::SortEntries() {
-  // Entries are in insertion order; a stable sort by key keeps equal keys in that order, and
-  // reversing each group's order puts the latest first. Cheaper: compare offsets, which grow
-  // with insertion.
+  // Of equal keys the latest comes first: offsets grow with insertion.
   std::sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
     const int c = KeyOf(a).compare(KeyOf(b));
     return c != 0 ? c < 0 : a.offset > b.offset;
   });
