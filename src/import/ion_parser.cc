@@ -28,8 +28,8 @@ struct IonValue {
   std::string text;  // string, number (wire N text), blob (base64)
   bool boolean = false;
   std::vector<std::string> annotations;
-  std::vector<IonValue> items;                           // list
-  std::vector<std::pair<std::string, IonValue>> fields;  // struct
+  std::vector<IonValue> items;           // list members; struct field values
+  std::vector<std::string> field_names;  // struct field names, parallel to items
 };
 
 bool IsIdentStart(char c) {
@@ -377,7 +377,8 @@ class IonReader {
       ++pos_;
       IonValue field;
       if (!ReadValue(&field, depth + 1)) return false;
-      v->fields.emplace_back(std::move(name), std::move(field));
+      v->field_names.push_back(std::move(name));
+      v->items.push_back(std::move(field));
       SkipSpace();
       if (pos_ >= s_.size()) return Err("unterminated struct");
       if (s_[pos_] == ',') {
@@ -470,9 +471,9 @@ bool WriteWire(json::Writer& w, const IonValue& v, std::string* error) {
     case IonValue::kStruct:
       w.Key("M");
       w.StartObject();
-      for (const auto& [name, field] : v.fields) {
-        json::WriteKey(w, name);
-        if (!WriteWire(w, field, error)) return false;
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        json::WriteKey(w, v.field_names[i]);
+        if (!WriteWire(w, v.items[i], error)) return false;
       }
       w.EndObject();
       break;
@@ -488,8 +489,8 @@ class IonParser : public LineParser {
     if (!IonReader(line).ReadLine(&top, error)) return Result::kError;
     const IonValue* map = nullptr;
     if (top.kind == IonValue::kStruct) {
-      for (const auto& [name, field] : top.fields) {
-        if (name == "Item") map = &field;
+      for (size_t i = 0; i < top.items.size(); ++i) {
+        if (top.field_names[i] == "Item") map = &top.items[i];
       }
     }
     if (!map) {
@@ -503,9 +504,9 @@ class IonParser : public LineParser {
     json::Buffer buf;
     json::Writer w(buf);
     w.StartObject();
-    for (const auto& [name, field] : map->fields) {
-      json::WriteKey(w, name);
-      if (!WriteWire(w, field, error)) return Result::kError;
+    for (size_t i = 0; i < map->items.size(); ++i) {
+      json::WriteKey(w, map->field_names[i]);
+      if (!WriteWire(w, map->items[i], error)) return Result::kError;
     }
     w.EndObject();
     if (!ItemFromWireJson(std::string_view(buf.GetString(), buf.GetSize()), item, error)) {
