@@ -8,6 +8,7 @@ measured by ScyllaDB's test_import.py against DynamoDB), the developer guide's i
 import gzip
 import json
 import os
+import time
 
 from botocore.exceptions import ClientError
 
@@ -472,3 +473,46 @@ class ListImports(ImportTestCase):
         self.assertEqual(self.client.get_item(TableName="cli-imported",
                                               Key={"pk": {"S": "a"}, "sk": {"N": "1"}})["Item"],
                          {"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"S": "one"}})
+
+
+class ImportKilledWhileLoading(ImportTestCase):
+    """kill -9 at some point of a local import of many items: after the restart the import ends
+    COMPLETED with every item, and no DescribeTable ever shows the table ACTIVE with fewer."""
+
+    def test_kill9_at_any_moment(self):
+        bucket = self.make_bucket()
+        n = 0
+        for f in range(8):
+            lines = [json.dumps({"Item": {"pk": {"S": f"p{(n + i) * 7919 % 100003}"},
+                                          "sk": {"N": str(n + i)}, "pad": {"S": "x" * 100}}})
+                     for i in range(12000)]
+            n += len(lines)
+            self.put_lines(bucket, f"big/{f:03}.json.gz", lines, "GZIP")
+        for delay in (0.05, 0.4, 1.0):
+            with self.subTest(delay=delay):
+                first = self.start_import(bucket, "big/", InputCompressionType="GZIP")
+                table = self.table_of(first)
+                time.sleep(delay)
+                self.restart_server(kill=True)
+                deadline = time.monotonic() + 120
+                while True:
+                    t = self.client.describe_table(TableName=table)["Table"]
+                    if t["TableStatus"] == "ACTIVE":
+                        break
+                    self.assertEqual(t["TableStatus"], "CREATING")
+                    self.assertLess(time.monotonic(), deadline)
+                    time.sleep(0.05)
+                self.assertEqual(t["ItemCount"], n)
+                done = self.wait_import(first["ImportArn"])
+                self.assertEqual(done["ImportStatus"], "COMPLETED", done)
+                self.assertEqual(done["ImportedItemCount"], n)
+                self.assertEqual(done["TableId"], first["TableId"])
+                count = self.client.scan(TableName=table, Select="COUNT")
+                total = count["Count"]
+                while "LastEvaluatedKey" in count:
+                    count = self.client.scan(TableName=table, Select="COUNT",
+                                             ExclusiveStartKey=count["LastEvaluatedKey"])
+                    total += count["Count"]
+                self.assertEqual(total, n)
+        # At least the earliest kill caught an import in progress, which ran again.
+        self.assertIn("runs again after a restart", self.server.log_text())
