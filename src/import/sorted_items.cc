@@ -10,6 +10,9 @@ namespace tideline::importer {
 namespace {
 
 constexpr size_t kRunBufferSize = size_t{1} << 20;
+// Past the run size, the arena takes at most one more entry: a key and an item's JSON, which
+// stays well below this even for a 400 KB item of base64 binaries and escapes.
+constexpr size_t kMaxItemBytes = size_t{2} << 20;
 
 // One run file being merged: its current record.
 class RunReader {
@@ -61,6 +64,12 @@ SortedItems::~SortedItems() {
 }
 
 Status SortedItems::Add(std::string_view user_key, std::string_view item_json, uint32_t item_size) {
+  if (arena_.capacity() < run_bytes_) {
+    // Reserved whole: a string that doubles as it grows holds its old and its new buffer at
+    // once, up to three times the run size, at every growth.
+    arena_.reserve(run_bytes_ + kMaxItemBytes);
+    entries_.reserve(run_bytes_ / 128);
+  }
   uint64_t prefix = 0;
   for (size_t i = 0; i < 8; ++i) {
     prefix = (prefix << 8) | (i < user_key.size() ? static_cast<uint8_t>(user_key[i]) : 0);
