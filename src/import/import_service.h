@@ -36,7 +36,7 @@ struct ImportServiceOptions {
   int max_in_flight = 50;  // IN_PROGRESS imports before LimitExceededException (AWS's quota)
   int read_threads = 2;    // objects of one import read and parsed at once
   // Memory for sorting: items beyond this many bytes go to sorted run files on disk.
-  uint64_t sort_run_bytes = 48ull << 20;
+  uint64_t sort_run_bytes = 24ull << 20;
   std::string work_dir;  // sort runs: <work_dir>/<import id>/
   std::string log_dir;   // error logs: <log_dir>/<import id>/error
 };
