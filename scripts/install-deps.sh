@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev rapidjson-dev libboost-dev libboost-system-dev
       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
-      libssl-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libisal-dev
+      libssl-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libisal-dev libzstd-dev
       libgoogle-perftools-dev pigz openssl
       faketime)  # the commit-clock test runs the server with its wall clock stepped back
 # Node.js (for ion-js and the benchmarks' dynalite) may come from another repository with npm

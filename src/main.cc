@@ -37,6 +37,8 @@
 #include "export/export_service.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "import/import_service.h"
+#include "import/object_source.h"
 #include "restore/restore_service.h"
 #include "s3/sink.h"
 #include "storage/storage.h"
@@ -175,6 +177,31 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   }
   ctx.restores = &restores;
 
+  // Imports read from where exports write: the local directory standing for S3, or the S3
+  // endpoint. Started after the incomplete restores are dropped (that step removes the CREATING
+  // tables of interrupted imports too; the import service re-creates and refills them).
+  std::unique_ptr<importer::ObjectSource> import_source;
+  if (config.s3_endpoint.empty()) {
+    import_source = importer::NewLocalDirSource(config.export_dir.empty() ? config.data_dir + "/s3"
+                                                                          : config.export_dir);
+  } else {
+    s3::S3Config s3_config;
+    s3_config.endpoint = config.s3_endpoint;
+    s3_config.region = config.region;
+    s3::LoadCredentialsFromEnvironment(&s3_config);
+    import_source = importer::NewS3Source(s3_config);
+  }
+  importer::ImportServiceOptions import_options;
+  import_options.work_dir = config.data_dir + "/import-work";
+  import_options.log_dir = config.data_dir + "/import-logs/aws-dynamodb/imports";
+  std::filesystem::remove_all(import_options.work_dir, fs_error);  // runs of a crashed import
+  importer::ImportService imports(*storage, std::move(import_source), import_options);
+  if (Status s = imports.Start(); !s.ok()) {
+    spdlog::critical("cannot start the import service: {}", s.ToString());
+    return 1;
+  }
+  ctx.imports = &imports;
+
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -215,6 +242,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   server.Stop();
   server.Wait();
   exports.Stop();
+  imports.Stop();
   restores.Stop();
   storage.reset();  // flushes and closes RocksDB
   spdlog::info("stopped");

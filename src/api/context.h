@@ -15,6 +15,9 @@ class ExportService;
 namespace tideline::restore {
 class RestoreService;
 }
+namespace tideline::importer {
+class ImportService;
+}
 namespace tideline::auth {
 class Authenticator;
 }
@@ -55,6 +58,7 @@ struct Context {
   restore::RestoreService* restores = nullptr;  // null when restores are not wired (unit tests)
   // Verifies every request's signature; null = authentication off (no --credentials).
   const auth::Authenticator* authenticator = nullptr;
+  importer::ImportService* imports = nullptr;  // null when imports are not wired (unit tests)
 };
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>"

@@ -43,6 +43,9 @@ Operation FindOperation(std::string_view name);
   X(RestoreTableToPointInTime) \
   X(DescribeExport)            \
   X(ListExports)               \
+  X(ImportTable)               \
+  X(DescribeImport)            \
+  X(ListImports)               \
   X(TransactWriteItems)        \
   X(TransactGetItems)          \
   X(CreateBackup)              \
