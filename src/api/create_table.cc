@@ -141,7 +141,6 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
                                (r ? "ReadCapacityUnits" : "WriteCapacityUnits") +
                                " is out of bounds");
   }
-  RefuseEnabledStream(req);
   std::string def_names, key_names;
   for (size_t i = 0; i < definitions.size(); ++i)
     def_names += (i ? ", " : "") + definitions[i].name;
@@ -198,6 +197,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   storage::TableMeta meta;
   meta.name = std::string(*name);
   meta.table_uuid = NewUuid();
+  ApplyCreateStreamSpecification(req, &meta);
   auto type_of = [&](const std::string& attr) {
     model::AvType t = model::AvType::kS;
     for (const auto& d : definitions) {

@@ -18,4 +18,9 @@ std::string TableArn(const ServerConfig& config, const std::string& table_name) 
   return "arn:aws:dynamodb:" + config.region + ":" + config.account_id + ":table/" + table_name;
 }
 
+std::string StreamArn(const ServerConfig& config, const std::string& table_name,
+                      const std::string& label) {
+  return TableArn(config, table_name) + "/stream/" + label;
+}
+
 }  // namespace tideline::api

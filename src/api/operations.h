@@ -37,6 +37,7 @@ Operation FindOperation(std::string_view name);
   X(UntagResource)             \
   X(ListTagsOfResource)        \
   X(DescribeTimeToLive)        \
+  X(UpdateTimeToLive)          \
   X(UpdateContinuousBackups)   \
   X(DescribeContinuousBackups) \
   X(ExportTableToPointInTime)  \
