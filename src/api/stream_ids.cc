@@ -81,9 +81,8 @@ std::string SequenceNumber(uint64_t ts, uint32_t op) {
 }
 
 std::optional<storage::StreamPosition> ParseSequenceNumber(std::string_view text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   while (text.size() > 1 && text.front() == '0') text.remove_prefix(1);

@@ -95,8 +95,7 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   storage::TableMeta meta = *table;
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
   // Only a switch to on-demand may come with a stream change (ACK-lab DDB-TABLE-382/433).
-  ApplyUpdateStreamSpecification(req, throughput || (billing && *billing == "PROVISIONED"),
-                                 &meta);
+  ApplyUpdateStreamSpecification(req, throughput || (billing && *billing == "PROVISIONED"), &meta);
   if (index_changes) {
     // A throughput given with a switch to PROVISIONED belongs to the switch, which may come
     // with a Create (DDB-TABLE-174); given alone it is a table IOPS update.

@@ -269,9 +269,8 @@ class Storage {
   // The records of `stream` from `from` on, at most max_records and (past the first record)
   // max_bytes of stored images; *end: whether the stream has no records past those returned
   // (meaningful for a disabled stream, whose records are final).
-  Status ReadStreamRecords(const StreamDescriptor& stream, StreamPosition from,
-                           size_t max_records, size_t max_bytes, std::vector<StreamRecord>* out,
-                           bool* end) const;
+  Status ReadStreamRecords(const StreamDescriptor& stream, StreamPosition from, size_t max_records,
+                           size_t max_bytes, std::vector<StreamRecord>* out, bool* end) const;
   // Removes the records committed before `before_ts` and the streams disabled before it.
   Status TrimStreams(uint64_t before_ts);
 

@@ -55,8 +55,8 @@ struct StreamRecord {
   WriteOrigin origin = WriteOrigin::kUser;
   bool has_old = false;
   bool has_new = false;
-  std::string old_json;  // wire JSON of the item before the write
-  std::string new_json;  // ... and after
+  std::string old_json;   // wire JSON of the item before the write
+  std::string new_json;   // ... and after
   uint64_t old_size = 0;  // DynamoDB item sizes
   uint64_t new_size = 0;
 };

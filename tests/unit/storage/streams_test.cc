@@ -6,8 +6,8 @@
 #include <chrono>
 
 #include "storage/expiry_sweeper.h"
-#include "storage_fixture.h"
 #include "storage/ttl_expiry.h"
+#include "storage_fixture.h"
 
 namespace tideline::storage {
 namespace {
@@ -164,7 +164,7 @@ TEST(TtlExpiryTest, OnlyATopLevelNumberOfPastSecondsWithinFiveYearsExpires) {
   EXPECT_TRUE(ItemExpired(R"({"e":{"N":"1.7E9"}})", "e", now));
   EXPECT_FALSE(ItemExpired(R"({"e":{"N":"1800000000"}})", "e", now));  // not before now
   EXPECT_FALSE(ItemExpired(R"({"e":{"N":"1800000001"}})", "e", now));
-  EXPECT_FALSE(ItemExpired(R"({"e":{"N":"1600000000"}})", "e", now));  // > 5 years ago
+  EXPECT_FALSE(ItemExpired(R"({"e":{"N":"1600000000"}})", "e", now));     // > 5 years ago
   EXPECT_FALSE(ItemExpired(R"({"e":{"N":"1799999999000"}})", "e", now));  // milliseconds
   EXPECT_FALSE(ItemExpired(R"({"e":{"S":"1799999999"}})", "e", now));
   EXPECT_FALSE(ItemExpired(R"({"m":{"M":{"e":{"N":"1799999999"}}}})", "e", now));
