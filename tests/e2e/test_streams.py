@@ -4,11 +4,17 @@ port, read with boto3's dynamodbstreams client (shared/spec/streams-ttl.md)."""
 
 import base64
 import datetime
+import os
 import re
 import struct
+import tempfile
 import time
 
-from harness import ServerTestCase, random_name
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from harness import CREDS, REGION, ServerTestCase, random_name
 
 LABEL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
 SHARD_ID = re.compile(r"^shardId-\d{20}-[0-9a-f]{8}$")
@@ -520,3 +526,30 @@ class TimeToLive(StreamsTestCase):
                          {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"})
         self.assertEqual(ttl_remove["dynamodb"]["OldImage"], expired)
         self.assertNotIn("NewImage", ttl_remove["dynamodb"])
+
+
+_CREDENTIALS_DIR = tempfile.mkdtemp(prefix="tideline-streams-credentials-")
+CREDENTIALS_FILE = os.path.join(_CREDENTIALS_DIR, "credentials")
+with open(CREDENTIALS_FILE, "w") as f:
+    f.write(f"""[default]
+aws_access_key_id = {CREDS["AWS_ACCESS_KEY_ID"]}
+aws_secret_access_key = {CREDS["AWS_SECRET_ACCESS_KEY"]}
+""")
+
+
+class Authenticated(StreamsTestCase):
+    """The SDKs sign Streams requests for the service "dynamodb" (botocore's signingName), so
+    --credentials checks them as it checks DynamoDB's."""
+    SERVER_ARGS = ("--credentials", CREDENTIALS_FILE)
+
+    def test_signed_streams_requests(self):
+        name = self.create_stream_table("KEYS_ONLY")
+        self.put(name, "a")
+        self.assertEqual(len(self.read_all(self.stream_arn(name))), 1)
+        wrong = boto3.client("dynamodbstreams", endpoint_url=self.server.endpoint,
+                             region_name=REGION, aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                             aws_secret_access_key="wrong",
+                             config=Config(retries={"total_max_attempts": 1}))
+        with self.assertRaises(ClientError) as cm:
+            wrong.list_streams(TableName=name)
+        self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidSignatureException")
