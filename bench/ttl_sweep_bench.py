@@ -142,6 +142,7 @@ def main():
         with Writers(port, args.writers, "before") as before:
             time.sleep(5)
         print(f"PutItem before the sweep: {before.rate():.0f}/s")
+        client = Client(port)  # (the first one's connection idled out during the load)
         client.call("UpdateTimeToLive", {"TableName": TABLE, "TimeToLiveSpecification": {
             "AttributeName": "exp", "Enabled": True}})
         enabled = time.monotonic()
