@@ -98,23 +98,44 @@ Status Storage::ReadStreamRecords(const StreamDescriptor& stream, StreamPosition
   *end = false;
   // Records are written in commit order under the commit lock, one batch per commit: once a
   // record is visible, so is every record before it, and reading up to whatever is there now
-  // never skips one that appears later.
-  const uint64_t first_ts = std::max(from.ts, stream.start_ts + 1);
+  // never skips one that appears later. The descriptor is read again in the snapshot the
+  // records are read in: a stream still enabled there has every later record of its table (a
+  // close, and so a newer stream, would be in the snapshot too).
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{impl_->db.get(), snapshot};
+  StreamDescriptor current = stream;
+  {
+    rocksdb::ReadOptions at;
+    at.snapshot = snapshot;
+    const std::string key = streams::DescriptorKey(stream.table_name, stream.label);
+    std::string value;
+    Status s = FromRocks(impl_->db->Get(at, key, &value));
+    if (s.ok() && !streams::ParseDescriptor(key, value, &current)) {
+      return Status::Corruption("stream " + key);
+    }
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
+  const uint64_t first_ts = std::max(from.ts, current.start_ts + 1);
   const uint32_t first_op = first_ts == from.ts ? from.op : 0;
-  const std::string upper = stream.enabled()
-                                ? streams::RecordsEnd(stream.table_id)
-                                : streams::RecordKey(stream.table_id, stream.end_ts + 1, 0);
+  const std::string upper = current.enabled()
+                                ? streams::RecordsEnd(current.table_id)
+                                : streams::RecordKey(current.table_id, current.end_ts + 1, 0);
   rocksdb::ReadOptions options = TotalOrderReadOptions();
+  options.snapshot = snapshot;
   rocksdb::Slice upper_slice(upper);
   options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options));
   size_t bytes = 0;
-  it->Seek(streams::RecordKey(stream.table_id, first_ts, first_op));
+  it->Seek(streams::RecordKey(current.table_id, first_ts, first_op));
   for (; it->Valid(); it->Next()) {
     if (out->size() >= max_records || (!out->empty() && bytes >= max_bytes)) break;
     StreamRecord r;
     if (!streams::DecodeRecord(it->key().ToStringView(), it->value().ToStringView(), &r)) {
-      return Status::Corruption("stream record of table " + std::to_string(stream.table_id));
+      return Status::Corruption("stream record of table " + std::to_string(current.table_id));
     }
     bytes += r.old_json.size() + r.new_json.size();
     out->push_back(std::move(r));

@@ -179,11 +179,14 @@ class Expiry(ServerTestCase):
         self.client.put_item(TableName=name, Item={"pk": {"S": "a"}, "exp": {"N": str(now - 5)}})
         time.sleep(1)
         self.assertEqual(self.keys(name), ["a"])
+        # Enabled then disabled: an item that expires after the disable stays.
         self.client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl_spec("exp"))
+        self.assertEqual(self.wait_for_keys(name, []), [])
         self.client.update_time_to_live(TableName=name,
                                         TimeToLiveSpecification=ttl_spec("exp", False))
+        self.client.put_item(TableName=name, Item={"pk": {"S": "b"}, "exp": {"N": str(now - 5)}})
         time.sleep(1)
-        self.assertEqual(self.keys(name), ["a"])
+        self.assertEqual(self.keys(name), ["b"])
 
     # Expired items leave the table's indexes as a DeleteItem would remove them.
     def test_indexes(self):
