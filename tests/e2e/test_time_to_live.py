@@ -165,9 +165,9 @@ class Expiry(ServerTestCase):
         self.client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl_spec("exp"))
         now = int(time.time())
         self.client.put_item(TableName=name, Item={"pk": {"S": "soon"},
-                                                   "exp": {"N": str(now + 2)}})
+                                                   "exp": {"N": str(now + 5)}})
         self.client.put_item(TableName=name, Item={"pk": {"S": "later"},
-                                                   "exp": {"N": str(now + 2)}})
+                                                   "exp": {"N": str(now + 5)}})
         self.client.update_item(TableName=name, Key={"pk": {"S": "later"}},
                                 UpdateExpression="SET exp = :e",
                                 ExpressionAttributeValues={":e": {"N": str(now + 3600)}})
