@@ -8,6 +8,7 @@
 //                  [--max-request-memory MB] [--request-timeout S] [--io-timeout S]
 //                  [--idle-timeout S] [--disk-reserve-mb 64]
 //                  [--credentials FILE] [--cors-origin ORIGIN]...
+//                  [--ttl-interval 5] [--ttl-cooldown 3600]
 //   tideline verify-export <dir | s3://bucket/prefix> [--against-table NAME [--endpoint URL]]
 //                  (docs/verify-export.md)
 //   tideline --version | --help
@@ -41,6 +42,7 @@
 #include "import/object_source.h"
 #include "restore/restore_service.h"
 #include "s3/sink.h"
+#include "storage/expiry_sweeper.h"
 #include "storage/storage.h"
 #include "verify_export_command.h"
 
@@ -202,6 +204,11 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   }
   ctx.imports = &imports;
 
+  // Time to Live deletions and stream retention (storage/expiry_sweeper.h).
+  storage::ExpirySweeperOptions sweeper_options;
+  sweeper_options.ttl_interval = Millis(config.ttl_interval_s);
+  auto sweeper = std::make_unique<storage::ExpirySweeper>(storage.get(), sweeper_options);
+
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -244,6 +251,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   exports.Stop();
   imports.Stop();
   restores.Stop();
+  sweeper.reset();
   storage.reset();  // flushes and closes RocksDB
   spdlog::info("stopped");
   spdlog::shutdown();
@@ -331,6 +339,17 @@ int main(int argc, char** argv) {
   serve->add_option("--cors-origin", config.cors_origins,
                     "Origin allowed to call from a web page (repeatable; * allows any); "
                     "default: none");
+  serve
+      ->add_option("--ttl-interval", config.ttl_interval_s,
+                   "Seconds between two sweeps deleting the items whose Time to Live has expired")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  serve
+      ->add_option("--ttl-cooldown", config.ttl_cooldown_s,
+                   "Seconds after an UpdateTimeToLive during which the table's TTL setting "
+                   "cannot change again (AWS: one hour)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
   serve->add_option("--log-level", log_level, "trace, debug, info, warn, error or critical")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical"}));

@@ -49,6 +49,10 @@ struct ServerConfig {
   std::string credentials_file;
   // --cors-origin: the origins web pages may call from ("*" = any); empty = none.
   std::vector<std::string> cors_origins;
+  // Time to Live: seconds between two sweeps for expired items (--ttl-interval), and between
+  // two successful UpdateTimeToLive of one table (--ttl-cooldown; AWS documents one hour).
+  double ttl_interval_s = 5;
+  int64_t ttl_cooldown_s = 3600;
 };
 
 struct Context {
@@ -63,5 +67,8 @@ struct Context {
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>"
 std::string TableArn(const ServerConfig& config, const std::string& table_name);
+// "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>"
+std::string StreamArn(const ServerConfig& config, const std::string& table_name,
+                      const std::string& label);
 
 }  // namespace tideline::api

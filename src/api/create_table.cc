@@ -24,8 +24,8 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   errors.ThrowIfAny();
 
   CheckBillingRules(def);
-  RefuseEnabledStream(req);
   storage::TableMeta meta = BuildTableMeta(def);
+  ApplyCreateStreamSpecification(req, &meta);
   meta.tags = std::move(tags);
   if (auto dp = OptBool(req, "DeletionProtectionEnabled")) meta.deletion_protection = *dp;
 

@@ -16,6 +16,8 @@ using Operation = std::string (*)(Context&, const json::Value&);
 
 // nullptr for an operation Tideline does not know.
 Operation FindOperation(std::string_view name);
+// The same for the DynamoDB Streams API (X-Amz-Target "DynamoDBStreams_20120810.<Op>").
+Operation FindStreamsOperation(std::string_view name);
 
 #define TIDELINE_OPERATIONS(X) \
   X(CreateTable)               \
@@ -37,6 +39,7 @@ Operation FindOperation(std::string_view name);
   X(UntagResource)             \
   X(ListTagsOfResource)        \
   X(DescribeTimeToLive)        \
+  X(UpdateTimeToLive)          \
   X(UpdateContinuousBackups)   \
   X(DescribeContinuousBackups) \
   X(ExportTableToPointInTime)  \
@@ -57,8 +60,16 @@ Operation FindOperation(std::string_view name);
   X(BatchExecuteStatement)     \
   X(ExecuteTransaction)
 
+// The DynamoDB Streams API, served on the same port (src/api/<name>.cc as above).
+#define TIDELINE_STREAMS_OPERATIONS(X) \
+  X(ListStreams)                       \
+  X(DescribeStream)                    \
+  X(GetShardIterator)                  \
+  X(GetRecords)
+
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_OPERATIONS(TIDELINE_DECLARE_OPERATION)
+TIDELINE_STREAMS_OPERATIONS(TIDELINE_DECLARE_OPERATION)
 #undef TIDELINE_DECLARE_OPERATION
 
 }  // namespace tideline::api

@@ -1,5 +1,5 @@
-// Operations that describe the service rather than a table: DescribeEndpoints,
-// DescribeLimits, and DescribeTimeToLive (TTL is not supported yet, so always DISABLED).
+// Operations that describe the service rather than a table: DescribeEndpoints and
+// DescribeLimits.
 
 #include "api/operations.h"
 #include "api/request.h"
@@ -25,11 +25,6 @@ std::string ExecuteDescribeEndpoints(Context& ctx, const json::Value&) {
 std::string ExecuteDescribeLimits(Context&, const json::Value&) {
   return "{\"AccountMaxReadCapacityUnits\":80000,\"AccountMaxWriteCapacityUnits\":80000,"
          "\"TableMaxReadCapacityUnits\":40000,\"TableMaxWriteCapacityUnits\":40000}";
-}
-
-std::string ExecuteDescribeTimeToLive(Context& ctx, const json::Value& req) {
-  FindRequestedTable(ctx, req);
-  return "{\"TimeToLiveDescription\":{\"TimeToLiveStatus\":\"DISABLED\"}}";
 }
 
 }  // namespace tideline::api

@@ -118,6 +118,23 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
     w.Bool(t.restore_in_progress);
     w.EndObject();
   }
+  // A disabled stream shows no StreamSpecification, but stays the latest stream
+  // (shared/spec/streams-ttl.md §1.4).
+  if (!t.stream_view_type.empty()) {
+    w.Key("StreamSpecification");
+    w.StartObject();
+    w.Key("StreamEnabled");
+    w.Bool(true);
+    w.Key("StreamViewType");
+    json::WriteString(w, t.stream_view_type);
+    w.EndObject();
+  }
+  if (!t.stream_label.empty()) {
+    w.Key("LatestStreamLabel");
+    json::WriteString(w, t.stream_label);
+    w.Key("LatestStreamArn");
+    json::WriteString(w, StreamArn(ctx.config, t.name, t.stream_label));
+  }
   w.Key("DeletionProtectionEnabled");
   w.Bool(t.deletion_protection);
   w.EndObject();

@@ -1,6 +1,6 @@
-// UpdateTable: billing mode, provisioned throughput, deletion protection and GSI Create /
-// Update / Delete (index_updates.h). Stream enabling, replica and SSE updates are refused with a
-// ValidationException until they are supported.
+// UpdateTable: billing mode, provisioned throughput, deletion protection, GSI Create / Update /
+// Delete (index_updates.h) and enabling or disabling the table's stream (stream_specification.h).
+// Replica and SSE updates are refused with a ValidationException until they are supported.
 
 #include "api/index_definitions.h"
 #include "api/index_updates.h"
@@ -75,7 +75,6 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
         "One or more parameter values were invalid: ReplicaUpdates and SSESpecification are "
         "not supported by this server yet");
   }
-  RefuseEnabledStream(req);
   const bool index_changes = index_list && !index_list->Empty();
   if (!billing && !throughput && !protection && !stream && !index_changes) NothingToUpdate(req);
   // An empty list next to a real change fails the whole request (DDB-TABLE-359).
@@ -95,6 +94,8 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   }
   storage::TableMeta meta = *table;
   const std::string mode = billing ? std::string(*billing) : meta.billing_mode;
+  // Only a switch to on-demand may come with a stream change (ACK-lab DDB-TABLE-382/433).
+  ApplyUpdateStreamSpecification(req, throughput || (billing && *billing == "PROVISIONED"), &meta);
   if (index_changes) {
     // A throughput given with a switch to PROVISIONED belongs to the switch, which may come
     // with a Create (DDB-TABLE-174); given alone it is a table IOPS update.
@@ -160,8 +161,9 @@ std::string ExecuteUpdateTable(Context& ctx, const json::Value& req) {
   w.Key("TableDescription");
   // DynamoDB answers an index Create or Delete with the table UPDATING; it is ACTIVE again on
   // the next DescribeTable here, as after AWS's resource allocation.
+  // A stream being enabled or disabled is UPDATING too (3-5 s on AWS).
   WriteTableDescription(w, ctx, stored ? *stored : meta,
-                        work.backfill || work.removal ? "UPDATING" : "ACTIVE");
+                        work.backfill || work.removal || stream ? "UPDATING" : "ACTIVE");
   return response.Finish();
 }
 

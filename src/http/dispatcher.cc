@@ -10,6 +10,8 @@ namespace tideline::http {
 namespace {
 
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+// The DynamoDB Streams API's, whose operations are always api::FindStreamsOperation's.
+constexpr std::string_view kStreamsTargetPrefix = "DynamoDBStreams_20120810.";
 
 // Every error carries DynamoDB's own namespace and a "message", as the project's wire contract
 // prescribes (docs/wire-protocol.md). Real DynamoDB sends ValidationException,
@@ -141,6 +143,11 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
     if (target_header.size() > kTargetPrefix.size() && target_header.starts_with(kTargetPrefix)) {
       std::string_view name = target_header.substr(kTargetPrefix.size());
       if (name.find('.') == std::string_view::npos) op = lookup(name);
+      if (op) op_name = name;
+    } else if (target_header.size() > kStreamsTargetPrefix.size() &&
+               target_header.starts_with(kStreamsTargetPrefix)) {
+      std::string_view name = target_header.substr(kStreamsTargetPrefix.size());
+      if (name.find('.') == std::string_view::npos) op = api::FindStreamsOperation(name);
       if (op) op_name = name;
     }
     if (!op) {

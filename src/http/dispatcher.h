@@ -5,7 +5,8 @@
 // Order of checks, as DynamoDB (and dynalite, which pins it) answers them:
 //   1. a non-empty body that is not JSON, or that repeats a key in one object
 //                                                    -> 400 SerializationException
-//   2. X-Amz-Target not "DynamoDB_20120810.<Op>" for an operation Tideline knows
+//   2. X-Amz-Target not "DynamoDB_20120810.<Op>" (or "DynamoDBStreams_20120810.<Op>" of the
+//      Streams API) for an operation Tideline knows
 //                                                    -> 400 UnknownOperationException
 //   3. an empty body, or JSON that is not an object   -> 400 SerializationException
 //   4. the operation; an ApiError it throws becomes its status and DynamoDB error body; any other

@@ -10,6 +10,9 @@
 //                                             (a secondary index entry; docs/storage.md "Indexes")
 //   't' table_id:u64be index_id:u32be      -> entry_count:i64be size_bytes:i64be (index stats)
 //   'b' table_id:u64be index_id:u32be      -> user_key of the last item a backfill has done
+//   'd' table_name "/stream/" label        -> stream descriptor JSON (stream_records.h)
+//   'e' table_id:u64be ts:u64be op:u32be   -> a stream record: the change op `op` of the commit
+//                                             at ts made (stream_records.h; docs/storage.md)
 //   'm' key                                -> opaque value of another module (PutMeta)
 //   'p' snapshot_name                      -> a durable snapshot (snapshots.cc: table id, ts,
 //                                             statistics, TableMeta JSON, the caller's payload)
@@ -49,6 +52,8 @@ constexpr char kCleanShutdown = 'x';
 constexpr char kFormat = 'f';
 constexpr char kSnapshot = 'p';
 constexpr char kRetainedTable = 'r';
+constexpr char kStreamDescriptor = 'd';
+constexpr char kStreamRecord = 'e';
 // Bumped when the item key space changes incompatibly; Open refuses any other format.
 constexpr uint64_t kFormatVersion = 2;
 constexpr size_t kTsSize = 8;

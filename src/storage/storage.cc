@@ -589,6 +589,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   layout::PutU64BE(&next, impl_->next_table_id);
   batch.Put(std::string(1, layout::kNextTableId), next);
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
+  if (Status ss = impl_->StageStreamTransition(nullptr, &meta, &batch); !ss.ok()) return ss;
   std::string zero(16, '\0');
   batch.Put(layout::StatsKey(meta.id), zero);
   Status s = impl_->Apply(&batch);
@@ -618,6 +619,9 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
   KeepIndexProgress(*it->second, impl_->clock.last(), &meta);
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
+  if (Status ss = impl_->StageStreamTransition(it->second.get(), &meta, &batch); !ss.ok()) {
+    return ss;
+  }
   Status s = impl_->Apply(&batch);
   if (!s.ok()) return s;
   auto shared = std::make_shared<const TableMeta>(std::move(meta));
@@ -649,6 +653,10 @@ Status Storage::DeleteTable(std::string_view name) {
     batch.Put(layout::RetainedTableKey(id), "");
   } else {
     batch.DeleteRange(layout::TablePrefix(id), layout::TableEnd(id));
+  }
+  // Its stream closes; the stream and its records stay readable for 24 h (TrimStreams).
+  if (Status ss = impl_->StageStreamTransition(it->second.get(), nullptr, &batch); !ss.ok()) {
+    return ss;
   }
   // Its indexes: entries, statistics and backfill progress.
   for (char kind : {layout::kIndex, layout::kIndexStats, layout::kBackfill}) {

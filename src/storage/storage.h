@@ -34,6 +34,7 @@
 
 #include "common/status.h"
 #include "storage/key_locks.h"
+#include "storage/stream_log.h"
 #include "storage/table_meta.h"
 
 namespace tideline::storage {
@@ -163,7 +164,9 @@ class WriteTxn {
   // reading the old version.
   void PutAbsent(const TableMeta& table, std::string_view user_key, std::string item_json,
                  size_t item_size);
-  void Delete(const TableMeta& table, std::string_view user_key);
+  // `origin` shows in the stream record of the deletion (kTimeToLive: the expiry sweeper's).
+  void Delete(const TableMeta& table, std::string_view user_key,
+              WriteOrigin origin = WriteOrigin::kUser);
 
  private:
   friend class Storage;
@@ -174,6 +177,7 @@ class WriteTxn {
     std::string item_json;
     size_t item_size;
     bool known_absent = false;
+    WriteOrigin origin = WriteOrigin::kUser;
   };
   // The version an op supersedes: stored (found in the latest slot) or staged by an earlier op
   // of this transaction.
@@ -275,6 +279,27 @@ class Storage {
                const std::function<void(WriteTxn&)>& fn, uint64_t* commit_ts = nullptr,
                std::vector<size_t>* conflicts = nullptr,
                std::vector<IndexWrite>* index_writes = nullptr);
+
+  // ---- DynamoDB Streams (storage/stream_log.h, docs/storage.md "Streams") ----
+  // CreateTable/UpdateTable/DeleteTable keep the descriptors: a TableMeta whose
+  // stream_view_type is set and whose stream_label is new opens a stream starting at the last
+  // commit; clearing the view type, changing the label or deleting the table closes the
+  // enabled one there. Streams are kept until 24 h after they close (TrimStreams).
+  // The streams whose key ("<table>/stream/<label>", the end of their ARN) is after
+  // `exclusive_start` ("" = from the first), of table `table_name` ("" = all), in key order;
+  // at most `limit`; *more: whether more follow.
+  Status ListStreams(std::string_view table_name, std::string_view exclusive_start, size_t limit,
+                     std::vector<StreamDescriptor>* out, bool* more) const;
+  // NotFound when no such stream is kept.
+  Status FindStream(std::string_view table_name, std::string_view label,
+                    StreamDescriptor* out) const;
+  // The records of `stream` from `from` on, at most max_records and (past the first record)
+  // max_bytes of stored images; *end: whether the stream has no records past those returned
+  // (meaningful for a disabled stream, whose records are final).
+  Status ReadStreamRecords(const StreamDescriptor& stream, StreamPosition from, size_t max_records,
+                           size_t max_bytes, std::vector<StreamRecord>* out, bool* end) const;
+  // Removes the records committed before `before_ts` and the streams disabled before it.
+  Status TrimStreams(uint64_t before_ts);
 
   // ---- secondary indexes (docs/storage.md "Indexes") ----
   // The entries of index `index_id` of table `table_id` (see IndexCursor).

@@ -216,6 +216,12 @@ struct Storage::Impl {
   // `change` returned false (nothing to do).
   Status MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
                      const std::function<void(rocksdb::WriteBatch&)>& extra = nullptr);
+  // Under write_mu and catalog_mu (stream_log.cc): the descriptor changes of a table going from
+  // `before` (null: a new table) to `after` (null: deleted), staged into `batch`: the enabled
+  // stream closes at the last commit when the view type is cleared, the label changes or the
+  // table goes; a new label with a view type opens a stream there.
+  Status StageStreamTransition(const TableMeta* before, const TableMeta* after,
+                               rocksdb::WriteBatch* batch);
   void RunBackfill(uint64_t table_id, uint32_t index_id);
   void RunRemoval(uint64_t table_id, uint32_t index_id);
   void LaunchIndexJob(std::function<void()> job);

@@ -206,6 +206,10 @@ std::string SerializeTableMeta(const TableMeta& m) {
   }
   w.Key("next_index_id");
   w.Uint(m.next_index_id);
+  if (!m.ttl_attribute.empty()) WriteStr(w, "ttl_attribute", m.ttl_attribute);
+  if (m.ttl_last_change_ms != 0) WriteInt(w, "ttl_change_ms", m.ttl_last_change_ms);
+  if (!m.stream_view_type.empty()) WriteStr(w, "stream_view", m.stream_view_type);
+  if (!m.stream_label.empty()) WriteStr(w, "stream_label", m.stream_label);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -273,6 +277,10 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   }
   const json::Value* next = json::Find(doc, "next_index_id");
   m->next_index_id = next && next->IsUint() && next->GetUint() > 0 ? next->GetUint() : 1;
+  m->ttl_attribute = GetStr(doc, "ttl_attribute");
+  m->ttl_last_change_ms = GetInt(doc, "ttl_change_ms");
+  m->stream_view_type = GetStr(doc, "stream_view");
+  m->stream_label = GetStr(doc, "stream_label");
   return true;
 }
 

@@ -80,6 +80,18 @@ struct TableMeta {
   // Secondary indexes, global and local, in the order CreateTable/UpdateTable gave them.
   std::vector<IndexMeta> indexes;
   uint32_t next_index_id = 1;  // the id the next index created gets
+
+  // Time to Live (UpdateTimeToLive): the attribute holding the items' expiry in epoch seconds;
+  // empty = disabled. The expiry sweeper (storage/expiry_sweeper.h) deletes expired items.
+  std::string ttl_attribute;
+  int64_t ttl_last_change_ms = 0;  // the last successful UpdateTimeToLive (its cooldown)
+
+  // DynamoDB Streams (docs/storage.md "Streams"): the view type of the enabled stream, empty when
+  // none is enabled; every commit to the table while it is set writes stream records. The label
+  // names the latest stream, enabled or since disabled (empty: never enabled); a new label (a
+  // re-enable) is a new stream.
+  std::string stream_view_type;
+  std::string stream_label;
 };
 
 // Serialization for the catalog; Parse returns false on corrupt input.

@@ -12,6 +12,7 @@
 #include "storage/index_maintenance.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
+#include "storage/stream_records.h"
 
 namespace tideline::storage {
 
@@ -86,9 +87,9 @@ void WriteTxn::PutAbsent(const TableMeta& table, std::string_view user_key, std:
   ops_.push_back({table.id, std::string(user_key), false, std::move(item_json), item_size, true});
 }
 
-void WriteTxn::Delete(const TableMeta& table, std::string_view user_key) {
+void WriteTxn::Delete(const TableMeta& table, std::string_view user_key, WriteOrigin origin) {
   if (!Named(table.id, user_key)) return;
-  ops_.push_back({table.id, std::string(user_key), true, std::string(), 0});
+  ops_.push_back({table.id, std::string(user_key), true, std::string(), 0, false, origin});
 }
 
 namespace {
@@ -218,14 +219,41 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     prepared.push_back(std::move(p));
   }
 
+  // The stream record of op `op_no` (streams::StageRecord), with the version it supersedes: an
+  // earlier op of the same commit, else the stored version the preparation read.
+  rocksdb::WriteBatch batch;
+  uint64_t ts = 0;
+  auto StageStreamRecord = [&](const TableMeta& table, size_t op_no, const PreparedOp& p) {
+    const WriteTxn::Op& op = txn.ops_[op_no];
+    streams::ItemChange change;
+    bool staged = false;
+    for (size_t j = op_no; j-- > 0;) {
+      const WriteTxn::Op& earlier = txn.ops_[j];
+      if (earlier.table_id == op.table_id && earlier.user_key == op.user_key) {
+        staged = true;
+        change.had_old = !earlier.is_delete;
+        change.old_json = earlier.item_json;
+        change.old_size = earlier.item_size;
+        break;
+      }
+    }
+    if (!staged && p.supersedes_stored) {
+      change.had_old = layout::ParseVersion(p.old_version, &change.old_json, &change.old_size);
+    }
+    change.has_new = !op.is_delete;
+    change.new_json = op.item_json;
+    change.new_size = op.item_size;
+    change.origin = op.origin;
+    streams::StageRecord(table, ts, static_cast<uint32_t>(op_no), change, &batch);
+  };
+
   // The commit: what needs one total order, and nothing else.
   CommitLock lock(&impl_->write_mu);
   for (const auto& [table_id, d] : deltas) {
     if (d.table->dropped.load()) return Status::NotFound("the table was deleted");
   }
   uint64_t lease = 0;
-  const uint64_t ts = impl_->clock.Next(WallClockMicros(), &lease);
-  rocksdb::WriteBatch batch;
+  ts = impl_->clock.Next(WallClockMicros(), &lease);
   // The timestamp passes the clock's lease: the new lease commits with it (commit_clock.h).
   if (lease != 0) AppendLease(&batch, lease);
   if (index_writes) index_writes->clear();
@@ -264,6 +292,9 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
       Status s = StageIndexOp(*p.table, p.index.get(), p.user_key, ts, &batch,
                               &deltas[p.table_id].index_deltas, index_writes, op_no);
       if (!s.ok()) return s;
+    }
+    if (p.table->meta && !p.table->meta->stream_view_type.empty()) {
+      StageStreamRecord(*p.table->meta, op_no, p);
     }
     if (p.supersedes_stored && p.table->keep_history()) {
       // The superseded version was visible during [old_ts, ts).

@@ -102,7 +102,8 @@ def keep_error_bodies(client):
     def keep(response_dict, customized_response_dict, **_):
         if response_dict.get("status_code", 200) >= 300:
             customized_response_dict[ERROR_BODY_KEY] = response_dict.get("body")
-    client.meta.events.register("before-parse.dynamodb", keep)
+    client.meta.events.register(
+        "before-parse." + client.meta.service_model.service_id.hyphenize(), keep)
     return client
 
 
@@ -277,6 +278,14 @@ class TidelineServer:
         that invalid requests reach the server."""
         return keep_error_bodies(
             boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                         aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                         aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                         config=self._config(parameter_validation=validate)))
+
+    def streams_client(self, validate=True):
+        """boto3 DynamoDB Streams client (the same endpoint: Tideline serves both APIs)."""
+        return keep_error_bodies(
+            boto3.client("dynamodbstreams", endpoint_url=self.endpoint, region_name=REGION,
                          aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
                          aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
                          config=self._config(parameter_validation=validate)))

@@ -285,18 +285,25 @@ class Validation(ServerTestCase):
             with self.assertApiError("ResourceNotFoundException"):
                 self.client.describe_table(TableName=name)
 
-    # Tideline has no DynamoDB Streams yet: a table asked for with a stream is refused (rather
-    # than created without one, leaving the client waiting for records that never come). The
-    # message is Tideline's own. Asking for no stream is accepted.
-    def test_stream_enabled_refused(self):
+    # A stream asked for without a view type, or a view type with a disabled stream, is refused
+    # with AWS's messages (ACK-lab DDB-TABLE-035/050); StreamEnabled false alone is accepted and
+    # shows no StreamSpecification (shared/spec/streams-ttl.md §1.2, §1.4).
+    def test_stream_specification_rules(self):
         name = random_name()
-        with self.assertValidation(contains="Streams are not supported by Tideline"):
-            self.create(name, StreamSpecification={"StreamEnabled": True,
-                                                   "StreamViewType": "NEW_IMAGE"}, **HASH_S)
+        with self.assertValidation(
+                "One or more parameter values were invalid: Table is being created with a stream "
+                "enabled, UpdateViewType is required"):
+            self.create(name, StreamSpecification={"StreamEnabled": True}, **HASH_S)
+        with self.assertValidation(
+                "One or more parameter values were invalid: Table is being created with a stream "
+                "disabled, UpdateViewType should not be specified"):
+            self.create(name, StreamSpecification={"StreamEnabled": False,
+                                                   "StreamViewType": "KEYS_ONLY"}, **HASH_S)
         self.assertNotIn(name, self.client.list_tables()["TableNames"])
         self.create(name, StreamSpecification={"StreamEnabled": False}, **HASH_S)
-        self.assertNotIn("StreamSpecification",
-                         self.client.describe_table(TableName=name)["Table"])
+        table = self.client.describe_table(TableName=name)["Table"]
+        self.assertNotIn("StreamSpecification", table)
+        self.assertNotIn("LatestStreamArn", table)
 
     # StreamSpecification's members are checked against the service model first.
     def test_stream_specification_shape(self):
@@ -304,8 +311,8 @@ class Validation(ServerTestCase):
                 "Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: "
                 "Member must not be null",
                 "Value 'ALL' at 'streamSpecification.streamViewType' failed to satisfy "
-                "constraint: Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, "
-                "NEW_AND_OLD_IMAGES, KEYS_ONLY]"]):
+                "constraint: Member must satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, "
+                "NEW_AND_OLD_IMAGES, NEW_IMAGE]"]):
             self.create(StreamSpecification={"StreamViewType": "ALL"}, **HASH_S)
 
 
