@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 
@@ -17,6 +16,7 @@
 #include "api/response_body.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
+#include "common/mutex.h"
 #include "expr/expressions.h"
 #include "storage/storage.h"
 
@@ -43,8 +43,8 @@ struct Action {
 
 // Recently seen ClientRequestTokens: token -> (request fingerprint, expiry).
 struct TokenCache {
-  std::mutex mu;
-  std::map<std::string, std::pair<std::string, int64_t>> tokens;
+  common::Mutex mu;
+  std::map<std::string, std::pair<std::string, int64_t>> tokens GUARDED_BY(mu);
 };
 TokenCache& Tokens() {
   static TokenCache cache;
@@ -196,8 +196,9 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   if (token) {
     fingerprint = json::Print(*items);
     const int64_t now = NowMillis();
-    std::lock_guard lock(Tokens().mu);
-    auto& tokens = Tokens().tokens;
+    TokenCache& cache = Tokens();
+    common::MutexLock lock(&cache.mu);
+    auto& tokens = cache.tokens;
     std::erase_if(tokens, [&](const auto& t) { return t.second.second <= now; });
     auto it = tokens.find(std::string(*token));
     if (it != tokens.end()) {
@@ -293,8 +294,9 @@ std::string ExecuteTransactWriteItems(Context& ctx, const json::Value& req) {
   }
   if (!s.ok()) throw StatusError(s);
   if (token) {
-    std::lock_guard lock(Tokens().mu);
-    Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
+    TokenCache& cache = Tokens();
+    common::MutexLock lock(&cache.mu);
+    cache.tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
   std::vector<CollectionRef> collections;
   for (const auto& a : actions) {
