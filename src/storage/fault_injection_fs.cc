@@ -51,9 +51,9 @@ class Trigger {
     const std::string what = content.str();
     const size_t slow = what.find("SLOW");
     slow_ms_.store(!in || slow == std::string::npos ? 0 : std::atoi(what.c_str() + slow + 4));
-    state_.store(!in || slow != std::string::npos ? 0
-                 : what.find("ENOSPC") != std::string::npos ? 2
-                                                            : 1);
+    int state = 0;  // no fault (no trigger, or a slow disk)
+    if (in && slow == std::string::npos) state = what.find("ENOSPC") != std::string::npos ? 2 : 1;
+    state_.store(state);
     tables_only_.store(what.find("sst") != std::string::npos);
   }
 
