@@ -83,7 +83,7 @@ SANITIZE=${SANITIZE:-address thread}
 # takes more than 15 minutes under TSan for a test of volume, not of concurrency.
 SANITIZE_E2E=${SANITIZE_E2E:-test_persistence test_transact_write_items test_update_item \
   test_batch_write_item test_export_contents test_restore test_http_limits test_wire_protocol \
-  test_acknowledged_writes test_concurrency test_index_update_table test_index_query}
+  test_acknowledged_writes test_concurrency test_index_update_table test_index_query test_shutdown}
 san_env=(ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
          UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
          "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp")

@@ -101,7 +101,7 @@ int RaiseDescriptorLimit() {
 }
 
 int Serve(const api::ServerConfig& config, storage::StorageOptions storage_options,
-          const std::string& log_level) {
+          const std::string& log_level, double drain_timeout_s) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("tideline"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -218,6 +218,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   options.request_timeout = Millis(config.request_timeout_s);
   options.io_timeout = Millis(config.io_timeout_s);
   options.idle_timeout = Millis(config.idle_timeout_s);
+  options.drain_timeout = Millis(drain_timeout_s);
   options.tls_cert_file = config.tls_cert;
   options.tls_key_file = config.tls_key;
   http::Server server(ctx, options);
@@ -362,6 +363,11 @@ int main(int argc, char** argv) {
   // Fault-injection tests only: while this file exists, writes to the database files fail
   // (EIO, or ENOSPC if the file says so). Hidden from --help.
   serve->add_option("--testing-fault-file", storage_options.testing_fault_file)->group("");
+  // Shutdown tests only: how long the drain waits for busy connections before closing them.
+  double drain_timeout_s = 10;
+  serve->add_option("--testing-drain-timeout", drain_timeout_s)
+      ->group("")
+      ->check(CLI::Range(0.0, 3600.0));
 
   CLI::App* verify = app.add_subcommand(
       "verify-export",
@@ -377,5 +383,5 @@ int main(int argc, char** argv) {
   if (config.export_dir.empty()) {
     config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();
   }
-  return Serve(config, storage_options, log_level);
+  return Serve(config, storage_options, log_level, drain_timeout_s);
 }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 
 #include "api/index_key_checks.h"
 #include "api/item_support.h"
 #include "api/status_error.h"
 #include "common/api_error.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 
 namespace tideline::api {
 
@@ -16,8 +16,8 @@ namespace {
 
 // Recently seen ClientRequestTokens: token -> (request fingerprint, expiry).
 struct TokenCache {
-  std::mutex mu;
-  std::map<std::string, std::pair<std::string, int64_t>> tokens;
+  common::Mutex mu;
+  std::map<std::string, std::pair<std::string, int64_t>> tokens GUARDED_BY(mu);
 };
 TokenCache& Tokens() {
   static TokenCache cache;
@@ -65,7 +65,7 @@ TransactWriteResult RunTransactWrite(Context& ctx, std::vector<TransactWriteActi
   TransactWriteResult result;
   if (token) {
     const int64_t now = NowMillis();
-    std::lock_guard lock(Tokens().mu);
+    common::MutexLock lock(&Tokens().mu);
     auto& tokens = Tokens().tokens;
     std::erase_if(tokens, [&](const auto& t) { return t.second.second <= now; });
     auto it = tokens.find(std::string(*token));
@@ -163,7 +163,7 @@ TransactWriteResult RunTransactWrite(Context& ctx, std::vector<TransactWriteActi
   }
   if (!s.ok()) throw StatusError(s);
   if (token) {
-    std::lock_guard lock(Tokens().mu);
+    common::MutexLock lock(&Tokens().mu);
     Tokens().tokens[std::string(*token)] = {fingerprint, NowMillis() + kTokenTtlMs};
   }
   return result;

@@ -9,6 +9,7 @@
 #include "api/response_body.h"
 #include "api/transact_write.h"
 #include "common/api_error.h"
+#include "common/mutex.h"
 #include "expr/expressions.h"
 #include "storage/storage.h"
 

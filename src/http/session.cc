@@ -39,12 +39,12 @@
 #include <boost/beast/http/error.hpp>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <type_traits>
 
 #include "api/status_error.h"
 #include "common/api_error.h"
+#include "common/mutex.h"
 #include "http/content_encoding.h"
 #include "http/dispatcher.h"
 #include "http/server_internal.h"
@@ -95,10 +95,12 @@ struct DurableWait {
     timer.expires_at(net::steady_timer::time_point::max());
   }
   const Strand executor;
-  net::steady_timer timer;       // touched on the strand only
-  std::optional<Status> status;  // set on the strand, or inline (under mu, in_call)
-  std::mutex mu;
-  bool in_call = true;  // guarded by mu: storage.WhenDurable has not returned yet
+  net::steady_timer timer;  // touched on the strand only
+  // Set on the strand, or inline (under mu, while in_call): not GUARDED_BY(mu), because the
+  // strand's accesses need no lock (they run only once in_call is false).
+  std::optional<Status> status;
+  common::Mutex mu;
+  bool in_call GUARDED_BY(mu) = true;  // storage.WhenDurable has not returned yet
 };
 
 net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePoint point,
@@ -106,7 +108,7 @@ net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePo
   auto wait = std::make_shared<DurableWait>(executor);
   storage.WhenDurable(point, [wait](Status s) {
     {
-      std::lock_guard lock(wait->mu);
+      common::MutexLock lock(&wait->mu);
       if (wait->in_call) {  // inline, or the wal-sync thread before WhenDurable returned
         wait->status = std::move(s);
         return;
@@ -118,7 +120,7 @@ net::awaitable<Status> WhenDurable(storage::Storage& storage, storage::DurablePo
     });
   });
   {
-    std::lock_guard lock(wait->mu);
+    common::MutexLock lock(&wait->mu);
     wait->in_call = false;
     if (wait->status) co_return *wait->status;
   }

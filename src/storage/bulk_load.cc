@@ -167,8 +167,9 @@ Status BulkLoader::Finish() {
     table->item_count += items_;
     table->size_bytes += size_bytes_;
     for (const auto& [index_id, stats] : index_stats_) {
-      auto live_index = table->indexes.find(index_id);
-      if (live_index == table->indexes.end()) continue;
+      const auto& indexes = impl_->CommitCatalog(*table).indexes;
+      auto live_index = indexes.find(index_id);
+      if (live_index == indexes.end()) continue;
       live_index->second->item_count += stats.first;
       live_index->second->size_bytes += stats.second;
     }

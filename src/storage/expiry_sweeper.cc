@@ -31,15 +31,15 @@ ExpirySweeper::ExpirySweeper(Storage* storage, ExpirySweeperOptions options)
 
 ExpirySweeper::~ExpirySweeper() {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
 bool ExpirySweeper::Stopping() {
-  std::lock_guard lock(mu_);
+  common::MutexLock lock(&mu_);
   return stopping_;
 }
 
@@ -47,11 +47,18 @@ void ExpirySweeper::Run() {
   using Clock = std::chrono::steady_clock;
   auto next_sweep = Clock::now() + options_.ttl_interval;
   auto next_trim = Clock::now();
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    cv_.wait_until(lock, std::min(next_sweep, next_trim), [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
+  while (true) {
+    {
+      // Sleeps until the next sweep or trim is due, or the sweeper is stopped.
+      common::MutexLock lock(&mu_);
+      while (!stopping_) {
+        const auto due = std::min(next_sweep, next_trim);
+        const auto now = Clock::now();
+        if (now >= due) break;
+        cv_.WaitFor(&mu_, due - now);
+      }
+      if (stopping_) break;
+    }
     const auto now = Clock::now();
     if (now >= next_trim) {
       const uint64_t latest = storage_->Now();
@@ -66,7 +73,6 @@ void ExpirySweeper::Run() {
       if (deleted > 0) spdlog::debug("time to live: {} expired items deleted", deleted);
       next_sweep = Clock::now() + options_.ttl_interval;
     }
-    lock.lock();
   }
 }
 

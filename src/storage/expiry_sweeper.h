@@ -12,12 +12,11 @@
 // docs/threads.md lists the thread.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "storage/storage.h"
 
 namespace tideline::storage {
@@ -45,9 +44,9 @@ class ExpirySweeper {
 
   Storage* storage_;
   ExpirySweeperOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // under mu_
+  common::Mutex mu_;
+  common::CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

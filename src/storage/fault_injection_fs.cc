@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace tideline::storage {
 
@@ -18,16 +20,7 @@ class Trigger {
   // OK while the trigger is absent; otherwise the injected error. With "sst" in the trigger
   // only table files fail (a memtable flush or a compaction, not the WAL).
   rocksdb::IOStatus Check(bool table_file) {
-    const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
-    if (now >= next_check_.load(std::memory_order_relaxed)) {
-      next_check_.store(now + 20'000'000, std::memory_order_relaxed);
-      std::ifstream in(path_);
-      std::stringstream content;
-      if (in) content << in.rdbuf();
-      const std::string what = content.str();
-      state_.store(!in ? 0 : what.find("ENOSPC") != std::string::npos ? 2 : 1);
-      tables_only_.store(what.find("sst") != std::string::npos);
-    }
+    Refresh();
     if (tables_only_.load() && !table_file) return rocksdb::IOStatus::OK();
     switch (state_.load()) {
       case 0:
@@ -39,11 +32,36 @@ class Trigger {
     }
   }
 
+  // A slow disk instead of a failing one: with "SLOW <ms>" in the trigger, every sync of a file
+  // that is not a table file (the WAL's fsync) first sleeps that long, and nothing fails.
+  void DelaySync(bool table_file) {
+    Refresh();
+    const int ms = slow_ms_.load();
+    if (ms > 0 && !table_file) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+
  private:
+  void Refresh() {
+    const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (now < next_check_.load(std::memory_order_relaxed)) return;
+    next_check_.store(now + 20'000'000, std::memory_order_relaxed);
+    std::ifstream in(path_);
+    std::stringstream content;
+    if (in) content << in.rdbuf();
+    const std::string what = content.str();
+    const size_t slow = what.find("SLOW");
+    slow_ms_.store(!in || slow == std::string::npos ? 0 : std::atoi(what.c_str() + slow + 4));
+    int state = 0;  // no fault (no trigger, or a slow disk)
+    if (in && slow == std::string::npos) state = what.find("ENOSPC") != std::string::npos ? 2 : 1;
+    state_.store(state);
+    tables_only_.store(what.find("sst") != std::string::npos);
+  }
+
   std::string path_;
   std::atomic<int64_t> next_check_{0};
   std::atomic<int> state_{0};
   std::atomic<bool> tables_only_{false};
+  std::atomic<int> slow_ms_{0};
 };
 
 bool IsTableFile(const std::string& name) {
@@ -72,11 +90,13 @@ class FaultyFile : public rocksdb::FSWritableFileOwnerWrapper {
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
     if (auto s = trigger_->Check(table_file_); !s.ok()) return s;
+    trigger_->DelaySync(table_file_);
     return target()->Sync(options, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                           rocksdb::IODebugContext* dbg) override {
     if (auto s = trigger_->Check(table_file_); !s.ok()) return s;
+    trigger_->DelaySync(table_file_);
     return target()->Fsync(options, dbg);
   }
 

@@ -3,7 +3,8 @@
 // FileSystem that fails every write to RocksDB's files — appends, flushes, syncs, and the
 // creation of new files — while the file PATH exists. Its content names the error: "ENOSPC",
 // or anything else for EIO; with "sst" in it, only table files fail (flushes and compactions,
-// not the WAL). Reads are never touched. It stands for a failing disk in tests that
+// not the WAL). "SLOW <ms>" fails nothing but makes every WAL sync take that much longer (a
+// slow disk under --sync). Reads are never touched. It stands for a failing disk in tests that
 // cannot make a real one fail (dm-error needs device-mapper, which CI containers lack).
 
 #include <memory>

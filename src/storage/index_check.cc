@@ -34,8 +34,8 @@ std::string Hex(std::string_view bytes) {
 Status Storage::VerifyIndexes(uint64_t table_id) const {
   CommitLock wlock(&impl_->write_mu);
   auto table = impl_->LiveFor(table_id);
-  if (!table || !table->meta) return Status::NotFound("table");
-  const TableMeta& meta = *table->meta;
+  if (!table || !impl_->CommitCatalog(*table).meta) return Status::NotFound("table");
+  const TableMeta& meta = *impl_->CommitCatalog(*table).meta;
   for (const IndexMeta& index : meta.indexes) {
     // A backfill in progress or a removal has no complete contents to compare.
     if (index.status == "CREATING" || index.status == "DELETING") continue;

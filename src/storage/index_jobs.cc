@@ -62,7 +62,7 @@ void Storage::Impl::InstallMeta(std::shared_ptr<const TableMeta> meta) {
   tables[meta->name] = meta;
   auto it = live.find(meta->id);
   if (it == live.end()) return;
-  LiveTable& table = *it->second;
+  LiveTable::Catalogued& table = MutableCatalog(*it->second);
   std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
   for (const auto& ix : meta->indexes) {
     auto old = table.indexes.find(ix.id);
@@ -75,10 +75,10 @@ void Storage::Impl::InstallMeta(std::shared_ptr<const TableMeta> meta) {
 Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
                                   const std::function<void(rocksdb::WriteBatch&)>& extra) {
   CommitLock wlock(&write_mu);
-  std::unique_lock lock(catalog_mu);
+  common::WriterLock lock(&catalog_mu);
   auto it = live.find(table_id);
-  if (it == live.end() || !it->second->meta) return Status::NotFound("table");
-  TableMeta meta = *it->second->meta;
+  if (it == live.end() || !Catalog(*it->second).meta) return Status::NotFound("table");
+  TableMeta meta = *Catalog(*it->second).meta;
   if (!change(meta)) return Status::NotFound("nothing to change");
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
@@ -90,7 +90,7 @@ Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(Ta
 }
 
 void Storage::Impl::LaunchIndexJob(std::function<void()> job) {
-  std::lock_guard lock(index_jobs_mu);
+  common::MutexLock lock(&index_jobs_mu);
   if (index_jobs_stopping) return;
   index_jobs.emplace_back(std::move(job));
 }
@@ -98,7 +98,7 @@ void Storage::Impl::LaunchIndexJob(std::function<void()> job) {
 void Storage::Impl::StopIndexJobs() {
   std::vector<std::thread> jobs;
   {
-    std::lock_guard lock(index_jobs_mu);
+    common::MutexLock lock(&index_jobs_mu);
     index_jobs_stopping = true;
     jobs.swap(index_jobs);
   }
@@ -108,7 +108,7 @@ void Storage::Impl::StopIndexJobs() {
 void Storage::Impl::ResumeIndexJobs() {
   std::vector<std::pair<uint64_t, uint32_t>> backfills, removals;
   {
-    std::shared_lock lock(catalog_mu);
+    common::ReaderLock lock(&catalog_mu);
     for (const auto& [name, meta] : tables) {
       for (const auto& ix : meta->indexes) {
         if (ix.status == "CREATING" && ix.backfilling) backfills.emplace_back(meta->id, ix.id);
@@ -136,16 +136,17 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
   std::string upto;
   {
     CommitLock wlock(&write_mu);
-    auto it = table->indexes.find(index_id);
-    if (it == table->indexes.end()) return;
-    started = it->second->backfill_started;
-    upto = it->second->backfilled_upto;
+    const auto& indexes = CommitCatalog(*table).indexes;
+    auto it = indexes.find(index_id);
+    if (it == indexes.end()) return;
+    started = Backfill(*it->second).started;
+    upto = Backfill(*it->second).upto;
   }
   while (!index_jobs_stopping) {
     std::shared_ptr<const TableMeta> meta;
     {
-      std::shared_lock lock(catalog_mu);
-      meta = table->meta;
+      common::ReaderLock lock(&catalog_mu);
+      meta = Catalog(*table).meta;
     }
     const IndexMeta* index = meta ? FindIndex(*meta, index_id) : nullptr;
     if (!index || index->status != "CREATING" || !TableLive(table_id)) return;
@@ -188,8 +189,9 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
     }
     if (!last_key.empty()) {
       CommitLock wlock(&write_mu);
-      auto live_index = table->indexes.find(index_id);
-      if (live_index == table->indexes.end() || !TableLive(table_id)) return;
+      const auto& indexes = CommitCatalog(*table).indexes;
+      auto live_index = indexes.find(index_id);
+      if (live_index == indexes.end() || !TableLive(table_id)) return;
       rocksdb::WriteBatch batch;
       IndexStatsDelta delta;
       const bool committed_since = clock.last() != last_commit_before;
@@ -213,8 +215,8 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
         continue;
       }
       LiveIndex& li = *live_index->second;
-      li.backfill_started = true;
-      li.backfilled_upto = last_key;
+      Backfill(li).started = true;
+      Backfill(li).upto = last_key;
       li.item_count += delta.count;
       li.size_bytes += delta.bytes;
       stats_dirty.store(true, std::memory_order_relaxed);

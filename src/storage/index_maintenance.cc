@@ -161,14 +161,16 @@ void StageIndexChanges(uint64_t table_id, std::string_view user_key, uint64_t ts
 
 namespace tideline::storage {
 
-bool LiveTable::EntryStored(const IndexMeta& index, std::string_view user_key, uint64_t ts) const {
+bool Storage::Impl::EntryStored(const LiveTable& table, const IndexMeta& index,
+                                std::string_view user_key, uint64_t ts) const {
   // Indexes past their backfill hold every item's entries; before, the commit path holds those
   // of the versions it wrote, the backfill those of the keys it has passed.
   if (index.status != "CREATING" || ts > index.maintained_since_ts) return true;
+  const auto& indexes = CommitCatalog(table).indexes;
   auto it = indexes.find(index.id);
   if (it == indexes.end()) return true;
-  const LiveIndex& live = *it->second;
-  return live.backfill_started && user_key <= live.backfilled_upto;
+  const BackfillProgress& backfill = Backfill(*it->second);
+  return backfill.started && user_key <= backfill.upto;
 }
 
 Status PrepareIndexOp(PreparedIndexOp* p) {
@@ -188,19 +190,20 @@ Status PrepareIndexOp(PreparedIndexOp* p) {
   return Status::OK();
 }
 
-Status StageIndexOp(const LiveTable& table, PreparedIndexOp* p, std::string_view user_key,
-                    uint64_t ts, rocksdb::WriteBatch* batch,
+Status StageIndexOp(const Storage::Impl& impl, const LiveTable& table, PreparedIndexOp* p,
+                    std::string_view user_key, uint64_t ts, rocksdb::WriteBatch* batch,
                     std::map<uint32_t, IndexStatsDelta>* deltas,
                     std::vector<IndexWrite>* index_writes, size_t op) {
-  if (table.meta != p->meta) {
-    p->meta = table.meta;
+  const std::shared_ptr<const TableMeta>& meta = impl.CommitCatalog(table).meta;
+  if (meta != p->meta) {
+    p->meta = meta;
     if (Status s = PrepareIndexOp(p); !s.ok()) return s;
   }
   std::vector<bool> old_stored(p->old_entries.size(), true);
   for (size_t i = 0; i < p->old_entries.size() && !p->old_staged; ++i) {
     for (const auto& ix : p->meta->indexes) {
       if (ix.id == p->old_entries[i].index_id) {
-        old_stored[i] = table.EntryStored(ix, user_key, p->old_ts);
+        old_stored[i] = impl.EntryStored(table, ix, user_key, p->old_ts);
       }
     }
   }

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "storage/storage.h"
+#include "storage/storage_impl.h"
 #include "storage/table_meta.h"
 
 namespace tideline::storage {
@@ -58,8 +60,6 @@ void StageIndexChanges(uint64_t table_id, std::string_view user_key, uint64_t ts
                        std::map<uint32_t, IndexStatsDelta>* deltas,
                        std::vector<IndexWrite>* index_writes, size_t op);
 
-struct LiveTable;
-
 // The commit path's part (write_txn.cc), in two steps around the commit lock. One op on a
 // table with indexes goes from its old version (old_found: an item existed; old_staged: written
 // earlier in the same batch; old_ts: its commit ts) to its new one (new_present: a put).
@@ -80,9 +80,9 @@ Status PrepareIndexOp(PreparedIndexOp* p);
 // Under the commit lock: recomputes the entries if the table's indexes changed since (an index
 // created or being deleted), then stages the changes with the commit ts. Whether an old entry
 // is stored depends on a backfill's progress, which moves only under the commit lock.
-Status StageIndexOp(const LiveTable& table, PreparedIndexOp* p, std::string_view user_key,
-                    uint64_t ts, rocksdb::WriteBatch* batch,
+Status StageIndexOp(const Storage::Impl& impl, const LiveTable& table, PreparedIndexOp* p,
+                    std::string_view user_key, uint64_t ts, rocksdb::WriteBatch* batch,
                     std::map<uint32_t, IndexStatsDelta>* deltas,
-                    std::vector<IndexWrite>* index_writes, size_t op);
+                    std::vector<IndexWrite>* index_writes, size_t op) REQUIRES(impl.write_mu);
 
 }  // namespace tideline::storage

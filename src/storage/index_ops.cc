@@ -117,9 +117,10 @@ Status Storage::StartIndexRemoval(uint64_t table_id, uint32_t index_id) {
 TableStats Storage::IndexStats(uint64_t table_id, uint32_t index_id) const {
   auto table = impl_->LiveFor(table_id);
   if (!table) return {};
-  std::shared_lock lock(impl_->catalog_mu);
-  auto it = table->indexes.find(index_id);
-  if (it == table->indexes.end()) return {};
+  common::ReaderLock lock(&impl_->catalog_mu);
+  const auto& indexes = impl_->Catalog(*table).indexes;
+  auto it = indexes.find(index_id);
+  if (it == indexes.end()) return {};
   return {it->second->item_count.load(), it->second->size_bytes.load()};
 }
 

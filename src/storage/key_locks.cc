@@ -51,7 +51,7 @@ KeyLockTable::Stripe& KeyLockTable::StripeOf(std::string_view key) {
 
 bool KeyLockTable::Acquire(const std::string& key, LockMode mode) {
   Stripe& stripe = StripeOf(key);
-  std::unique_lock lock(stripe.mu);
+  common::MutexLock lock(&stripe.mu);
   while (true) {
     auto it = stripe.held.find(key);
     if (it == stripe.held.end()) {
@@ -61,22 +61,22 @@ bool KeyLockTable::Acquire(const std::string& key, LockMode mode) {
     const bool by_transaction = it->second;
     if (by_transaction && mode != LockMode::kBatchWrite) return false;
     ++stripe.waiters;
-    stripe.released.wait(lock);
+    stripe.released.Wait(&stripe.mu);
     --stripe.waiters;
   }
 }
 
 void KeyLockTable::ReleaseOne(const std::string& key) {
   Stripe& stripe = StripeOf(key);
-  std::lock_guard lock(stripe.mu);
+  common::MutexLock lock(&stripe.mu);
   stripe.held.erase(key);
   // One condition variable serves the stripe's keys: wake them all, each re-checks its own.
-  if (stripe.waiters > 0) stripe.released.notify_all();
+  if (stripe.waiters > 0) stripe.released.SignalAll();
 }
 
 bool KeyLockTable::HeldByTransaction(const std::string& key) {
   Stripe& stripe = StripeOf(key);
-  std::lock_guard lock(stripe.mu);
+  common::MutexLock lock(&stripe.mu);
   auto it = stripe.held.find(key);
   return it != stripe.held.end() && it->second;
 }
@@ -122,7 +122,7 @@ Status KeyLockTable::Lock(const std::vector<std::string>& keys, LockMode mode, H
 size_t KeyLockTable::HeldCount() const {
   size_t n = 0;
   for (const auto& stripe : stripes_) {
-    std::lock_guard lock(stripe->mu);
+    common::MutexLock lock(&stripe->mu);
     n += stripe->held.size();
   }
   return n;

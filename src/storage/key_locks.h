@@ -20,16 +20,15 @@
 // (TransactionConflict); writes outside transactions are serialised. BatchWriteItem models no
 // TransactionConflictException: its write waits (a transaction holds its keys briefly).
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace tideline::storage {
@@ -83,10 +82,10 @@ class KeyLockTable {
  private:
   friend class HeldKeys;
   struct Stripe {
-    mutable std::mutex mu;
-    std::condition_variable released;
-    std::unordered_map<std::string, bool> held;  // key -> held by a transaction
-    int waiters = 0;                             // writers waiting in `released`
+    mutable common::Mutex mu;
+    common::CondVar released;                                   // a key of the stripe released
+    std::unordered_map<std::string, bool> held GUARDED_BY(mu);  // key -> held by a transaction
+    int waiters GUARDED_BY(mu) = 0;                             // writers waiting in `released`
   };
   Stripe& StripeOf(std::string_view key);
   // Takes one key; false (holding nothing new) on a conflict.

@@ -32,12 +32,15 @@ uint64_t CurrentWalNumber(rocksdb::DB* db) {
 void Storage::Impl::RecoveryLoop() {
   Clock::time_point next_resume{};
   Clock::time_point next_log{};
-  std::unique_lock lock(recovery_mu);
-  while (!recovery_stopping) {
-    // Quick while something is wrong, so that writes come back soon after the space does.
-    recovery_cv.wait_for(lock, std::chrono::milliseconds(gate.flags() ? 100 : 250));
-    if (recovery_stopping) break;
-    lock.unlock();
+  for (;;) {
+    {
+      common::MutexLock lock(&recovery_mu);
+      // Quick while something is wrong, so that writes come back soon after the space does.
+      if (!recovery_stopping) {
+        recovery_cv.WaitFor(&recovery_mu, std::chrono::milliseconds(gate.flags() ? 100 : 250));
+      }
+      if (recovery_stopping) return;
+    }
     WatchDisk();
     const uint32_t flags = gate.flags();
     if ((flags & WriteGate::kStorageError) && !(flags & WriteGate::kBroken) &&
@@ -53,7 +56,6 @@ void Storage::Impl::RecoveryLoop() {
         }
       }
     }
-    lock.lock();
   }
 }
 

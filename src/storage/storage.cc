@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <optional>
 #include <random>
@@ -73,6 +72,52 @@ Status DiskFullAtOpen(const std::string& data_dir, const rocksdb::Status& s) {
                          "again (" + s.ToString() + ")");
 }
 
+// Open: loads the catalog and the table statistics into memory. Nothing else runs yet; the locks
+// are taken because the state is guarded by them.
+Status LoadCatalog(Storage::Impl* impl, bool* has_tables) {
+  rocksdb::DB* db = impl->db.get();
+  CommitLock commit(&impl->write_mu);
+  common::WriterLock catalog(&impl->catalog_mu);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(TotalOrderReadOptions()));
+  for (it->Seek(std::string(1, layout::kCatalog));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(&layout::kCatalog, 1)); it->Next()) {
+    auto meta = std::make_shared<TableMeta>();
+    if (!ParseTableMeta(it->value().ToStringView(), meta.get())) {
+      return Status::Corruption("bad catalog entry " + it->key().ToString());
+    }
+    auto table_live = std::make_shared<LiveTable>();
+    std::string sv;
+    if (db->Get(rocksdb::ReadOptions(), layout::StatsKey(meta->id), &sv).ok() && sv.size() == 16) {
+      table_live->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
+      table_live->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
+    }
+    table_live->pitr_enabled = meta->pitr_enabled;
+    const uint64_t table_id = meta->id;
+    impl->live[table_id] = table_live;
+    impl->InstallMeta(std::move(meta));
+    for (auto& [index_id, ix] : impl->MutableCatalog(*table_live).indexes) {
+      if (db->Get(rocksdb::ReadOptions(), layout::IndexStatsKey(table_id, index_id), &sv).ok() &&
+          sv.size() == 16) {
+        ix->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
+        ix->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
+      }
+      if (db->Get(rocksdb::ReadOptions(), layout::BackfillKey(table_id, index_id), &sv).ok()) {
+        BackfillProgress& backfill = impl->Backfill(*ix);
+        backfill.started = true;
+        backfill.upto = sv;
+      }
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  std::string v;
+  if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kNextTableId), &v).ok() &&
+      v.size() == 8) {
+    impl->next_table_id = layout::GetU64BE(v.data());
+  }
+  *has_tables = !impl->tables.empty();
+  return Status::OK();
+}
+
 }  // namespace
 
 void DisablePerfCountersOnThisThread() {
@@ -119,13 +164,13 @@ Status Storage::Impl::StoreLease(uint64_t lease) {
 }
 
 std::shared_ptr<LiveTable> Storage::Impl::LiveFor(uint64_t table_id) const {
-  std::shared_lock lock(catalog_mu);
+  common::ReaderLock lock(&catalog_mu);
   auto it = live.find(table_id);
   return it == live.end() ? nullptr : it->second;
 }
 
 bool Storage::Impl::TableLive(uint64_t table_id) const {
-  std::shared_lock lock(catalog_mu);
+  common::ReaderLock lock(&catalog_mu);
   return live.count(table_id) > 0;
 }
 
@@ -133,7 +178,7 @@ std::shared_ptr<const CutMap> Storage::Impl::ComputeCuts() const {
   auto cuts = std::make_shared<CutMap>();
   const uint64_t now = clock.last();
   {
-    std::shared_lock lock(catalog_mu);
+    common::ReaderLock lock(&catalog_mu);
     for (const auto& [name, t] : tables) {
       uint64_t cut = now;
       if (t->pitr_enabled) {
@@ -282,32 +327,32 @@ Status Storage::WaitDurable(DurablePoint point) {
   if (!impl_->syncer) return impl_->SyncWal(/*fsync=*/false);
   // Joins the wal-sync thread's next group rather than fsyncing alone.
   struct Waiter {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<Status> status;
+    common::Mutex mu;
+    common::CondVar done;
+    std::optional<Status> status GUARDED_BY(mu);
   };
   auto waiter = std::make_shared<Waiter>();
   impl_->syncer->Enqueue([waiter](Status s) {
-    std::lock_guard lock(waiter->mu);
+    common::MutexLock lock(&waiter->mu);
     waiter->status = std::move(s);
-    waiter->cv.notify_one();
+    waiter->done.Signal();
   });
-  std::unique_lock lock(waiter->mu);
-  waiter->cv.wait(lock, [&] { return waiter->status.has_value(); });
+  common::MutexLock lock(&waiter->mu);
+  while (!waiter->status) waiter->done.Wait(&waiter->mu);
   return *waiter->status;
 }
 
 Status Storage::Impl::PersistStats() {
   rocksdb::WriteBatch batch;
   {
-    std::shared_lock lock(catalog_mu);
+    common::ReaderLock lock(&catalog_mu);
     stats_dirty.store(false);
     for (const auto& [id, st] : live) {
       std::string v;
       layout::PutU64BE(&v, static_cast<uint64_t>(st->item_count.load()));
       layout::PutU64BE(&v, static_cast<uint64_t>(st->size_bytes.load()));
       batch.Put(layout::StatsKey(id), v);
-      for (const auto& [index_id, ix] : st->indexes) {
+      for (const auto& [index_id, ix] : Catalog(*st).indexes) {
         std::string iv;
         layout::PutU64BE(&iv, static_cast<uint64_t>(ix->item_count.load()));
         layout::PutU64BE(&iv, static_cast<uint64_t>(ix->size_bytes.load()));
@@ -322,10 +367,20 @@ Status Storage::Impl::PersistStats() {
 }
 
 Status Storage::Impl::RecountStats() {
-  for (const auto& [name, table] : tables) {
-    auto st = live[table->id];
+  // What to count, taken under the lock; the counting (a scan of every table) runs without it.
+  struct Counted {
+    uint64_t id;
+    std::shared_ptr<LiveTable> st;
+    std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
+  };
+  std::vector<Counted> todo;
+  {
+    common::ReaderLock lock(&catalog_mu);
+    for (const auto& [id, st] : live) todo.push_back({id, st, Catalog(*st).indexes});
+  }
+  for (const auto& [id, st, indexes] : todo) {
     int64_t count = 0, bytes = 0;
-    auto cursor = NewMvccCursor(db.get(), table->id, ~0ull, "", "", false, /*bulk=*/true);
+    auto cursor = NewMvccCursor(db.get(), id, ~0ull, "", "", false, /*bulk=*/true);
     for (; cursor->Valid(); cursor->Next()) {
       ++count;
       bytes += static_cast<int64_t>(cursor->item_size());
@@ -334,8 +389,8 @@ Status Storage::Impl::RecountStats() {
     if (!s.ok()) return s;
     st->item_count = count;
     st->size_bytes = bytes;
-    for (const auto& [index_id, ix] : st->indexes) {
-      if (Status is = RecountIndexStats(table->id, index_id, ix.get()); !is.ok()) return is;
+    for (const auto& [index_id, ix] : indexes) {
+      if (Status is = RecountIndexStats(id, index_id, ix.get()); !is.ok()) return is;
     }
   }
   return PersistStats();
@@ -345,16 +400,16 @@ Storage::~Storage() {
   if (impl_ && impl_->db) {
     impl_->StopIndexJobs();  // before anything they use goes
     {
-      std::lock_guard lock(impl_->flusher_mu);
+      common::MutexLock lock(&impl_->flusher_mu);
       impl_->stopping = true;
     }
-    impl_->flusher_cv.notify_all();
+    impl_->flusher_cv.SignalAll();
     if (impl_->stats_flusher.joinable()) impl_->stats_flusher.join();
     {
-      std::lock_guard lock(impl_->recovery_mu);
+      common::MutexLock lock(&impl_->recovery_mu);
       impl_->recovery_stopping = true;
     }
-    impl_->recovery_cv.notify_all();
+    impl_->recovery_cv.SignalAll();
     if (impl_->recovery.joinable()) impl_->recovery.join();
     impl_->syncer.reset();  // answers its waiters first
     // While the gate is closed these are refused, and the next start recounts the statistics.
@@ -465,45 +520,10 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   impl->fault_env = std::move(fault_env);
   if (Status fs = CheckFormat(impl.get()); !fs.ok()) return fs;
 
-  // Load the catalog and the table statistics.
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(TotalOrderReadOptions()));
-  for (it->Seek(std::string(1, layout::kCatalog));
-       it->Valid() && it->key().starts_with(rocksdb::Slice(&layout::kCatalog, 1)); it->Next()) {
-    auto meta = std::make_shared<TableMeta>();
-    if (!ParseTableMeta(it->value().ToStringView(), meta.get())) {
-      return Status::Corruption("bad catalog entry " + it->key().ToString());
-    }
-    auto table_live = std::make_shared<LiveTable>();
-    std::string sv;
-    if (db->Get(rocksdb::ReadOptions(), layout::StatsKey(meta->id), &sv).ok() && sv.size() == 16) {
-      table_live->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
-      table_live->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
-    }
-    table_live->pitr_enabled = meta->pitr_enabled;
-    impl->live[meta->id] = table_live;
-    impl->InstallMeta(std::move(meta));
-    for (auto& [index_id, ix] : table_live->indexes) {
-      if (db->Get(rocksdb::ReadOptions(), layout::IndexStatsKey(table_live->meta->id, index_id),
-                  &sv)
-              .ok() &&
-          sv.size() == 16) {
-        ix->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
-        ix->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
-      }
-      if (db->Get(rocksdb::ReadOptions(), layout::BackfillKey(table_live->meta->id, index_id), &sv)
-              .ok()) {
-        ix->backfill_started = true;
-        ix->backfilled_upto = sv;
-      }
-    }
-  }
-  if (!it->status().ok()) return FromRocks(it->status());
+  bool has_tables = false;
+  if (Status ls = LoadCatalog(impl.get(), &has_tables); !ls.ok()) return ls;
   if (Status ss = impl->LoadSnapshots(); !ss.ok()) return ss;
   std::string v;
-  if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kNextTableId), &v).ok() &&
-      v.size() == 8) {
-    impl->next_table_id = layout::GetU64BE(v.data());
-  }
   // The clock starts at the stored lease (or the last timestamp of a clean shutdown): never
   // below a timestamp used before, even after a crash and a wall clock stepped back.
   if (db->Get(rocksdb::ReadOptions(), std::string(1, layout::kClock), &v).ok() && v.size() == 8) {
@@ -513,7 +533,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   // be stored now, the background thread stores them once writes are taken again.)
   const bool clean =
       db->Get(rocksdb::ReadOptions(), std::string(1, layout::kCleanShutdown), &v).ok();
-  if (!clean && !impl->tables.empty()) {
+  if (!clean && has_tables) {
     Status rs = impl->RecountStats();
     if (rs.IsUnavailable()) {
       impl->stats_dirty = true;
@@ -543,9 +563,13 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
     impl->syncer = std::make_unique<WalSyncer>([raw] { return raw->SyncWal(/*fsync=*/true); });
   }
   impl->stats_flusher = std::thread([raw] {
-    std::unique_lock lock(raw->flusher_mu);
-    while (!raw->stopping) {
-      raw->flusher_cv.wait_for(lock, std::chrono::seconds(1));
+    for (;;) {
+      {
+        common::MutexLock lock(&raw->flusher_mu);
+        if (!raw->stopping) raw->flusher_cv.WaitFor(&raw->flusher_mu, std::chrono::seconds(1));
+        if (raw->stopping) return;
+      }
+      // Without flusher_mu: PersistStats takes catalog_mu and the WAL locks.
       if (raw->stats_dirty.load()) (void)raw->PersistStats();
     }
   });
@@ -565,13 +589,13 @@ uint64_t Storage::Now() const {
 }
 
 std::shared_ptr<const TableMeta> Storage::FindTable(std::string_view name) const {
-  std::shared_lock lock(impl_->catalog_mu);
+  common::ReaderLock lock(&impl_->catalog_mu);
   auto it = impl_->tables.find(name);
   return it == impl_->tables.end() ? nullptr : it->second;
 }
 
 std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
-  std::shared_lock lock(impl_->catalog_mu);
+  common::ReaderLock lock(&impl_->catalog_mu);
   std::vector<std::shared_ptr<const TableMeta>> out;
   out.reserve(impl_->tables.size());
   for (const auto& [name, t] : impl_->tables) out.push_back(t);
@@ -580,7 +604,7 @@ std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
 
 Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created) {
   CommitLock wlock(&impl_->write_mu);
-  std::unique_lock lock(impl_->catalog_mu);
+  common::WriterLock lock(&impl_->catalog_mu);
   if (impl_->tables.count(meta.name)) return Status::AlreadyExists("table exists");
   meta.id = impl_->next_table_id++;
   for (auto& ix : meta.indexes) ix.maintained_since_ts = impl_->clock.last();
@@ -606,7 +630,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
 Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* updated) {
   // Under the commit lock: a commit either precedes this change or sees its PITR flag.
   CommitLock wlock(&impl_->write_mu);
-  std::unique_lock lock(impl_->catalog_mu);
+  common::WriterLock lock(&impl_->catalog_mu);
   auto it = impl_->tables.find(meta.name);
   if (it == impl_->tables.end() || it->second->id != meta.id) {
     return Status::NotFound("table " + meta.name);
@@ -635,7 +659,7 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
 
 Status Storage::DeleteTable(std::string_view name) {
   CommitLock wlock(&impl_->write_mu);
-  std::unique_lock lock(impl_->catalog_mu);
+  common::WriterLock lock(&impl_->catalog_mu);
   auto it = impl_->tables.find(name);
   if (it == impl_->tables.end()) return Status::NotFound("table " + std::string(name));
   const uint64_t id = it->second->id;

@@ -6,11 +6,8 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -61,15 +58,24 @@ class SCOPED_CAPABILITY CommitLock {
   CommitMutex* const mu_;
 };
 
+// How far the backfill of a CREATING index has come. Under write_mu (Storage::Impl::Backfill):
+// while it has not finished, an item whose version is not newer than the index's
+// maintained_since_ts has its entries only if the backfill has passed it: its user key <=
+// `upto` (when `started`).
+struct BackfillProgress {
+  bool started = false;
+  std::string upto;
+};
+
 // What storage keeps in memory about one secondary index.
 struct LiveIndex {
+ public:
   std::atomic<int64_t> item_count{0};
   std::atomic<int64_t> size_bytes{0};
-  // Under write_mu. While a backfill has not finished (the index is CREATING), an item whose
-  // version is not newer than the index's maintained_since_ts has its entries only if the
-  // backfill has passed it: its user key <= backfilled_upto (when backfill_started).
-  bool backfill_started = false;
-  std::string backfilled_upto;
+
+ private:
+  friend struct Storage::Impl;
+  BackfillProgress backfill_;  // reached through Impl::Backfill, which REQUIRES write_mu
 };
 
 // What the commit path needs of a table at hand: its statistics, whether a write must keep
@@ -77,6 +83,7 @@ struct LiveIndex {
 // keep_history() and `dropped` change under the commit lock, so every commit sees them
 // consistently.
 struct LiveTable {
+ public:
   std::atomic<int64_t> item_count{0};
   std::atomic<int64_t> size_bytes{0};
   std::atomic<bool> pitr_enabled{false};
@@ -85,12 +92,21 @@ struct LiveTable {
   // it (its keys would outlive the table's DeleteRange).
   std::atomic<bool> dropped{false};
   bool keep_history() const { return pitr_enabled.load() || pins.load() > 0; }
-  // Under write_mu (set under write_mu and catalog_mu): the table's current metadata, for the
-  // indexes a commit maintains, and the live state of each of its indexes by id.
-  std::shared_ptr<const TableMeta> meta;
-  std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
-  // Whether a stored entry of an item (version ts `ts`, not staged) exists in `index`.
-  bool EntryStored(const IndexMeta& index, std::string_view user_key, uint64_t ts) const;
+
+  // The table's current metadata, for the indexes a commit maintains, and the live state of
+  // each of its indexes by id. Changed (by InstallMeta) under write_mu and catalog_mu both, so
+  // read under either: a commit reads it under write_mu, everything else under catalog_mu.
+  struct Catalogued {
+    std::shared_ptr<const TableMeta> meta;
+    std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
+  };
+
+ private:
+  // Clang's analysis cannot name Impl's locks from here, nor say "either of two": the state is
+  // private, and Impl's accessors (Catalog, CommitCatalog, MutableCatalog) each REQUIRE the
+  // lock they rely on.
+  friend struct Storage::Impl;
+  Catalogued catalogued_;
 };
 
 // One stored version of an item as a point read finds it.
@@ -177,40 +193,62 @@ struct Storage::Impl {
   std::unique_ptr<DiskReserve> reserve;
   uint64_t disk_floor = 0;  // free bytes under which writes are refused
   std::thread recovery;
-  std::mutex recovery_mu;
-  std::condition_variable recovery_cv;
-  bool recovery_stopping = false;
+  common::Mutex recovery_mu;
+  common::CondVar recovery_cv;  // recovery_stopping set
+  bool recovery_stopping GUARDED_BY(recovery_mu) = false;
   uint64_t wal_at_failure = 0;  // the WAL file number when a WAL-suspect error was seen
   void RecoveryLoop();
   void WatchDisk();
   bool TryRecover();
 
-  mutable std::shared_mutex catalog_mu;
-  std::map<std::string, std::shared_ptr<const TableMeta>, std::less<>> tables;
-  std::unordered_map<uint64_t, std::shared_ptr<LiveTable>> live;
-  uint64_t next_table_id = 1;
+  // Readers take it shared; catalog changes take it exclusively, inside write_mu.
+  mutable common::SharedMutex catalog_mu ACQUIRED_AFTER(write_mu);
+  std::map<std::string, std::shared_ptr<const TableMeta>, std::less<>> tables
+      GUARDED_BY(catalog_mu);
+  std::unordered_map<uint64_t, std::shared_ptr<LiveTable>> live GUARDED_BY(catalog_mu);
+  uint64_t next_table_id GUARDED_BY(catalog_mu) = 1;
+  // A LiveTable's catalogued state (meta, indexes): read under catalog_mu (shared)...
+  const LiveTable::Catalogued& Catalog(const LiveTable& table) const REQUIRES_SHARED(catalog_mu) {
+    return table.catalogued_;
+  }
+  // ... or under write_mu (the commit path, which does not take catalog_mu) ...
+  const LiveTable::Catalogued& CommitCatalog(const LiveTable& table) const REQUIRES(write_mu) {
+    return table.catalogued_;
+  }
+  // ... and changed under both.
+  LiveTable::Catalogued& MutableCatalog(LiveTable& table) REQUIRES(write_mu, catalog_mu) {
+    return table.catalogued_;
+  }
+  // An index's backfill progress, which moves under write_mu only.
+  BackfillProgress& Backfill(LiveIndex& index) REQUIRES(write_mu) { return index.backfill_; }
+  const BackfillProgress& Backfill(const LiveIndex& index) const REQUIRES(write_mu) {
+    return index.backfill_;
+  }
+  // Whether a stored entry of an item (version ts `ts`, not staged) exists in `index`.
+  bool EntryStored(const LiveTable& table, const IndexMeta& index, std::string_view user_key,
+                   uint64_t ts) const REQUIRES(write_mu);
 
   // Table statistics live in memory; a background thread persists them when dirty, and a
   // clean close persists them and leaves the clean-shutdown marker. Without the marker, Open
   // recounts them from the items (a crash may have lost the latest persisted values).
   std::atomic<bool> stats_dirty{false};
   std::thread stats_flusher;
-  std::mutex flusher_mu;
-  std::condition_variable flusher_cv;
-  bool stopping = false;
-  Status PersistStats();
-  Status RecountStats();
+  common::Mutex flusher_mu;
+  common::CondVar flusher_cv;  // stopping set
+  bool stopping GUARDED_BY(flusher_mu) = false;
+  Status PersistStats() EXCLUDES(catalog_mu);
+  Status RecountStats() EXCLUDES(catalog_mu);
   // Counts the entries of one index (after an unclean shutdown).
   Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out);
 
   // Secondary indexes (index_jobs.cc): background backfills and removals, one thread each.
-  std::mutex index_jobs_mu;
-  std::vector<std::thread> index_jobs;
+  common::Mutex index_jobs_mu;
+  std::vector<std::thread> index_jobs GUARDED_BY(index_jobs_mu);
   std::atomic<bool> index_jobs_stopping{false};
   void StopIndexJobs();
-  // Under write_mu and catalog_mu: installs `meta` as the table's metadata in memory (catalog
-  // map, LiveTable::meta, a LiveIndex for each new index).
-  void InstallMeta(std::shared_ptr<const TableMeta> meta);
+  // Installs `meta` as the table's metadata in memory (catalog map, the LiveTable's meta, a
+  // LiveIndex for each new index).
+  void InstallMeta(std::shared_ptr<const TableMeta> meta) REQUIRES(write_mu, catalog_mu);
   // Applies `change` to the stored metadata of table `table_id` durably, under write_mu and
   // catalog_mu; `extra` (optional) adds writes to the same batch. NotFound: no such table, or
   // `change` returned false (nothing to do).
@@ -246,8 +284,8 @@ struct Storage::Impl {
   bool PinnedLocked(uint64_t table_id, std::string_view except_snapshot = {}) const
       REQUIRES(pins_mu);
 
-  std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const;
-  bool TableLive(uint64_t table_id) const;
+  std::shared_ptr<LiveTable> LiveFor(uint64_t table_id) const EXCLUDES(catalog_mu);
+  bool TableLive(uint64_t table_id) const EXCLUDES(catalog_mu);
   std::shared_ptr<const CutMap> ComputeCuts() const;
   // The latest slot of an item: one point lookup.
   Status ReadLatestSlot(uint64_t table_id, std::string_view user_key, StoredVersion* out,

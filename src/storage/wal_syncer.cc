@@ -13,20 +13,20 @@ WalSyncer::WalSyncer(std::function<Status()> sync) : sync_(std::move(sync)) {
 
 WalSyncer::~WalSyncer() {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  cv_.notify_one();
+  cv_.Signal();
   thread_.join();
 }
 
 void WalSyncer::Enqueue(Done done) {
   {
-    std::lock_guard lock(mu_);
+    common::MutexLock lock(&mu_);
     if (!stopping_) {
       queue_.push_back(std::move(done));
       // Only an idle thread waits on cv_; a busy one takes the queue when its sync is done.
-      if (queue_.size() == 1) cv_.notify_one();
+      if (queue_.size() == 1) cv_.Signal();
       return;
     }
   }
@@ -37,8 +37,8 @@ void WalSyncer::Loop() {
   std::vector<Done> group;
   for (;;) {
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      common::MutexLock lock(&mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
       if (queue_.empty()) return;  // stopping, and every waiter answered
       group.swap(queue_);
     }

@@ -7,12 +7,11 @@
 // the next group queues, so under load one fsync serves many requests and no event-loop thread
 // ever blocks on one.
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace tideline::storage {
@@ -34,10 +33,10 @@ class WalSyncer {
   void Loop();
 
   const std::function<Status()> sync_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Done> queue_;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
+  common::Mutex mu_;
+  common::CondVar cv_;  // a waiter queued, or stopping_ set
+  std::vector<Done> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -162,8 +162,9 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     if (!d.table) {
       d.table = impl_->LiveFor(op.table_id);
       if (!d.table) return Status::NotFound("the table was deleted");
-      std::shared_lock catalog(impl_->catalog_mu);
-      if (d.table->meta && HasMaintainedIndexes(*d.table->meta)) d.meta = d.table->meta;
+      common::ReaderLock catalog(&impl_->catalog_mu);
+      const auto& table_meta = impl_->Catalog(*d.table).meta;
+      if (table_meta && HasMaintainedIndexes(*table_meta)) d.meta = table_meta;
     }
     WriteTxn::OldVersion old;
     std::string old_json;
@@ -259,7 +260,8 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   if (index_writes) index_writes->clear();
   for (size_t op_no = 0; op_no < prepared.size(); ++op_no) {
     PreparedOp& p = prepared[op_no];
-    if (p.index || (p.table->meta && HasMaintainedIndexes(*p.table->meta))) {
+    const auto& table_meta = impl_->CommitCatalog(*p.table).meta;
+    if (p.index || (table_meta && HasMaintainedIndexes(*table_meta))) {
       // (An index created since the preparation has no PreparedIndexOp yet: the commit lock
       // is the moment the index set is read, so prepare one now.)
       if (!p.index) {
@@ -286,10 +288,10 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
         late.new_present = !op.is_delete;
         late.new_json = op.item_json;
         late.new_size = op.item_size;
-        late.meta = p.table->meta;
+        late.meta = table_meta;
         if (Status s = PrepareIndexOp(&late); !s.ok()) return s;
       }
-      Status s = StageIndexOp(*p.table, p.index.get(), p.user_key, ts, &batch,
+      Status s = StageIndexOp(*impl_, *p.table, p.index.get(), p.user_key, ts, &batch,
                               &deltas[p.table_id].index_deltas, index_writes, op_no);
       if (!s.ok()) return s;
     }
@@ -315,8 +317,9 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     d.table->item_count += d.count;
     d.table->size_bytes += d.bytes;
     for (const auto& [index_id, delta] : d.index_deltas) {
-      auto live_index = d.table->indexes.find(index_id);
-      if (live_index == d.table->indexes.end()) continue;
+      const auto& indexes = impl_->CommitCatalog(*d.table).indexes;
+      auto live_index = indexes.find(index_id);
+      if (live_index == indexes.end()) continue;
       live_index->second->item_count += delta.count;
       live_index->second->size_bytes += delta.bytes;
     }
