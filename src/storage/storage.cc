@@ -18,6 +18,7 @@
 #include "storage/bulk_load.h"
 #include "storage/fault_injection_fs.h"
 #include "storage/index_jobs.h"
+#include "storage/index_maintenance.h"
 #include "storage/info_log.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -335,7 +336,12 @@ Status Storage::Impl::RecountStats() {
     st->item_count = count;
     st->size_bytes = bytes;
     for (const auto& [index_id, ix] : st->indexes) {
-      if (Status is = RecountIndexStats(table->id, index_id, ix.get()); !is.ok()) return is;
+      const IndexMeta* index = FindIndexById(*table, index_id);
+      const uint64_t above_ts =
+          index && index->status == "CREATING" ? index->maintained_since_ts : 0;
+      if (Status is = RecountIndexStats(table->id, index_id, ix.get(), above_ts); !is.ok()) {
+        return is;
+      }
     }
   }
   return PersistStats();
@@ -490,10 +496,13 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
         ix->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
         ix->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
       }
-      if (db->Get(rocksdb::ReadOptions(), layout::BackfillKey(table_live->meta->id, index_id), &sv)
-              .ok()) {
-        ix->backfill_started = true;
-        ix->backfilled_upto = sv;
+      const IndexMeta* index = FindIndexById(*table_live->meta, index_id);
+      if (index && index->status == "CREATING") {
+        // A backfill starts again from its first step, which adds the entries it ingests to
+        // the commit path's: count only those (index_backfill.cc).
+        Status rs = impl->RecountIndexStats(table_live->meta->id, index_id, ix.get(),
+                                            index->maintained_since_ts);
+        if (!rs.ok()) return rs;
       }
     }
   }

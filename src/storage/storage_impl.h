@@ -65,11 +65,11 @@ class SCOPED_CAPABILITY CommitLock {
 struct LiveIndex {
   std::atomic<int64_t> item_count{0};
   std::atomic<int64_t> size_bytes{0};
-  // Under write_mu. While a backfill has not finished (the index is CREATING), an item whose
-  // version is not newer than the index's maintained_since_ts has its entries only if the
-  // backfill has passed it: its user key <= backfilled_upto (when backfill_started).
-  bool backfill_started = false;
-  std::string backfilled_upto;
+  // Under write_mu. Nonzero while a backfill of this CREATING index runs in this process: the
+  // id of the run, set when it took its snapshot of the table. The entries of the item versions
+  // not newer than the index's maintained_since_ts that the snapshot holds are the run's to
+  // ingest: from then on they count as stored (index_backfill.cc).
+  uint64_t backfill_run = 0;
 };
 
 // What the commit path needs of a table at hand: its statistics, whether a write must keep
@@ -89,8 +89,9 @@ struct LiveTable {
   // indexes a commit maintains, and the live state of each of its indexes by id.
   std::shared_ptr<const TableMeta> meta;
   std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
-  // Whether a stored entry of an item (version ts `ts`, not staged) exists in `index`.
-  bool EntryStored(const IndexMeta& index, std::string_view user_key, uint64_t ts) const;
+  // Whether the entry of an item version (commit ts `ts`, not staged) in `index` counts as
+  // stored.
+  bool EntryStored(const IndexMeta& index, uint64_t ts) const;
 };
 
 // One stored version of an item as a point read finds it.
@@ -201,7 +202,10 @@ struct Storage::Impl {
   Status PersistStats();
   Status RecountStats();
   // Counts the entries of one index (after an unclean shutdown).
-  Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out);
+  // Counts the entries of an index; only those with a ts above `above_ts` (a backfilling index
+  // counts only the commit path's entries: its backfill adds its own when it ingests them).
+  Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out,
+                           uint64_t above_ts = 0);
 
   // Secondary indexes (index_jobs.cc): background backfills and removals, one thread each.
   std::mutex index_jobs_mu;
@@ -212,11 +216,11 @@ struct Storage::Impl {
   // map, LiveTable::meta, a LiveIndex for each new index).
   void InstallMeta(std::shared_ptr<const TableMeta> meta);
   // Applies `change` to the stored metadata of table `table_id` durably, under write_mu and
-  // catalog_mu; `extra` (optional) adds writes to the same batch. NotFound: no such table, or
-  // `change` returned false (nothing to do).
+  // catalog_mu; `extra` (optional) adds writes to the same batch, and an error from it cancels
+  // the change. NotFound: no such table, or `change` returned false (nothing to do).
   Status MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
-                     const std::function<void(rocksdb::WriteBatch&)>& extra = nullptr);
-  void RunBackfill(uint64_t table_id, uint32_t index_id);
+                     const std::function<Status(rocksdb::WriteBatch&)>& extra = nullptr);
+  void RunBackfill(uint64_t table_id, uint32_t index_id);  // index_backfill.cc
   void RunRemoval(uint64_t table_id, uint32_t index_id);
   void LaunchIndexJob(std::function<void()> job);
   // Open: restarts the backfills of CREATING indexes and the removals of DELETING ones.
