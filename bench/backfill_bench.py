@@ -173,7 +173,7 @@ def main():
         written = len(latencies)
         p99 = latencies[int(written * 0.99)] * 1000 if written else 0
         print(f"backfill of {args.items} items: {elapsed:.2f} s (server CPU {cpu:.2f} s, "
-              "the writer's PutItems included); RSS idle {idle / 1024:.0f} MB, "
+              f"the writer's PutItems included); RSS idle {idle / 1024:.0f} MB, "
               f"peak {peak[0] / 1024:.0f} MB, over idle {(peak[0] - idle) / 1024:.0f} MB")
         print(f"PutItem during the backfill: {written} writes, p99 {p99:.1f} ms, "
               f"max {latencies[-1] * 1000 if written else 0:.1f} ms")

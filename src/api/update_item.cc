@@ -70,7 +70,9 @@ std::string ExecuteUpdateItem(Context& ctx, const json::Value& req) {
           expr::ApplyUpdate(*update, table->key_schema, &new_item, nullptr, old_found);
         }
         new_size = model::ItemSize(new_item);
-        if (new_size > model::kMaxItemSize) {
+        // With its LSI entries: the same message assumed (unconfirmed for that case).
+        if (new_size > model::kMaxItemSize ||
+            ExceedsItemSizeWithLocalIndexes(*table, new_item, new_size)) {
           throw ApiError::Validation("Item size to update has exceeded the maximum allowed size");
         }
         if (old_found)
