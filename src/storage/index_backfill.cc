@@ -9,8 +9,9 @@
 //    the entries of every version not newer than M (stamped with that version's ts, as the
 //    commit path stamps its own), and sorts them into SST runs (IndexRunSorter): memory bounded
 //    by two run buffers, no memtable, no WAL, no commit lock.
-// 3. Ingest. Under the commit lock (DeleteTable and index removal take it too) the runs are
-//    ingested in one IngestExternalFile, and their entries added to the index's statistics.
+// 3. Ingest. The runs are ingested in one IngestExternalFile (without the commit lock: its
+//    fsyncs would stall every writer), and their entries added to the index's statistics; if
+//    the table or the index was deleted meanwhile, the entries are deleted again.
 //    An ingested file is newer than every write before it, so it may bring back the entry of
 //    a version that a commit replaced after the snapshot (its deletion of the entry came
 //    before the ingest). Those items are known: the first commit that changes an item whose
@@ -288,21 +289,30 @@ void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
         flush.allow_write_stall = true;
         s = FromRocks(db->Flush(flush));
       }
+      if (s.ok()) s = gate.Check();
+      if (s.ok() && !sorter.files().empty()) {
+        // Without the commit lock: the ingest fsyncs the files and the MANIFEST, which would
+        // stall every writer for tens of milliseconds. A commit racing with it is ordered
+        // before it (its records are repaired) or after it (it supersedes the files).
+        rocksdb::IngestExternalFileOptions ingest;
+        ingest.move_files = true;           // hard links: no copy of the data
+        ingest.write_global_seqno = false;  // no rewrite of the files
+        ingest.allow_blocking_flush = true;
+        s = FromRocks(db->IngestExternalFile(sorter.files(), ingest));
+      }
       if (s.ok()) {
         CommitLock wlock(&write_mu);
-        if (!still_creating()) return;
-        s = gate.Check();
-        if (s.ok() && !sorter.files().empty()) {
-          rocksdb::IngestExternalFileOptions ingest;
-          ingest.move_files = true;           // hard links: no copy of the data
-          ingest.write_global_seqno = false;  // no rewrite of the files
-          ingest.allow_blocking_flush = true;
-          s = FromRocks(db->IngestExternalFile(sorter.files(), ingest));
+        if (!still_creating()) {
+          // The table or the index was deleted meanwhile, perhaps before the ingest: its
+          // DeleteRange may precede the entries, so they go again (ids are never reused).
+          rocksdb::WriteBatch drop;
+          drop.DeleteRange(layout::IndexPrefix(table_id, index_id),
+                           layout::IndexEnd(table_id, index_id));
+          (void)Apply(&drop);  // an error: leftovers of a dead id, never read
+          return;
         }
-        if (s.ok()) {
-          AddStats(live.get(), added);
-          ingested = true;
-        }
+        AddStats(live.get(), added);
+        ingested = true;
       }
     }
     std::filesystem::remove_all(dir, ec);
