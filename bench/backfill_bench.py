@@ -53,6 +53,14 @@ class Client:
         return answer
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds `pid` has used so far (a shared machine's load changes wall
+    times much more than CPU times)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid):
     """The resident set of `pid` in kB; 0 once the process is gone."""
     try:
@@ -103,6 +111,7 @@ def main():
         print(f"loaded {args.items} items in {secs:.1f} s ({args.items / secs:.0f} items/s)")
         time.sleep(3)  # let flushes and compactions of the load settle before measuring idle
         idle = rss_kb(proc.pid)
+        client = Client(port)  # the first one idled through the load: the server may close it
 
         peak = [idle]
         stop = threading.Event()
@@ -134,6 +143,7 @@ def main():
         for t in threads:
             t.start()
         began = time.monotonic()
+        cpu_began = cpu_seconds(proc.pid)
         client.call("UpdateTable", {
             "TableName": TABLE,
             "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"},
@@ -152,6 +162,7 @@ def main():
                 sys.exit(f"backfill not done after 600 s: {index}")
             time.sleep(0.05)
         elapsed = time.monotonic() - began
+        cpu = cpu_seconds(proc.pid) - cpu_began
         stop.set()
         for t in threads:
             t.join()
@@ -161,7 +172,8 @@ def main():
         latencies.sort()
         written = len(latencies)
         p99 = latencies[int(written * 0.99)] * 1000 if written else 0
-        print(f"backfill of {args.items} items: {elapsed:.2f} s; RSS idle {idle / 1024:.0f} MB, "
+        print(f"backfill of {args.items} items: {elapsed:.2f} s (server CPU {cpu:.2f} s, "
+              f"the writer's PutItems included); RSS idle {idle / 1024:.0f} MB, "
               f"peak {peak[0] / 1024:.0f} MB, over idle {(peak[0] - idle) / 1024:.0f} MB")
         print(f"PutItem during the backfill: {written} writes, p99 {p99:.1f} ms, "
               f"max {latencies[-1] * 1000 if written else 0:.1f} ms")

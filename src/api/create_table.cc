@@ -40,7 +40,7 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   ResponseBody response;
   json::Writer& w = response.writer();
   w.Key("TableDescription");
-  WriteTableDescription(w, ctx, *created, "ACTIVE");
+  WriteTableDescription(w, ctx, *created, "ACTIVE", /*index_warm_throughput=*/false);
   return response.Finish();
 }
 

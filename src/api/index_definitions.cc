@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "common/api_error.h"
 
@@ -212,6 +213,25 @@ void CheckProjection(const IndexDefinition& index) {
   }
 }
 
+// WarmThroughput of a new GSI: not below what the index starts with anyway (12000/4000 on demand,
+// its provisioned capacity otherwise). The texts are the live probe DDB-TABLE-128's for reads;
+// the WriteUnitsPerSecond forms are assumed to follow them.
+void CheckIndexWarmThroughput(const IndexDefinition& index, bool on_demand) {
+  if (!index.warm_throughput) return;
+  const std::tuple<const char*, const std::optional<int64_t>*, int64_t, const char*> limits[] = {
+      {"ReadUnitsPerSecond", &index.warm_read_units,
+       on_demand ? kDefaultWarmReadUnits : index.read_capacity, "ReadCapacityUnits"},
+      {"WriteUnitsPerSecond", &index.warm_write_units,
+       on_demand ? kDefaultWarmWriteUnits : index.write_capacity, "WriteCapacityUnits"}};
+  for (const auto& [member, value, floor, capacity] : limits) {
+    if (!value->has_value() || **value >= floor) continue;
+    Invalid("Requested " + std::string(member) + " for WarmThroughput for index " + index.name +
+            " is lower than " +
+            (on_demand ? std::string("initial throughput for OnDemand")
+                       : std::string(capacity) + " of ProvisionedThroughput"));
+  }
+}
+
 // OnDemandThroughput of a GSI: only on PAY_PER_REQUEST tables, each limit >= 1 (-1, "no
 // limit", is UpdateTable's way to clear one and is refused at creation).
 void CheckIndexOnDemandThroughput(const IndexDefinition& index, bool on_demand) {
@@ -265,7 +285,11 @@ IndexDefinition ReadIndexDefinition(const json::Value& index, bool global, const
     ReadProvisionedThroughput(out.provisioned_throughput, path + ".provisionedThroughput", errors,
                               &out.read_capacity, &out.write_capacity);
     ReadOnDemandThroughput(OptObject(index, "OnDemandThroughput"), &out);
-    // WarmThroughput is accepted and not kept: Tideline has no pre-warming to describe.
+    out.warm_throughput = OptObject(index, "WarmThroughput");
+    if (out.warm_throughput) {
+      out.warm_read_units = OptInt(*out.warm_throughput, "ReadUnitsPerSecond");
+      out.warm_write_units = OptInt(*out.warm_throughput, "WriteUnitsPerSecond");
+    }
   }
   return out;
 }
@@ -366,6 +390,7 @@ void ValidateCreateTableIndexes(const std::vector<IndexDefinition::KeyElement>& 
       if (!on_demand && !index.provisioned_throughput)
         Invalid("ProvisionedThroughput is not specified for index: " + index.name);
       CheckIndexOnDemandThroughput(index, on_demand);
+      CheckIndexWarmThroughput(index, on_demand);
     }
   }
   CheckDuplicateNames(all);
@@ -416,6 +441,7 @@ void ValidateCreateGlobalIndex(const IndexDefinition& index, const storage::Tabl
             index.name);
   }
   CheckIndexOnDemandThroughput(index, on_demand);
+  CheckIndexWarmThroughput(index, on_demand);
 }
 
 void CheckProjectedAttributeTotal(const std::vector<storage::IndexMeta>& indexes) {
@@ -423,6 +449,14 @@ void CheckProjectedAttributeTotal(const std::vector<storage::IndexMeta>& indexes
   for (const auto& index : indexes) projected += index.non_key_attributes.size();
   if (projected > kMaxProjectedAttributes)
     Invalid("Number of projected attributes in all indexes exceeds limit of 100");
+}
+
+std::pair<int64_t, int64_t> WarmThroughputOf(const storage::TableMeta& table,
+                                             const storage::IndexMeta& index) {
+  const bool on_demand = table.billing_mode == "PAY_PER_REQUEST";
+  return {
+      std::max(index.warm_read_units, on_demand ? kDefaultWarmReadUnits : index.read_capacity),
+      std::max(index.warm_write_units, on_demand ? kDefaultWarmWriteUnits : index.write_capacity)};
 }
 
 storage::IndexMeta ToIndexMeta(const IndexDefinition& index,
@@ -450,6 +484,11 @@ storage::IndexMeta ToIndexMeta(const IndexDefinition& index,
   if (index.global && on_demand) {
     meta.max_read_request_units = index.max_read_request_units.value_or(0);
     meta.max_write_request_units = index.max_write_request_units.value_or(0);
+  }
+  if (index.global) {
+    // A high-water mark: WarmThroughput never decreases, not even with the capacity.
+    meta.warm_read_units = std::max(index.warm_read_units.value_or(0), meta.read_capacity);
+    meta.warm_write_units = std::max(index.warm_write_units.value_or(0), meta.write_capacity);
   }
   return meta;
 }

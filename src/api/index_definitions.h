@@ -39,7 +39,19 @@ struct IndexDefinition {
   const json::Value* on_demand_throughput = nullptr;
   std::optional<int64_t> max_read_request_units;
   std::optional<int64_t> max_write_request_units;
+  const json::Value* warm_throughput = nullptr;
+  std::optional<int64_t> warm_read_units;  // ReadUnitsPerSecond
+  std::optional<int64_t> warm_write_units;
 };
+
+// A GSI's WarmThroughput on a PAY_PER_REQUEST table starts at these (the shared spec's
+// indexes.md §2.1); on a PROVISIONED table, at the index's capacity.
+constexpr int64_t kDefaultWarmReadUnits = 12000;
+constexpr int64_t kDefaultWarmWriteUnits = 4000;
+// The WarmThroughput of a GSI of `table` (read, write units per second): the high-water mark kept
+// in the index, never below its starting point for the table's billing mode.
+std::pair<int64_t, int64_t> WarmThroughputOf(const storage::TableMeta& table,
+                                             const storage::IndexMeta& index);
 
 // Reads a list of GlobalSecondaryIndex (global) or LocalSecondaryIndex objects at `path` (the
 // message path, e.g. "globalSecondaryIndexes"), adding member-constraint violations to *errors.

@@ -88,8 +88,24 @@ void WriteOnDemandThroughput(json::Writer& w, const storage::IndexMeta& index) {
   w.EndObject();
 }
 
+// Always in DescribeTable (spec indexes.md §2.1): Tideline does no pre-warming, so what was
+// asked for is ACTIVE at once.
+void WriteWarmThroughput(json::Writer& w, const storage::TableMeta& table,
+                         const storage::IndexMeta& index) {
+  const auto [read, write] = WarmThroughputOf(table, index);
+  w.Key("WarmThroughput");
+  w.StartObject();
+  w.Key("ReadUnitsPerSecond");
+  w.Int64(read);
+  w.Key("WriteUnitsPerSecond");
+  w.Int64(write);
+  w.Key("Status");
+  w.String("ACTIVE");
+  w.EndObject();
+}
+
 void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
-                const storage::IndexMeta& index) {
+                const storage::IndexMeta& index, bool warm_throughput) {
   const storage::TableStats stats = ctx.storage.IndexStats(table.id, index.id);
   w.StartObject();
   w.Key("IndexName");
@@ -115,12 +131,14 @@ void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
   w.Key("IndexArn");
   json::WriteString(w, TableArn(ctx.config, table.name) + "/index/" + index.name);
   if (index.global) WriteOnDemandThroughput(w, index);
+  if (index.global && warm_throughput) WriteWarmThroughput(w, table, index);
   w.EndObject();
 }
 
 }  // namespace
 
-void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table) {
+void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table,
+                            bool warm_throughput) {
   for (const bool global : {false, true}) {
     bool any = false;
     for (const auto& index : table.indexes) any |= index.global == global;
@@ -128,7 +146,7 @@ void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableM
     w.Key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
     w.StartArray();
     for (const auto& index : table.indexes) {
-      if (index.global == global) WriteIndex(w, ctx, table, index);
+      if (index.global == global) WriteIndex(w, ctx, table, index, warm_throughput);
     }
     w.EndArray();
   }

@@ -10,7 +10,8 @@
 namespace tideline::api {
 
 // Writes both members (each only when the table has indexes of its kind), in creation order.
-void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table);
+void WriteIndexDescriptions(json::Writer& w, Context& ctx, const storage::TableMeta& table,
+                            bool warm_throughput = true);
 
 // Both members as a backup's SourceTableFeatureDetails shows them (botocore's
 // LocalSecondaryIndexInfo / GlobalSecondaryIndexInfo: name, key schema, projection and, for a

@@ -82,4 +82,22 @@ void CheckUpdatedIndexKeys(const storage::TableMeta& table, const model::Item& o
   }
 }
 
+bool ExceedsItemSizeWithLocalIndexes(const storage::TableMeta& table, const model::Item& item,
+                                     size_t item_size) {
+  size_t total = item_size;
+  for (const auto& index : table.indexes) {
+    if (index.global || index.status == "DELETING") continue;
+    std::string key;
+    if (model::ComputeIndexKey(index.key_schema(), item, index.name, &key) !=
+        model::IndexKeyVerdict::kKey) {
+      continue;  // not in this index: no entry
+    }
+    total += index.projection == storage::IndexMeta::Projection::kAll
+                 ? item_size
+                 : model::ItemSize(model::ProjectItem(item, table.key_schema, index.key_schema(),
+                                                      index.projection, index.non_key_attributes));
+  }
+  return total > model::kMaxItemSize;
+}
+
 }  // namespace tideline::api

@@ -24,4 +24,12 @@ model::Item IndexKeyValues(const storage::TableMeta& table, const model::Item& i
 void CheckUpdatedIndexKeys(const storage::TableMeta& table, const model::Item& old_keys,
                            const model::Item& new_item);
 
+// The 400 KB item size limit of a table with local secondary indexes covers the item plus its
+// entries in every LSI (DynamoDB's service quota "Item size for tables with Local Secondary
+// Indexes"). True when `item` (of size `item_size`) and its LSI entries exceed it. An entry counts
+// the size of its projected attributes, as the item's own size is counted; whether AWS adds the
+// 100 bytes of overhead its storage figures use is not documented, so none is added.
+bool ExceedsItemSizeWithLocalIndexes(const storage::TableMeta& table, const model::Item& item,
+                                     size_t item_size);
+
 }  // namespace tideline::api

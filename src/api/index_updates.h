@@ -26,6 +26,9 @@ struct IndexUpdates {
     const json::Value* on_demand_throughput = nullptr;
     std::optional<int64_t> max_read_request_units;
     std::optional<int64_t> max_write_request_units;
+    const json::Value* warm_throughput = nullptr;
+    std::optional<int64_t> warm_read_units;
+    std::optional<int64_t> warm_write_units;
   };
   struct Entry {
     int actions = 0;  // how many of Create, Update and Delete the entry had

@@ -36,7 +36,7 @@ void WriteTableKeySchema(json::Writer& w, const storage::TableMeta& table) {
 }
 
 void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& t,
-                           std::string_view status) {
+                           std::string_view status, bool index_warm_throughput) {
   const storage::TableStats stats = ctx.storage.Stats(t.id);
   // A table a restore is still filling is CREATING, as on DynamoDB.
   if (status == "ACTIVE" && t.restore_in_progress) status = "CREATING";
@@ -102,7 +102,7 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
   }
   w.EndObject();
   // A DELETING table's description carries no index information (TableDescription's doc).
-  if (!deleting) WriteIndexDescriptions(w, ctx, t);
+  if (!deleting) WriteIndexDescriptions(w, ctx, t, index_warm_throughput);
   if (!t.restore_source_arn.empty()) {
     w.Key("RestoreSummary");
     w.StartObject();

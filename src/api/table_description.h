@@ -10,11 +10,13 @@
 
 namespace tideline::api {
 
-// Writes the TableDescription object (value only; the caller writes the member name).
 // The KeySchema member of a table (name and value).
 void WriteTableKeySchema(json::Writer& w, const storage::TableMeta& table);
 
+// Writes the TableDescription object (value only; the caller writes the member name).
+// CreateTable's response leaves out its GSIs' WarmThroughput (index_warm_throughput false), as
+// AWS's does (live probes DDB-TABLE-134/138).
 void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMeta& table,
-                           std::string_view status = "ACTIVE");
+                           std::string_view status = "ACTIVE", bool index_warm_throughput = true);
 
 }  // namespace tideline::api

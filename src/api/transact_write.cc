@@ -127,7 +127,9 @@ TransactWriteResult RunTransactWrite(Context& ctx, std::vector<TransactWriteActi
             try {
               expr::ApplyUpdate(*a.update, a.table->key_schema, &updated, nullptr, f);
               size = model::ItemSize(updated);
-              if (size > model::kMaxItemSize) {
+              // With its LSI entries: the same message assumed (unconfirmed for that case).
+              if (size > model::kMaxItemSize ||
+                  ExceedsItemSizeWithLocalIndexes(*a.table, updated, size)) {
                 throw ApiError::Validation(
                     "Item size to update has exceeded the maximum allowed size");
               }

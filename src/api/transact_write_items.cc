@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "api/index_key_checks.h"
 #include "api/index_write_metrics.h"
 #include "api/item_support.h"
 #include "api/operations.h"
@@ -79,7 +80,10 @@ TransactWriteAction ReadAction(Context& ctx, const json::Value& entry, int index
   try {
     a.key = kind == TransactActionKind::kPut ? model::KeyOfItem(a.table->key_schema, a.item)
                                              : model::KeyOfKeyMap(a.table->key_schema, a.item);
-    if (kind == TransactActionKind::kPut && model::ItemSize(a.item) > model::kMaxItemSize) {
+    // With its LSI entries: the same message assumed (unconfirmed for that case).
+    if (kind == TransactActionKind::kPut &&
+        (model::ItemSize(a.item) > model::kMaxItemSize ||
+         ExceedsItemSizeWithLocalIndexes(*a.table, a.item, model::ItemSize(a.item)))) {
       throw ApiError::Validation("Item size has exceeded the maximum allowed size");
     }
   } catch (const ApiError& e) {

@@ -56,6 +56,7 @@ BulkLoader::BulkLoader(Storage::Impl* impl, uint64_t table_id, uint64_t commit_t
 
 BulkLoader::~BulkLoader() {
   writer_.reset();
+  index_runs_.reset();  // waits for a run being written
   if (!finished_) RemoveFiles();
 }
 
@@ -93,17 +94,18 @@ Status BulkLoader::Add(std::string_view user_key, std::string_view item_json, si
     if (Status s = EntriesOfItem(*target_, indexes_, item_json, item_size, &entries); !s.ok()) {
       return s;
     }
+    if (!index_runs_) {
+      index_runs_ = std::make_unique<IndexRunSorter>(impl_->db->GetOptions(), dir_, "index-",
+                                                     options_.index_run_bytes);
+    }
     for (const IndexEntry& e : entries) {
-      std::string k = layout::IndexEntryKey(table_id_, e.index_id, e.index_key, user_key);
-      std::string v = layout::IndexEntryValue(commit_ts_, e.index_key.size(), e.json, e.size);
-      index_buffer_bytes_ += k.size() + v.size() + 64;
-      index_buffer_.emplace_back(std::move(k), std::move(v));
+      Status s =
+          index_runs_->Add(layout::IndexEntryKey(table_id_, e.index_id, e.index_key, user_key),
+                           layout::IndexEntryValue(commit_ts_, e.index_key.size(), e.json, e.size));
+      if (!s.ok()) return s;
       auto& [count, bytes] = index_stats_[e.index_id];
       count += 1;
       bytes += static_cast<int64_t>(e.size);
-    }
-    if (index_buffer_bytes_ >= options_.index_run_bytes) {
-      if (Status s = SpillIndexRun(); !s.ok()) return s;
     }
   }
   last_key_.assign(user_key);
@@ -122,26 +124,13 @@ Status BulkLoader::CloseFile() {
   return s;
 }
 
-Status BulkLoader::SpillIndexRun() {
-  if (index_buffer_.empty()) return Status::OK();
-  std::sort(index_buffer_.begin(), index_buffer_.end());
-  Writer run(impl_->db->GetOptions());
-  const std::string path = dir_ + "/" + std::to_string(files_.size()) + ".sst";
-  if (Status s = FromRocks(run.sst.Open(path)); !s.ok()) return s;
-  files_.push_back(path);
-  for (const auto& [k, v] : index_buffer_) {
-    if (Status s = FromRocks(run.sst.Put(k, v)); !s.ok()) return s;
-  }
-  index_buffer_.clear();
-  index_buffer_.shrink_to_fit();
-  index_buffer_bytes_ = 0;
-  return FromRocks(run.sst.Finish());
-}
-
 Status BulkLoader::Finish() {
   if (finished_) return Status::InvalidArgument("bulk load already finished");
   if (Status s = CloseFile(); !s.ok()) return s;
-  if (Status s = SpillIndexRun(); !s.ok()) return s;
+  if (index_runs_) {
+    if (Status s = index_runs_->Finish(); !s.ok()) return s;
+    files_.insert(files_.end(), index_runs_->files().begin(), index_runs_->files().end());
+  }
   rocksdb::IngestExternalFileOptions ingest;
   ingest.move_files = true;           // hard links: no copy of the data
   ingest.write_global_seqno = false;  // no rewrite of the files (recommended for new users)

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/index_run_sorter.h"
 #include "storage/storage.h"
 
 namespace tideline::storage {
@@ -41,11 +42,10 @@ struct BulkLoadOptions {
   // A new SST file is started once the current one holds this many bytes of keys and values, so
   // that a load needs the memory of one file's index and filter whatever its size.
   uint64_t max_file_bytes = 128ull << 20;
-  // Index entries do not come in key order: they are buffered, and each time the buffer holds
-  // this many bytes it is sorted and written out as one run (an SST file). The runs overlap one
-  // another; Finish ingests them with the items in one call (RocksDB gives each overlapping
-  // file its own sequence number), and compaction merges them later. This is the memory a load
-  // into an indexed table needs beyond the item files' (the external sort's one pass).
+  // Index entries do not come in key order: they are sorted into runs of this many bytes
+  // (IndexRunSorter), which Finish ingests with the items in one call. Twice this is the memory
+  // a load into an indexed table needs beyond the item files' (one run fills while the previous
+  // one is written).
   uint64_t index_run_bytes = 32ull << 20;
 };
 
@@ -74,7 +74,6 @@ class BulkLoader {
              const BulkLoadOptions& options);
   Status CloseFile();
   void RemoveFiles();
-  Status SpillIndexRun();
 
   Storage::Impl* impl_;
   const uint64_t table_id_;
@@ -91,8 +90,7 @@ class BulkLoader {
   // Secondary indexes of the target.
   std::shared_ptr<const TableMeta> target_;
   std::vector<const IndexMeta*> indexes_;
-  std::vector<std::pair<std::string, std::string>> index_buffer_;  // entry key, value
-  uint64_t index_buffer_bytes_ = 0;
+  std::unique_ptr<IndexRunSorter> index_runs_;                   // their entries, sorted into runs
   std::map<uint32_t, std::pair<int64_t, int64_t>> index_stats_;  // id -> entries, bytes
 };
 

@@ -1,14 +1,6 @@
-// Background index jobs: the backfill of a new index and the removal of a deleted one, plus the
-// catalog plumbing they share (docs/storage.md "Indexes").
-//
-// The backfill copies the entries of the items that the commit path has not indexed: those whose
-// version is not newer than the index's maintained_since_ts (every later commit maintains the
-// index). It reads the table in chunks without any lock, computes the entries, then, under the
-// commit lock for about a millisecond, keeps only the items whose latest version is still the one
-// it read (a newer one has been indexed by its commit, which removed the entries of the version
-// it replaced), and writes their entries with its progress in one batch. A crash loses at most
-// the chunks not yet in the WAL, together with their progress: the next start resumes after the
-// last chunk that is stored.
+// Background index jobs: the removal of a deleted index, the launching and resuming of jobs
+// (the backfill of a new index is in index_backfill.cc), and the catalog plumbing they share
+// (docs/storage.md "Indexes").
 
 #include "storage/index_jobs.h"
 
@@ -19,23 +11,10 @@
 #include "storage/storage_impl.h"
 
 namespace tideline::storage {
-namespace {
-
-constexpr size_t kBackfillChunkItems = 1000;
-
-const IndexMeta* FindIndex(const TableMeta& meta, uint32_t index_id) {
-  for (const auto& ix : meta.indexes) {
-    if (ix.id == index_id) return &ix;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 void KeepIndexProgress(const TableMeta& stored, uint64_t last_commit_ts, TableMeta* incoming) {
   std::vector<IndexMeta> kept;
   for (IndexMeta ix : incoming->indexes) {
-    const IndexMeta* old = FindIndex(stored, ix.id);
+    const IndexMeta* old = FindIndexById(stored, ix.id);
     if (!old) {
       if (ix.id < stored.next_index_id) continue;  // removed meanwhile
       ix.maintained_since_ts = last_commit_ts;
@@ -73,7 +52,7 @@ void Storage::Impl::InstallMeta(std::shared_ptr<const TableMeta> meta) {
 }
 
 Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
-                                  const std::function<void(rocksdb::WriteBatch&)>& extra) {
+                                  const std::function<Status(rocksdb::WriteBatch&)>& extra) {
   CommitLock wlock(&write_mu);
   common::WriterLock lock(&catalog_mu);
   auto it = live.find(table_id);
@@ -82,7 +61,9 @@ Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(Ta
   if (!change(meta)) return Status::NotFound("nothing to change");
   rocksdb::WriteBatch batch;
   batch.Put(layout::CatalogKey(meta.name), SerializeTableMeta(meta));
-  if (extra) extra(batch);
+  if (extra) {
+    if (Status s = extra(batch); !s.ok()) return s;
+  }
   Status s = Apply(&batch);  // durable with the next write-out (storage.h, "Durability")
   if (!s.ok()) return s;
   InstallMeta(std::make_shared<const TableMeta>(std::move(meta)));
@@ -124,124 +105,6 @@ void Storage::Impl::ResumeIndexJobs() {
   }
 }
 
-void Storage::Impl::RunBackfill(uint64_t table_id, uint32_t index_id) {
-  struct Pending {
-    std::string user_key;
-    uint64_t ts;
-    std::vector<IndexEntry> entries;
-  };
-  std::shared_ptr<LiveTable> table = LiveFor(table_id);
-  if (!table) return;
-  bool started = false;
-  std::string upto;
-  {
-    CommitLock wlock(&write_mu);
-    const auto& indexes = CommitCatalog(*table).indexes;
-    auto it = indexes.find(index_id);
-    if (it == indexes.end()) return;
-    started = Backfill(*it->second).started;
-    upto = Backfill(*it->second).upto;
-  }
-  while (!index_jobs_stopping) {
-    std::shared_ptr<const TableMeta> meta;
-    {
-      common::ReaderLock lock(&catalog_mu);
-      meta = Catalog(*table).meta;
-    }
-    const IndexMeta* index = meta ? FindIndex(*meta, index_id) : nullptr;
-    if (!index || index->status != "CREATING" || !TableLive(table_id)) return;
-    const std::vector<const IndexMeta*> one{index};
-    // The last commit before the chunk is read: if no commit follows it by the time the chunk
-    // is written, every version read is still the latest and the check below is skipped.
-    uint64_t last_commit_before = 0;
-    {
-      CommitLock wlock(&write_mu);
-      last_commit_before = clock.last();
-    }
-    // Read a chunk without any lock.
-    std::vector<Pending> pending;
-    std::string last_key;
-    bool exhausted = true;
-    Status read_status;
-    {
-      auto cursor = NewMvccCursor(db.get(), table_id, ~0ull, started ? KeyAfter(upto) : "", "",
-                                  false, /*bulk=*/true);
-      size_t n = 0;
-      for (; cursor->Valid(); cursor->Next()) {
-        if (n++ == kBackfillChunkItems) {
-          exhausted = false;
-          break;
-        }
-        last_key.assign(cursor->user_key());
-        if (cursor->commit_ts() > index->maintained_since_ts) continue;  // the commit indexed it
-        Pending p{last_key, cursor->commit_ts(), {}};
-        read_status =
-            EntriesOfItem(*meta, one, cursor->item_json(), cursor->item_size(), &p.entries);
-        if (!read_status.ok()) break;
-        if (!p.entries.empty()) pending.push_back(std::move(p));
-      }
-      if (read_status.ok()) read_status = cursor->status();
-    }
-    if (!read_status.ok()) {
-      // A read error (I/O): try again later rather than finish with entries missing.
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-      continue;
-    }
-    if (!last_key.empty()) {
-      CommitLock wlock(&write_mu);
-      const auto& indexes = CommitCatalog(*table).indexes;
-      auto live_index = indexes.find(index_id);
-      if (live_index == indexes.end() || !TableLive(table_id)) return;
-      rocksdb::WriteBatch batch;
-      IndexStatsDelta delta;
-      const bool committed_since = clock.last() != last_commit_before;
-      for (const Pending& p : pending) {
-        if (committed_since) {
-          StoredVersion latest;
-          if (!ReadLatestSlot(table_id, p.user_key, &latest).ok()) continue;
-          if (!latest.present || latest.ts != p.ts) continue;  // rewritten since: indexed by it
-        }
-        for (const IndexEntry& e : p.entries) {
-          batch.Put(layout::IndexEntryKey(table_id, index_id, e.index_key, p.user_key),
-                    layout::IndexEntryValue(p.ts, e.index_key.size(), e.json, e.size));
-          delta.count += 1;
-          delta.bytes += static_cast<int64_t>(e.size);
-        }
-      }
-      batch.Put(layout::BackfillKey(table_id, index_id), last_key);
-      if (!Apply(&batch).ok()) {
-        // Writes refused for now (a full disk): the chunk is redone later.
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-        continue;
-      }
-      LiveIndex& li = *live_index->second;
-      Backfill(li).started = true;
-      Backfill(li).upto = last_key;
-      li.item_count += delta.count;
-      li.size_bytes += delta.bytes;
-      stats_dirty.store(true, std::memory_order_relaxed);
-      started = true;
-      upto = last_key;
-    }
-    if (exhausted) break;
-  }
-  if (index_jobs_stopping) return;
-  Status s = MutateTable(
-      table_id,
-      [index_id](TableMeta& m) {
-        for (auto& ix : m.indexes) {
-          if (ix.id == index_id && ix.status == "CREATING") {
-            ix.status = "ACTIVE";
-            ix.backfilling = false;
-            return true;
-          }
-        }
-        return false;
-      },
-      [&](rocksdb::WriteBatch& b) { b.Delete(layout::BackfillKey(table_id, index_id)); });
-  (void)s;  // NotFound: removed or deleted meanwhile; an I/O error: resumed at the next start
-}
-
 void Storage::Impl::RunRemoval(uint64_t table_id, uint32_t index_id) {
   // The index is DELETING: no commit writes its entries any more, so one range deletion in the
   // batch that drops it from the catalog removes them all.
@@ -259,14 +122,17 @@ void Storage::Impl::RunRemoval(uint64_t table_id, uint32_t index_id) {
           b.DeleteRange(layout::IndexPrefix(table_id, index_id),
                         layout::IndexEnd(table_id, index_id));
           b.Delete(layout::IndexStatsKey(table_id, index_id));
-          b.Delete(layout::BackfillKey(table_id, index_id));
+          b.DeleteRange(layout::BackfillKey(table_id, index_id),
+                        layout::BackfillKey(table_id, index_id + 1));
+          return Status::OK();
         });
     if (s.ok() || s.IsNotFound()) return;
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 }
 
-Status Storage::Impl::RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out) {
+Status Storage::Impl::RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out,
+                                        uint64_t above_ts) {
   const std::string begin = layout::IndexPrefix(table_id, index_id);
   const std::string end = layout::IndexEnd(table_id, index_id);
   rocksdb::Slice upper(end);
@@ -282,6 +148,7 @@ Status Storage::Impl::RecountIndexStats(uint64_t table_id, uint32_t index_id, Li
     if (!layout::ParseIndexEntryValue(it->value().ToStringView(), &ts, &key_size, &json, &size)) {
       continue;
     }
+    if (ts <= above_ts) continue;
     ++count;
     bytes += static_cast<int64_t>(size);
   }

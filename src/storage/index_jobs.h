@@ -1,7 +1,10 @@
 #pragma once
-// Catalog rules for secondary indexes that storage enforces on every metadata update.
+// Catalog rules for secondary indexes that storage enforces on every metadata update, and the
+// test hook of the backfill (index_backfill.cc).
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "storage/table_meta.h"
 
@@ -14,5 +17,10 @@ namespace tideline::storage {
 // DELETING, and the absence of an index already removed (an id below stored.next_index_id that
 // stored no longer has).
 void KeepIndexProgress(const TableMeta& stored, uint64_t last_commit_ts, TableMeta* incoming);
+
+// Tests only: called on a backfill's thread at its steps, "snapshot" (taken, before the table is
+// read) and "ingested" (before the repairs), so that a test can write or crash exactly there.
+using BackfillStepHook = std::function<void(std::string_view step)>;
+void SetBackfillStepHookForTesting(BackfillStepHook hook);
 
 }  // namespace tideline::storage

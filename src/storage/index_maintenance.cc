@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <exception>
-#include <set>
 
 #include "json/json.h"
+#include "json/object_members.h"
 #include "model/index_key.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -16,20 +16,57 @@ namespace {
 
 // The attributes any of `indexes` needs: table key, index keys, INCLUDE's non-key attributes.
 // Only these are decoded from the JSON: an ALL projection reuses the stored JSON as is, so a
-// write never converts a whole item.
-std::set<std::string, std::less<>> NeededAttributes(const TableMeta& table,
-                                                    const std::vector<const IndexMeta*>& indexes) {
-  std::set<std::string, std::less<>> names;
-  names.insert(table.key_schema.hash_name);
-  if (table.key_schema.has_range()) names.insert(table.key_schema.range_name);
+// write never converts a whole item. (Views into `table`; a few names, searched linearly.)
+std::vector<std::string_view> NeededAttributes(const TableMeta& table,
+                                               const std::vector<const IndexMeta*>& indexes) {
+  std::vector<std::string_view> names;
+  auto add = [&](std::string_view name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  add(table.key_schema.hash_name);
+  if (table.key_schema.has_range()) add(table.key_schema.range_name);
   for (const IndexMeta* ix : indexes) {
-    for (const auto& a : ix->hash) names.insert(a.name);
-    for (const auto& a : ix->range) names.insert(a.name);
+    for (const auto& a : ix->hash) add(a.name);
+    for (const auto& a : ix->range) add(a.name);
     if (ix->projection == IndexMeta::Projection::kInclude) {
-      names.insert(ix->non_key_attributes.begin(), ix->non_key_attributes.end());
+      for (const auto& name : ix->non_key_attributes) add(name);
     }
   }
   return names;
+}
+
+bool Needed(const std::vector<std::string_view>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Decodes the needed attributes of an item: through the member lexer, parsing only their values,
+// or, when the lexer gives up, by parsing the whole text. Throws on a malformed value (model/).
+Status DecodeNeeded(std::string_view item_json, const std::vector<std::string_view>& needed,
+                    model::Item* item) {
+  json::Document value;
+  bool values_ok = true;
+  const bool walked =
+      json::ForEachObjectMember(item_json, [&](std::string_view name, std::string_view value_text) {
+        if (!values_ok || !Needed(needed, name) || item->count(name)) return;
+        if (!json::Parse(value_text, &value, nullptr)) {
+          values_ok = false;
+          return;
+        }
+        item->emplace(name, model::AttributeValueFromJson(value));
+      });
+  if (walked && values_ok) return Status::OK();
+  item->clear();
+  json::Document doc;
+  if (!json::Parse(item_json, &doc, nullptr) || !doc.IsObject()) {
+    return Status::Corruption("stored item is not a JSON object");
+  }
+  // Through a const view: clang finds the mutable member iterators' != ambiguous in C++20.
+  const rapidjson::Value& object = doc;
+  for (const auto& member : object.GetObject()) {
+    std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    if (Needed(needed, name)) item->emplace(name, model::AttributeValueFromJson(member.value));
+  }
+  return Status::OK();
 }
 
 const IndexEntry* FindEntry(const std::vector<IndexEntry>& entries, uint32_t index_id) {
@@ -42,6 +79,13 @@ const IndexEntry* FindEntry(const std::vector<IndexEntry>& entries, uint32_t ind
 }  // namespace
 
 bool IndexMaintained(const IndexMeta& index) { return index.status != "DELETING"; }
+
+const IndexMeta* FindIndexById(const TableMeta& table, uint32_t index_id) {
+  for (const auto& ix : table.indexes) {
+    if (ix.id == index_id) return &ix;
+  }
+  return nullptr;
+}
 
 bool HasMaintainedIndexes(const TableMeta& table) {
   return std::any_of(table.indexes.begin(), table.indexes.end(), IndexMaintained);
@@ -59,18 +103,10 @@ Status EntriesOfItem(const TableMeta& table, const std::vector<const IndexMeta*>
                      std::string_view item_json, size_t item_size, std::vector<IndexEntry>* out) {
   out->clear();
   if (indexes.empty()) return Status::OK();
-  json::Document doc;
-  if (!json::Parse(item_json, &doc, nullptr) || !doc.IsObject()) {
-    return Status::Corruption("stored item is not a JSON object");
-  }
-  const auto needed = NeededAttributes(table, indexes);
   model::Item item;
   try {
-    // Through a const view: clang finds the mutable member iterators' != ambiguous in C++20.
-    const rapidjson::Value& object = doc;
-    for (const auto& member : object.GetObject()) {
-      std::string_view name(member.name.GetString(), member.name.GetStringLength());
-      if (needed.count(name)) item.emplace(name, model::AttributeValueFromJson(member.value));
+    if (Status s = DecodeNeeded(item_json, NeededAttributes(table, indexes), &item); !s.ok()) {
+      return s;
     }
   } catch (const std::exception& e) {
     // model/ refuses a malformed value by throwing (the client's error); here it is storage's.
@@ -161,16 +197,14 @@ void StageIndexChanges(uint64_t table_id, std::string_view user_key, uint64_t ts
 
 namespace tideline::storage {
 
-bool Storage::Impl::EntryStored(const LiveTable& table, const IndexMeta& index,
-                                std::string_view user_key, uint64_t ts) const {
+bool Storage::Impl::EntryStored(const LiveTable& table, const IndexMeta& index, uint64_t ts) const {
   // Indexes past their backfill hold every item's entries; before, the commit path holds those
-  // of the versions it wrote, the backfill those of the keys it has passed.
+  // of the versions it wrote, and a backfill run those of the older versions its snapshot holds
+  // (index_backfill.cc).
   if (index.status != "CREATING" || ts > index.maintained_since_ts) return true;
   const auto& indexes = CommitCatalog(table).indexes;
   auto it = indexes.find(index.id);
-  if (it == indexes.end()) return true;
-  const BackfillProgress& backfill = Backfill(*it->second);
-  return backfill.started && user_key <= backfill.upto;
+  return it == indexes.end() || BackfillRun(*it->second) != 0;
 }
 
 Status PrepareIndexOp(PreparedIndexOp* p) {
@@ -202,8 +236,17 @@ Status StageIndexOp(const Storage::Impl& impl, const LiveTable& table, PreparedI
   std::vector<bool> old_stored(p->old_entries.size(), true);
   for (size_t i = 0; i < p->old_entries.size() && !p->old_staged; ++i) {
     for (const auto& ix : p->meta->indexes) {
-      if (ix.id == p->old_entries[i].index_id) {
-        old_stored[i] = impl.EntryStored(table, ix, user_key, p->old_ts);
+      if (ix.id != p->old_entries[i].index_id) continue;
+      old_stored[i] = impl.EntryStored(table, ix, p->old_ts);
+      if (ix.status == "CREATING" && p->old_ts <= ix.maintained_since_ts) {
+        // The first change of an item a backfill may copy: record the key of the entry the
+        // backfill may ingest after this commit deleted it (index_backfill.cc).
+        const auto& live_indexes = impl.CommitCatalog(table).indexes;
+        auto live = live_indexes.find(ix.id);
+        std::string record;
+        layout::PutU64BE(&record, live != live_indexes.end() ? impl.BackfillRun(*live->second) : 0);
+        record.append(p->old_entries[i].index_key);
+        batch->Put(layout::BackfillTouchedKey(p->meta->id, ix.id, user_key), record);
       }
     }
   }

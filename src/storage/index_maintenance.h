@@ -24,6 +24,8 @@ namespace tideline::storage {
 // Whether writes keep `index` up to date: every status but DELETING (CREATING indexes too, from
 // the moment they enter the catalog, so that a backfill only has to copy older items).
 bool IndexMaintained(const IndexMeta& index);
+// The index of `table` with id `index_id`; nullptr if there is none.
+const IndexMeta* FindIndexById(const TableMeta& table, uint32_t index_id);
 bool HasMaintainedIndexes(const TableMeta& table);
 
 // One item's entry in one index.

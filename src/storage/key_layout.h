@@ -9,7 +9,11 @@
 //                                          -> commit_ts:u64be index_key_size:u32be version
 //                                             (a secondary index entry; docs/storage.md "Indexes")
 //   't' table_id:u64be index_id:u32be      -> entry_count:i64be size_bytes:i64be (index stats)
-//   'b' table_id:u64be index_id:u32be      -> user_key of the last item a backfill has done
+//   'b' table_id:u64be index_id:u32be user_key
+//                                          -> run:u64be index_key (an item a commit changed while
+//                                             the index was CREATING: the key of the entry of
+//                                             its version a backfill may have ingested)
+//   'b' table_id:u64be index_id:u32be      -> (obsolete: a backfill's progress, only deleted)
 //   'd' table_name "/stream/" label        -> stream descriptor JSON (stream_records.h)
 //   'e' table_id:u64be ts:u64be op:u32be   -> a stream record: the change op `op` of the commit
 //                                             at ts made (stream_records.h; docs/storage.md)
@@ -157,6 +161,13 @@ inline std::string IndexStatsKey(uint64_t table_id, uint32_t index_id) {
 }
 inline std::string BackfillKey(uint64_t table_id, uint32_t index_id) {
   return IndexKindKey(kBackfill, table_id, index_id);
+}
+// A backfill's record of an item changed during it: BackfillKey + user_key (index_backfill.cc).
+inline std::string BackfillTouchedKey(uint64_t table_id, uint32_t index_id,
+                                      std::string_view user_key) {
+  std::string k = BackfillKey(table_id, index_id);
+  k.append(user_key);
+  return k;
 }
 
 constexpr char kPutVersion = 'P';

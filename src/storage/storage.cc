@@ -17,6 +17,7 @@
 #include "storage/bulk_load.h"
 #include "storage/fault_injection_fs.h"
 #include "storage/index_jobs.h"
+#include "storage/index_maintenance.h"
 #include "storage/info_log.h"
 #include "storage/key_layout.h"
 #include "storage/storage_impl.h"
@@ -101,10 +102,13 @@ Status LoadCatalog(Storage::Impl* impl, bool* has_tables) {
         ix->item_count = static_cast<int64_t>(layout::GetU64BE(sv.data()));
         ix->size_bytes = static_cast<int64_t>(layout::GetU64BE(sv.data() + 8));
       }
-      if (db->Get(rocksdb::ReadOptions(), layout::BackfillKey(table_id, index_id), &sv).ok()) {
-        BackfillProgress& backfill = impl->Backfill(*ix);
-        backfill.started = true;
-        backfill.upto = sv;
+      const IndexMeta* index = FindIndexById(*impl->Catalog(*table_live).meta, index_id);
+      if (index && index->status == "CREATING") {
+        // A backfill starts again from its first step, which adds the entries it ingests to
+        // the commit path's: count only those (index_backfill.cc).
+        Status rs =
+            impl->RecountIndexStats(table_id, index_id, ix.get(), index->maintained_since_ts);
+        if (!rs.ok()) return rs;
       }
     }
   }
@@ -372,13 +376,16 @@ Status Storage::Impl::RecountStats() {
     uint64_t id;
     std::shared_ptr<LiveTable> st;
     std::map<uint32_t, std::shared_ptr<LiveIndex>> indexes;
+    std::shared_ptr<const TableMeta> meta;
   };
   std::vector<Counted> todo;
   {
     common::ReaderLock lock(&catalog_mu);
-    for (const auto& [id, st] : live) todo.push_back({id, st, Catalog(*st).indexes});
+    for (const auto& [id, st] : live) {
+      todo.push_back({id, st, Catalog(*st).indexes, Catalog(*st).meta});
+    }
   }
-  for (const auto& [id, st, indexes] : todo) {
+  for (const auto& [id, st, indexes, meta] : todo) {
     int64_t count = 0, bytes = 0;
     auto cursor = NewMvccCursor(db.get(), id, ~0ull, "", "", false, /*bulk=*/true);
     for (; cursor->Valid(); cursor->Next()) {
@@ -389,8 +396,12 @@ Status Storage::Impl::RecountStats() {
     if (!s.ok()) return s;
     st->item_count = count;
     st->size_bytes = bytes;
+    const TableMeta* table = meta.get();
     for (const auto& [index_id, ix] : indexes) {
-      if (Status is = RecountIndexStats(id, index_id, ix.get()); !is.ok()) return is;
+      const IndexMeta* index = table ? FindIndexById(*table, index_id) : nullptr;
+      const uint64_t above_ts =
+          index && index->status == "CREATING" ? index->maintained_since_ts : 0;
+      if (Status is = RecountIndexStats(id, index_id, ix.get(), above_ts); !is.ok()) return is;
     }
   }
   return PersistStats();

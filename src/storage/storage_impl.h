@@ -58,15 +58,6 @@ class SCOPED_CAPABILITY CommitLock {
   CommitMutex* const mu_;
 };
 
-// How far the backfill of a CREATING index has come. Under write_mu (Storage::Impl::Backfill):
-// while it has not finished, an item whose version is not newer than the index's
-// maintained_since_ts has its entries only if the backfill has passed it: its user key <=
-// `upto` (when `started`).
-struct BackfillProgress {
-  bool started = false;
-  std::string upto;
-};
-
 // What storage keeps in memory about one secondary index.
 struct LiveIndex {
  public:
@@ -75,7 +66,12 @@ struct LiveIndex {
 
  private:
   friend struct Storage::Impl;
-  BackfillProgress backfill_;  // reached through Impl::Backfill, which REQUIRES write_mu
+  // Nonzero while a backfill of this CREATING index runs in this process: the id of the run,
+  // set when it took its snapshot of the table. The entries of the item versions not newer than
+  // the index's maintained_since_ts that the snapshot holds are the run's to ingest: from then
+  // on they count as stored (index_backfill.cc). Reached through Impl::BackfillRun, which
+  // REQUIRES write_mu.
+  uint64_t backfill_run_ = 0;
 };
 
 // What the commit path needs of a table at hand: its statistics, whether a write must keep
@@ -219,14 +215,16 @@ struct Storage::Impl {
   LiveTable::Catalogued& MutableCatalog(LiveTable& table) REQUIRES(write_mu, catalog_mu) {
     return table.catalogued_;
   }
-  // An index's backfill progress, which moves under write_mu only.
-  BackfillProgress& Backfill(LiveIndex& index) REQUIRES(write_mu) { return index.backfill_; }
-  const BackfillProgress& Backfill(const LiveIndex& index) const REQUIRES(write_mu) {
-    return index.backfill_;
+  // The id of the backfill run of an index (LiveIndex::backfill_run_), which moves under
+  // write_mu only.
+  uint64_t& BackfillRun(LiveIndex& index) REQUIRES(write_mu) { return index.backfill_run_; }
+  uint64_t BackfillRun(const LiveIndex& index) const REQUIRES(write_mu) {
+    return index.backfill_run_;
   }
-  // Whether a stored entry of an item (version ts `ts`, not staged) exists in `index`.
-  bool EntryStored(const LiveTable& table, const IndexMeta& index, std::string_view user_key,
-                   uint64_t ts) const REQUIRES(write_mu);
+  // Whether the entry of an item version (commit ts `ts`, not staged) in `index` counts as
+  // stored.
+  bool EntryStored(const LiveTable& table, const IndexMeta& index, uint64_t ts) const
+      REQUIRES(write_mu);
 
   // Table statistics live in memory; a background thread persists them when dirty, and a
   // clean close persists them and leaves the clean-shutdown marker. Without the marker, Open
@@ -239,7 +237,10 @@ struct Storage::Impl {
   Status PersistStats() EXCLUDES(catalog_mu);
   Status RecountStats() EXCLUDES(catalog_mu);
   // Counts the entries of one index (after an unclean shutdown).
-  Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out);
+  // Counts the entries of an index; only those with a ts above `above_ts` (a backfilling index
+  // counts only the commit path's entries: its backfill adds its own when it ingests them).
+  Status RecountIndexStats(uint64_t table_id, uint32_t index_id, LiveIndex* out,
+                           uint64_t above_ts = 0);
 
   // Secondary indexes (index_jobs.cc): background backfills and removals, one thread each.
   common::Mutex index_jobs_mu;
@@ -250,17 +251,17 @@ struct Storage::Impl {
   // LiveIndex for each new index).
   void InstallMeta(std::shared_ptr<const TableMeta> meta) REQUIRES(write_mu, catalog_mu);
   // Applies `change` to the stored metadata of table `table_id` durably, under write_mu and
-  // catalog_mu; `extra` (optional) adds writes to the same batch. NotFound: no such table, or
-  // `change` returned false (nothing to do).
+  // catalog_mu; `extra` (optional) adds writes to the same batch, and an error from it cancels
+  // the change. NotFound: no such table, or `change` returned false (nothing to do).
   Status MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
-                     const std::function<void(rocksdb::WriteBatch&)>& extra = nullptr);
+                     const std::function<Status(rocksdb::WriteBatch&)>& extra = nullptr);
   // Under write_mu and catalog_mu (stream_log.cc): the descriptor changes of a table going from
   // `before` (null: a new table) to `after` (null: deleted), staged into `batch`: the enabled
   // stream closes at the last commit when the view type is cleared, the label changes or the
   // table goes; a new label with a view type opens a stream there.
   Status StageStreamTransition(const TableMeta* before, const TableMeta* after,
                                rocksdb::WriteBatch* batch);
-  void RunBackfill(uint64_t table_id, uint32_t index_id);
+  void RunBackfill(uint64_t table_id, uint32_t index_id);  // index_backfill.cc
   void RunRemoval(uint64_t table_id, uint32_t index_id);
   void LaunchIndexJob(std::function<void()> job);
   // Open: restarts the backfills of CREATING indexes and the removals of DELETING ones.

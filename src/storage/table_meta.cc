@@ -102,6 +102,8 @@ void WriteIndex(json::Writer& w, const IndexMeta& ix) {
   WriteInt(w, "decreases_today", ix.throughput_decreases_today);
   WriteInt(w, "max_rru", ix.max_read_request_units);
   WriteInt(w, "max_wru", ix.max_write_request_units);
+  WriteInt(w, "warm_r", ix.warm_read_units);
+  WriteInt(w, "warm_w", ix.warm_write_units);
   w.EndObject();
 }
 
@@ -136,6 +138,8 @@ bool ReadIndex(const json::Value& o, IndexMeta* ix) {
   ix->throughput_decreases_today = GetInt(o, "decreases_today");
   ix->max_read_request_units = GetInt(o, "max_rru");
   ix->max_write_request_units = GetInt(o, "max_wru");
+  ix->warm_read_units = GetInt(o, "warm_r");
+  ix->warm_write_units = GetInt(o, "warm_w");
   return true;
 }
 

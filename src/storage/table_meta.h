@@ -43,6 +43,9 @@ struct IndexMeta {
   int64_t throughput_decreases_today = 0;
   int64_t max_read_request_units = 0;  // OnDemandThroughput; 0: not set
   int64_t max_write_request_units = 0;
+  // WarmThroughput a request asked for (GSIs); 0: none, the default applies (api/).
+  int64_t warm_read_units = 0;
+  int64_t warm_write_units = 0;
 
   model::IndexKeySchema key_schema() const { return {hash, range}; }
 };

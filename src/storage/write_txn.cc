@@ -295,8 +295,8 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
                               &deltas[p.table_id].index_deltas, index_writes, op_no);
       if (!s.ok()) return s;
     }
-    if (p.table->meta && !p.table->meta->stream_view_type.empty()) {
-      StageStreamRecord(*p.table->meta, op_no, p);
+    if (table_meta && !table_meta->stream_view_type.empty()) {
+      StageStreamRecord(*table_meta, op_no, p);
     }
     if (p.supersedes_stored && p.table->keep_history()) {
       // The superseded version was visible during [old_ts, ts).

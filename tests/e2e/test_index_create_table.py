@@ -393,7 +393,7 @@ class Descriptions(ServerTestCase):
                     throughput=throughput)],
             LocalSecondaryIndexes=[lsi("byL", "pk", "l")], **kw)["TableDescription"]
 
-    def check(self, desc, name, provisioned):
+    def check(self, desc, name, provisioned, described=False):
         arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
         by_g, keys_only = desc["GlobalSecondaryIndexes"]
         expected_throughput = ({"ReadCapacityUnits": 7, "WriteCapacityUnits": 8,
@@ -409,6 +409,11 @@ class Descriptions(ServerTestCase):
         if not provisioned:
             expected["OnDemandThroughput"] = {"MaxReadRequestUnits": 50,
                                               "MaxWriteRequestUnits": 60}
+        if described:  # CreateTable's response leaves WarmThroughput out (spec §1.9)
+            expected["WarmThroughput"] = (
+                {"ReadUnitsPerSecond": 7, "WriteUnitsPerSecond": 8, "Status": "ACTIVE"}
+                if provisioned else
+                {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"})
         self.assertEqual(by_g, expected)
         self.assertEqual(keys_only["Projection"], {"ProjectionType": "KEYS_ONLY"})
         self.assertNotIn("Backfilling", keys_only)
@@ -422,12 +427,14 @@ class Descriptions(ServerTestCase):
     def test_create_and_describe_pay_per_request(self):
         name = random_name()
         self.check(self.create_indexed(name), name, provisioned=False)
-        self.check(self.client.describe_table(TableName=name)["Table"], name, provisioned=False)
+        self.check(self.client.describe_table(TableName=name)["Table"], name, provisioned=False,
+                   described=True)
 
     def test_create_and_describe_provisioned(self):
         name = random_name()
         self.check(self.create_indexed(name, "PROVISIONED"), name, provisioned=True)
-        self.check(self.client.describe_table(TableName=name)["Table"], name, provisioned=True)
+        self.check(self.client.describe_table(TableName=name)["Table"], name, provisioned=True,
+                   described=True)
 
     def test_table_without_indexes_has_no_index_members(self):
         name = self.create_table(("pk", "S"))

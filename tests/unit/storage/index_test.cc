@@ -12,6 +12,7 @@
 #include "model/attribute_value.h"
 #include "model/index_key.h"
 #include "storage/bulk_load.h"
+#include "storage/index_jobs.h"
 #include "storage/storage.h"
 
 namespace tideline::storage {
@@ -299,6 +300,92 @@ TEST_F(IndexStorageTest, BackfillCutShortByACrashResumesWithoutMissingOrExtraEnt
   ASSERT_TRUE(WaitFor([&] { return FindIndex(10)->status == "ACTIVE"; }));
   RandomWorkload(*storage_, *table_, rng, 200, 20000);
   Verify("after a resumed backfill");
+}
+
+// Writes at the backfill's steps (index_backfill.cc): before its snapshot (records of no run),
+// between the snapshot and the ingest (the ingested files bring back entries these writes
+// removed, or mask the ones they put under the same key), and after the ingest. Each wave moves
+// index keys, keeps them with new values, drops attributes and deletes items.
+class BackfillStepsTest : public IndexStorageTest {
+ protected:
+  void TearDown() override {
+    SetBackfillStepHookForTesting(nullptr);
+    IndexStorageTest::TearDown();
+  }
+  void AddCreatingIndex() {
+    TableMeta meta = *table_;
+    meta.indexes.push_back(Index("g_all", 10, {{"gk", AvType::kS}}, {{"gr", AvType::kN}},
+                                 IndexMeta::Projection::kAll));
+    meta.indexes.push_back(Index("g_inc", 11, {{"a", AvType::kS}}, {{"c", AvType::kS}},
+                                 IndexMeta::Projection::kInclude, {"x"}));
+    for (auto& ix : meta.indexes) ix.status = "CREATING";
+    meta.next_index_id = 12;
+    ASSERT_TRUE(storage_->UpdateTable(meta, &table_).ok());
+  }
+  // A wave of writes over every key of the table's few thousand (seeded per wave).
+  void Wave(uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    RandomWorkload(*storage_, *table_, rng, 1500, 400);
+  }
+  bool Active() {
+    const IndexMeta* a = FindIndex(10);
+    const IndexMeta* b = FindIndex(11);
+    return a && b && a->status == "ACTIVE" && b->status == "ACTIVE";
+  }
+};
+
+TEST_F(BackfillStepsTest, WritesAroundTheSnapshotAndTheIngestLeaveTheIndexExact) {
+  CreateTable({});
+  Wave(1);
+  AddCreatingIndex();
+  Wave(2);  // before the snapshot
+  std::atomic<int> steps{0};
+  SetBackfillStepHookForTesting([&](std::string_view step) {
+    if (step == "snapshot") Wave(3);
+    if (step == "ingested") Wave(4);
+    ++steps;
+  });
+  ASSERT_TRUE(storage_->StartIndexBackfill(table_->id, 10).ok());
+  ASSERT_TRUE(storage_->StartIndexBackfill(table_->id, 11).ok());
+  ASSERT_TRUE(WaitFor([&] { return Active(); }));
+  EXPECT_EQ(steps.load(), 4);
+  Verify("after writes around a backfill's steps");
+  Wave(5);
+  Verify("after more writes");
+}
+
+TEST_F(BackfillStepsTest, CrashAfterTheIngestBeforeTheRepairsResumesExact) {
+  CreateTable({});
+  Wave(1);
+  AddCreatingIndex();
+  Wave(2);
+  const std::filesystem::path image = dir_.string() + "-crashed";
+  std::atomic<bool> crashed{false};
+  SetBackfillStepHookForTesting([&](std::string_view step) {
+    if (step == "snapshot") Wave(3);
+    if (step != "ingested" || crashed) return;
+    Wave(4);
+    // What a kill -9 here would leave: the ingested runs, the acknowledged writes and their
+    // records, none of the repairs.
+    ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
+    std::filesystem::remove_all(image);
+    std::filesystem::copy(dir_, image, std::filesystem::copy_options::recursive);
+    std::filesystem::remove(image / "rocksdb" / "LOCK");
+    crashed = true;
+  });
+  ASSERT_TRUE(storage_->StartIndexBackfill(table_->id, 10).ok());
+  ASSERT_TRUE(WaitFor([&] { return crashed.load(); }));
+  SetBackfillStepHookForTesting(nullptr);
+  storage_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::rename(image, dir_);
+  Open(dir_);
+  Refresh();
+  ASSERT_EQ(FindIndex(10)->status, "CREATING");
+  ASSERT_TRUE(storage_->StartIndexBackfill(table_->id, 11).ok());
+  Wave(5);  // during the resumed backfills
+  ASSERT_TRUE(WaitFor([&] { return Active(); }));
+  Verify("after a crash between ingest and repairs");
 }
 
 TEST_F(IndexStorageTest, RemovalAndDeleteTableDropEntries) {
