@@ -167,6 +167,10 @@ class TidelineServer:
             if self.faketime:
                 env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME=self.faketime,
                            FAKETIME_DONT_FAKE_MONOTONIC="1")
+                # An ASan build refuses to start with a library preloaded before its runtime;
+                # libfaketime only wraps the clock calls, so the order does not matter here.
+                asan = env.get("ASAN_OPTIONS", "")
+                env["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "verify_asan_link_order=0"
             self.proc = subprocess.Popen(self.command(self.port), stdout=out, stderr=log,
                                          stdin=subprocess.DEVNULL, env=env)
             log.close()
