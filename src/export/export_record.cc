@@ -1,15 +1,13 @@
 #include "export/export_record.h"
 
 #include "json/json.h"
+#include "json/member_fields.h"
 
 namespace tideline::exporter {
 
 namespace {
 
-struct StrField {
-  const char* name;
-  std::string ExportRecord::*member;
-};
+using StrField = json::MemberField<ExportRecord, std::string>;
 constexpr StrField kStrFields[] = {
     {"export_arn", &ExportRecord::export_arn},
     {"export_id", &ExportRecord::export_id},
@@ -30,19 +28,13 @@ constexpr StrField kStrFields[] = {
     {"export_manifest", &ExportRecord::export_manifest},
 };
 
-struct IntField {
-  const char* name;
-  int64_t ExportRecord::*member;
-};
+using IntField = json::MemberField<ExportRecord, int64_t>;
 constexpr IntField kIntFields[] = {
     {"start_time_ms", &ExportRecord::start_time_ms},
     {"end_time_ms", &ExportRecord::end_time_ms},
 };
 
-struct UintField {
-  const char* name;
-  uint64_t ExportRecord::*member;
-};
+using UintField = json::MemberField<ExportRecord, uint64_t>;
 constexpr UintField kUintFields[] = {
     {"table_internal_id", &ExportRecord::table_internal_id},
     {"export_time_us", &ExportRecord::export_time_us},
@@ -83,26 +75,11 @@ std::string SerializeExportRecord(const ExportRecord& r) {
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
-  for (const auto& f : kStrFields) {
-    w.Key(f.name);
-    json::WriteString(w, r.*f.member);
-  }
-  for (const auto& f : kIntFields) {
-    w.Key(f.name);
-    w.Int64(r.*f.member);
-  }
-  for (const auto& f : kUintFields) {
-    w.Key(f.name);
-    w.Uint64(r.*f.member);
-  }
-  for (const auto& f : kOptionalUintFields) {
-    w.Key(f.name);
-    w.Uint64(r.*f.member);
-  }
-  for (const auto& f : kOptionalStrFields) {
-    w.Key(f.name);
-    json::WriteString(w, r.*f.member);
-  }
+  json::WriteMembers(w, r, kStrFields);
+  json::WriteMembers(w, r, kIntFields);
+  json::WriteMembers(w, r, kUintFields);
+  json::WriteMembers(w, r, kOptionalUintFields);
+  json::WriteMembers(w, r, kOptionalStrFields);
   w.Key("has_s3_prefix");
   w.Bool(r.has_s3_prefix);
   w.EndObject();
@@ -112,29 +89,11 @@ std::string SerializeExportRecord(const ExportRecord& r) {
 bool ParseExportRecord(std::string_view text, ExportRecord* r) {
   json::Document doc;
   if (!json::Parse(text, &doc, nullptr) || !doc.IsObject()) return false;
-  for (const auto& f : kStrFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsString()) return false;
-    r->*f.member = std::string(json::AsView(*v));
-  }
-  for (const auto& f : kIntFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsInt64()) return false;
-    r->*f.member = v->GetInt64();
-  }
-  for (const auto& f : kUintFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsUint64()) return false;
-    r->*f.member = v->GetUint64();
-  }
-  for (const auto& f : kOptionalUintFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (v && v->IsUint64()) r->*f.member = v->GetUint64();
-  }
-  for (const auto& f : kOptionalStrFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (v && v->IsString()) r->*f.member = std::string(json::AsView(*v));
-  }
+  if (!json::ReadMembers(doc, r, kStrFields)) return false;
+  if (!json::ReadMembers(doc, r, kIntFields)) return false;
+  if (!json::ReadMembers(doc, r, kUintFields)) return false;
+  json::ReadMembers(doc, r, kOptionalUintFields, /*optional=*/true);
+  json::ReadMembers(doc, r, kOptionalStrFields, /*optional=*/true);
   const json::Value* p = json::Find(doc, "has_s3_prefix");
   r->has_s3_prefix = p && p->IsBool() && p->GetBool();
   return true;

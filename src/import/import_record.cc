@@ -1,15 +1,13 @@
 #include "import/import_record.h"
 
 #include "json/json.h"
+#include "json/member_fields.h"
 
 namespace tideline::importer {
 
 namespace {
 
-struct StrField {
-  const char* name;
-  std::string ImportRecord::*member;
-};
+using StrField = json::MemberField<ImportRecord, std::string>;
 constexpr StrField kStrFields[] = {
     {"import_arn", &ImportRecord::import_arn},
     {"import_id", &ImportRecord::import_id},
@@ -31,19 +29,13 @@ constexpr StrField kStrFields[] = {
     {"outcome", &ImportRecord::outcome},
 };
 
-struct IntField {
-  const char* name;
-  int64_t ImportRecord::*member;
-};
+using IntField = json::MemberField<ImportRecord, int64_t>;
 constexpr IntField kIntFields[] = {
     {"start_time_ms", &ImportRecord::start_time_ms},
     {"end_time_ms", &ImportRecord::end_time_ms},
 };
 
-struct UintField {
-  const char* name;
-  uint64_t ImportRecord::*member;
-};
+using UintField = json::MemberField<ImportRecord, uint64_t>;
 constexpr UintField kUintFields[] = {
     {"table_internal_id", &ImportRecord::table_internal_id},
     {"processed_size_bytes", &ImportRecord::processed_size_bytes},
@@ -52,10 +44,7 @@ constexpr UintField kUintFields[] = {
     {"error_count", &ImportRecord::error_count},
 };
 
-struct BoolField {
-  const char* name;
-  bool ImportRecord::*member;
-};
+using BoolField = json::MemberField<ImportRecord, bool>;
 constexpr BoolField kBoolFields[] = {
     {"has_s3_key_prefix", &ImportRecord::has_s3_key_prefix},
     {"has_csv_options", &ImportRecord::has_csv_options},
@@ -69,22 +58,10 @@ std::string SerializeImportRecord(const ImportRecord& r) {
   json::Buffer buf;
   json::Writer w(buf);
   w.StartObject();
-  for (const auto& f : kStrFields) {
-    w.Key(f.name);
-    json::WriteString(w, r.*f.member);
-  }
-  for (const auto& f : kIntFields) {
-    w.Key(f.name);
-    w.Int64(r.*f.member);
-  }
-  for (const auto& f : kUintFields) {
-    w.Key(f.name);
-    w.Uint64(r.*f.member);
-  }
-  for (const auto& f : kBoolFields) {
-    w.Key(f.name);
-    w.Bool(r.*f.member);
-  }
+  json::WriteMembers(w, r, kStrFields);
+  json::WriteMembers(w, r, kIntFields);
+  json::WriteMembers(w, r, kUintFields);
+  json::WriteMembers(w, r, kBoolFields);
   w.Key("csv_header_list");
   w.StartArray();
   for (const auto& h : r.csv_header_list) json::WriteString(w, h);
@@ -96,26 +73,10 @@ std::string SerializeImportRecord(const ImportRecord& r) {
 bool ParseImportRecord(std::string_view text, ImportRecord* r) {
   json::Document doc;
   if (!json::Parse(text, &doc, nullptr) || !doc.IsObject()) return false;
-  for (const auto& f : kStrFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsString()) return false;
-    r->*f.member = std::string(json::AsView(*v));
-  }
-  for (const auto& f : kIntFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsInt64()) return false;
-    r->*f.member = v->GetInt64();
-  }
-  for (const auto& f : kUintFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsUint64()) return false;
-    r->*f.member = v->GetUint64();
-  }
-  for (const auto& f : kBoolFields) {
-    const json::Value* v = json::Find(doc, f.name);
-    if (!v || !v->IsBool()) return false;
-    r->*f.member = v->GetBool();
-  }
+  if (!json::ReadMembers(doc, r, kStrFields)) return false;
+  if (!json::ReadMembers(doc, r, kIntFields)) return false;
+  if (!json::ReadMembers(doc, r, kUintFields)) return false;
+  if (!json::ReadMembers(doc, r, kBoolFields)) return false;
   const json::Value* headers = json::Find(doc, "csv_header_list");
   if (!headers || !headers->IsArray()) return false;
   r->csv_header_list.clear();
