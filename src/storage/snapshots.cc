@@ -89,11 +89,14 @@ Status Storage::Impl::LoadSnapshots() {
     if (it->key().size() == 9) retained_ids.push_back(layout::GetU64BE(it->key().data() + 1));
   }
   if (!it->status().ok()) return FromRocks(it->status());
+  // The live tables first: catalog_mu (in LiveFor) comes before pins_mu.
+  std::vector<std::shared_ptr<LiveTable>> live_tables;
+  for (const auto& snapshot : loaded) live_tables.push_back(LiveFor(snapshot->table.id));
   {
     common::MutexLock lock(&pins_mu);
-    for (auto& snapshot : loaded) {
-      if (auto table_live = LiveFor(snapshot->table.id)) ++table_live->pins;
-      snapshots.emplace(snapshot->name, std::move(snapshot));
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      if (live_tables[i]) ++live_tables[i]->pins;
+      snapshots.emplace(loaded[i]->name, std::move(loaded[i]));
     }
     retained.insert(retained_ids.begin(), retained_ids.end());
   }
@@ -169,10 +172,11 @@ Status Storage::DeleteSnapshot(std::string_view name) {
     batch.Delete(layout::RetainedTableKey(table_id));
   }
   if (Status s = impl_->Apply(&batch); !s.ok()) return s;
+  std::shared_ptr<LiveTable> table_live = impl_->LiveFor(table_id);  // before pins_mu
   common::MutexLock lock(&impl_->pins_mu);
   impl_->snapshots.erase(impl_->snapshots.find(name));
   if (purge) impl_->retained.erase(table_id);
-  if (auto table_live = impl_->LiveFor(table_id)) --table_live->pins;
+  if (table_live) --table_live->pins;
   return Status::OK();
 }
 
@@ -181,9 +185,10 @@ std::shared_ptr<Storage::HistoryPin> Storage::PinSnapshot(
   CommitLock wlock(&impl_->write_mu);
   *snapshot = FindSnapshot(name);
   if (!*snapshot) return nullptr;
+  std::shared_ptr<LiveTable> table_live = impl_->LiveFor((*snapshot)->table.id);  // before pins_mu
   common::MutexLock lock(&impl_->pins_mu);
   impl_->pins.emplace((*snapshot)->table.id, (*snapshot)->ts);
-  if (auto table_live = impl_->LiveFor((*snapshot)->table.id)) ++table_live->pins;
+  if (table_live) ++table_live->pins;
   return std::make_shared<HistoryPin>(impl_.get(), (*snapshot)->table.id, (*snapshot)->ts);
 }
 

@@ -794,9 +794,11 @@ Status Storage::ScanMeta(std::string_view prefix,
 std::shared_ptr<Storage::HistoryPin> Storage::PinHistory(uint64_t table_id, uint64_t ts) {
   // Under the commit lock: every later commit to the table keeps the versions it supersedes.
   CommitLock wlock(&impl_->write_mu);
+  // LiveFor takes catalog_mu, which comes before pins_mu; under write_mu its answer holds.
+  std::shared_ptr<LiveTable> table_live = impl_->LiveFor(table_id);
   common::MutexLock lock(&impl_->pins_mu);
   impl_->pins.emplace(table_id, ts);
-  if (auto table_live = impl_->LiveFor(table_id)) ++table_live->pins;
+  if (table_live) ++table_live->pins;
   return std::make_shared<HistoryPin>(impl_.get(), table_id, ts);
 }
 

@@ -267,7 +267,7 @@ struct Storage::Impl {
   // Open: restarts the backfills of CREATING indexes and the removals of DELETING ones.
   void ResumeIndexJobs();
 
-  mutable common::Mutex pins_mu;
+  mutable common::Mutex pins_mu ACQUIRED_AFTER(catalog_mu);
   // table id -> pinned ts (also counted in LiveTable)
   std::multimap<uint64_t, uint64_t> pins GUARDED_BY(pins_mu);
   // Durable snapshots by name (each also counted in its LiveTable's pins while the table lives),

@@ -593,8 +593,22 @@ class ExportCheck:
 def restored_items(ddb, table_name, at_seconds):
     """The items of `table_name` as of `at_seconds`, read through a temporary restored table."""
     target = f"{table_name[:200]}-verify-{uuid.uuid4().hex[:8]}"
-    ddb.restore_table_to_point_in_time(SourceTableName=table_name, TargetTableName=target,
-                                       RestoreDateTime=at_seconds)
+
+    # botocore sends a timestamp in whole seconds (its JSON serializer truncates), which would
+    # restore the table up to a second before the export's time: the request carries the
+    # milliseconds instead, as the API allows (a JSON number of epoch seconds).
+    def precise_time(request, **_):
+        body = json.loads(request.data)
+        body["RestoreDateTime"] = round(at_seconds, 3)
+        request.data = json.dumps(body).encode()
+
+    event = "before-sign.dynamodb.RestoreTableToPointInTime"
+    ddb.meta.events.register(event, precise_time)
+    try:
+        ddb.restore_table_to_point_in_time(SourceTableName=table_name, TargetTableName=target,
+                                           RestoreDateTime=at_seconds)
+    finally:
+        ddb.meta.events.unregister(event, precise_time)
     try:
         deadline = time.monotonic() + 3600
         while ddb.describe_table(TableName=target)["Table"]["TableStatus"] != "ACTIVE":
