@@ -40,6 +40,7 @@
 #include "http/server.h"
 #include "import/import_service.h"
 #include "import/object_source.h"
+#include "in_memory_dir.h"
 #include "restore/restore_service.h"
 #include "s3/sink.h"
 #include "storage/expiry_sweeper.h"
@@ -123,7 +124,11 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
                  storage_options.testing_fault_file);
   }
   if (Status s = storage::Storage::Open(storage_options, &storage); !s.ok()) {
-    spdlog::critical("cannot open storage in {}: {}", config.data_dir, s.ToString());
+    if (s.code() == Status::Code::kBusy) {
+      spdlog::critical("{}", s.message());
+    } else {
+      spdlog::critical("cannot open storage in {}: {}", config.data_dir, s.ToString());
+    }
     return 1;
   }
 
@@ -226,9 +231,13 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
     spdlog::critical("{}", s.ToString());
     return 1;
   }
-  spdlog::info("tideline {} listening on {}://{}:{} (data dir {}, region {}, sync writes {})",
+  spdlog::info("tideline {} listening on {}://{}:{} (data dir {}{}, region {}, sync writes {})",
                TIDELINE_VERSION, config.tls_cert.empty() ? "http" : "https", config.host,
-               server.port(), config.data_dir, config.region, config.sync_writes ? "on" : "off");
+               server.port(), config.data_dir, config.in_memory ? " in memory" : "", config.region,
+               config.sync_writes ? "on" : "off");
+  spdlog::info("exports and imports: {}",
+               config.s3_endpoint.empty() ? "directory " + config.export_dir + " (standing for S3)"
+                                          : "S3 endpoint " + config.s3_endpoint);
   spdlog::info("web console: {}",
                ConsoleUrl(config.tls_cert.empty() ? "http" : "https", config.host, server.port()));
   if (!http::IsLoopbackBind(config.host) && (!authenticator || config.tls_cert.empty())) {
@@ -274,8 +283,15 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Run the DynamoDB-compatible HTTP server");
   serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", config.port, "TCP port (0 = any free port)")->capture_default_str();
-  serve->add_option("--data-dir", config.data_dir, "Directory of the database")
-      ->capture_default_str();
+  CLI::Option* data_dir =
+      serve->add_option("--data-dir", config.data_dir, "Directory of the database")
+          ->capture_default_str();
+  bool in_memory = false;
+  serve
+      ->add_flag("--in-memory", in_memory,
+                 "Keep the database in memory (a private tmpfs directory, removed at exit): "
+                 "for tests; nothing is written to disk")
+      ->excludes(data_dir);
   serve->add_option("--region", config.region, "AWS region reported in ARNs and endpoints")
       ->capture_default_str();
   serve->add_option("--account-id", config.account_id, "AWS account id reported in ARNs")
@@ -376,9 +392,31 @@ int main(int argc, char** argv) {
   verify->prefix_command();  // everything after it goes to the verifier as is, --help too
   verify->set_help_flag();
 
+  serve->footer(R"(Examples:
+  tideline serve                                 on 127.0.0.1:8000, data in ./data
+  tideline serve --in-memory --port 0            for tests: in memory, any free port
+  tideline serve --data-dir /var/lib/tideline --sync --credentials ~/.aws/credentials
+  tideline serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --credentials keys.ini
+  tideline serve --s3-endpoint http://localhost:9000   exports and imports through S3
+Then: aws dynamodb list-tables --endpoint-url http://localhost:8000
+and open http://localhost:8000/ in a browser for the console.)");
+
   CLI11_PARSE(app, argc, argv);
   if (verify->parsed()) return RunVerifyExport(verify->remaining());
   storage_options.reserve_bytes = reserve_mb << 20;
+
+  std::unique_ptr<InMemoryDir> memory_dir;
+  if (in_memory) {
+    std::string error;
+    memory_dir = InMemoryDir::Create(&error);
+    if (!memory_dir) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+    config.data_dir = memory_dir->path();
+    config.in_memory = true;
+    storage_options.reserve_bytes = 0;  // memory, not a disk that fills up
+  }
 
   if (config.export_dir.empty()) {
     config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();

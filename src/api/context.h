@@ -36,7 +36,8 @@ struct ServerConfig {
   int max_tables = 2500;  // tables per account and region, as DynamoDB's default quota
   int export_threads = 2;
   bool sync_writes = false;
-  unsigned threads = 0;  // HTTP threads; 0 = hardware concurrency
+  bool in_memory = false;  // --in-memory: data_dir is a private tmpfs directory
+  unsigned threads = 0;    // HTTP threads; 0 = hardware concurrency
   // HTTP limits and TLS (docs/http-limits.md); the defaults are http::ServerOptions'.
   size_t max_connections = 1024;
   size_t max_request_memory_mb = 256;

@@ -158,6 +158,9 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
   }
   records_[record.export_arn] = record;
   queue_.push_back(record.export_arn);
+  spdlog::info("export {} of table {} started: {} {} to s3://{}/{}", record.export_arn,
+               record.table_name, record.incremental() ? "INCREMENTAL_EXPORT" : "FULL_EXPORT",
+               record.export_format, record.s3_bucket, record.s3_prefix);
   *out = record;
   cv_.Signal();
   return SubmitResult::kCreated;
@@ -229,8 +232,9 @@ void ExportService::Run(ExportRecord record) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (s.ok() && !table_deleted) {
     record.status = "COMPLETED";
-    spdlog::info("export {} COMPLETED ({} items, {:.3f} s)", record.export_arn, record.item_count,
-                 secs);
+    spdlog::info("export {} COMPLETED ({} items, {} bytes, {} data files, {:.3f} s) in s3://{}/{}",
+                 record.export_arn, record.item_count, record.billed_size_bytes,
+                 record.data_file_count, secs, record.s3_bucket, record.export_manifest);
   } else {
     // The client sees AWS's code and message; the detail (which may name local files) is
     // logged here, once.

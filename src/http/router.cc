@@ -10,6 +10,7 @@
 #include "common/api_error.h"
 #include "console/assets.h"
 #include "http/content_encoding.h"
+#include "http/request_log.h"
 #include "http/wire.h"
 
 namespace tideline::http {
@@ -300,7 +301,15 @@ void Router::AnswerGet(const Request& request, Reply* reply) const {
 }
 
 void Router::Handle(const Request& request, Reply* reply) const {
+  const auto started = std::chrono::steady_clock::now();
   Route(request, reply);
+  // Requests of the API (and every refusal); a browser's GET of the console logs nothing.
+  if (WantsRequestLine(reply->status) && (!request.amz_target.empty() || reply->status >= 400)) {
+    const std::chrono::duration<double, std::milli> took =
+        std::chrono::steady_clock::now() - started;
+    LogRequest({reply->request_id, request.amz_target, request.body, reply->status, reply->body,
+                took.count()});
+  }
   // Taken after the operation: covers its writes and every write its reads may have seen.
   reply->durable_at = ctx_.storage.Fence();
 }

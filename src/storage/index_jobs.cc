@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "storage/catalog_log.h"
 #include "storage/index_maintenance.h"
 #include "storage/storage_impl.h"
 
@@ -66,7 +67,9 @@ Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(Ta
   }
   Status s = Apply(&batch);  // durable with the next write-out (storage.h, "Durability")
   if (!s.ok()) return s;
+  const std::shared_ptr<const TableMeta> before = Catalog(*it->second).meta;
   InstallMeta(std::make_shared<const TableMeta>(std::move(meta)));
+  LogCatalogChange(before.get(), Catalog(*it->second).meta.get());
   return Status::OK();
 }
 

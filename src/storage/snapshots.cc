@@ -135,6 +135,8 @@ Status Storage::CreateSnapshot(std::string_view table_name, std::string name, st
   common::MutexLock lock(&impl_->pins_mu);
   ++table_live->pins;
   impl_->snapshots.emplace(snapshot->name, snapshot);
+  spdlog::info("backup {} of table {} created ({} items, {} bytes; nothing copied)", snapshot->name,
+               snapshot->table.name, snapshot->stats.item_count, snapshot->stats.size_bytes);
   if (created) *created = std::move(snapshot);
   return Status::OK();
 }
@@ -177,6 +179,8 @@ Status Storage::DeleteSnapshot(std::string_view name) {
   impl_->snapshots.erase(impl_->snapshots.find(name));
   if (purge) impl_->retained.erase(table_id);
   if (table_live) --table_live->pins;
+  spdlog::info("backup {} of table {} deleted{}", name, snapshot->table.name,
+               purge ? "; the deleted table's items it kept are released" : "");
   return Status::OK();
 }
 

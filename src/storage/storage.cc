@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "storage/bulk_load.h"
+#include "storage/catalog_log.h"
 #include "storage/fault_injection_fs.h"
 #include "storage/index_jobs.h"
 #include "storage/index_maintenance.h"
@@ -442,6 +443,7 @@ Status Storage::Open(const StorageOptions& options, std::unique_ptr<Storage>* ou
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec)
     return Status::IOError("cannot create data dir " + options.data_dir + ": " + ec.message());
+  if (Status ls = DataDirLock::Acquire(options.data_dir, &impl->dir_lock); !ls.ok()) return ls;
   RemoveBulkLoadLeftovers(options.data_dir);  // files of loads that a crash cut short
 
   // The space held in reserve (disk_reserve.h). On a full disk, release it now so that RocksDB
@@ -634,6 +636,7 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   table_live->pitr_enabled = shared->pitr_enabled;
   impl_->live[shared->id] = table_live;
   impl_->InstallMeta(shared);
+  LogCatalogChange(nullptr, shared.get());
   if (created) *created = shared;
   return Status::OK();
 }
@@ -663,7 +666,9 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
   if (auto table_live = impl_->live.find(shared->id); table_live != impl_->live.end()) {
     table_live->second->pitr_enabled = shared->pitr_enabled;
   }
+  const std::shared_ptr<const TableMeta> before = it->second;
   impl_->InstallMeta(shared);
+  LogCatalogChange(before.get(), shared.get());
   if (updated) *updated = shared;
   return Status::OK();
 }
@@ -703,8 +708,11 @@ Status Storage::DeleteTable(std::string_view name) {
     common::MutexLock pins_lock(&impl_->pins_mu);
     impl_->retained.insert(id);
   }
+  const std::shared_ptr<const TableMeta> before = it->second;
   impl_->tables.erase(it);
   if (auto table_live = impl_->live.find(id); table_live != impl_->live.end()) {
+    LogCatalogChange(before.get(), nullptr, table_live->second->item_count.load(),
+                     table_live->second->size_bytes.load());
     table_live->second->dropped = true;
     impl_->live.erase(table_live);
   }

@@ -14,6 +14,7 @@
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
 #include "storage/commit_clock.h"
+#include "storage/data_dir_lock.h"
 #include "storage/disk_reserve.h"
 #include "storage/history_gc.h"
 #include "storage/key_layout.h"
@@ -132,6 +133,7 @@ class Storage::HistoryPin {
 };
 
 struct Storage::Impl {
+  std::unique_ptr<DataDirLock> dir_lock;  // first in, last out: held while anything runs
   StorageOptions options;
   std::unique_ptr<rocksdb::Env> fault_env;  // outlives db; set by --testing-fault-file only
   WriteGate gate;                           // outlives db, whose listener reports to it

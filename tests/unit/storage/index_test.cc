@@ -322,10 +322,12 @@ class BackfillStepsTest : public IndexStorageTest {
     meta.next_index_id = 12;
     ASSERT_TRUE(storage_->UpdateTable(meta, &table_).ok());
   }
-  // A wave of writes over every key of the table's few thousand (seeded per wave).
-  void Wave(uint64_t seed) {
+  // A wave of writes over every key of the table's few thousand (seeded per wave). A backfill
+  // step hook passes the table it captured: table_ is the test thread's, which Refresh()
+  // replaces while the hook runs on the backfill's thread.
+  void Wave(uint64_t seed, const std::shared_ptr<const TableMeta>& table = nullptr) {
     std::mt19937_64 rng(seed);
-    RandomWorkload(*storage_, *table_, rng, 1500, 400);
+    RandomWorkload(*storage_, table ? *table : *table_, rng, 1500, 400);
   }
   bool Active() {
     const IndexMeta* a = FindIndex(10);
@@ -340,9 +342,10 @@ TEST_F(BackfillStepsTest, WritesAroundTheSnapshotAndTheIngestLeaveTheIndexExact)
   AddCreatingIndex();
   Wave(2);  // before the snapshot
   std::atomic<int> steps{0};
-  SetBackfillStepHookForTesting([&](std::string_view step) {
-    if (step == "snapshot") Wave(3);
-    if (step == "ingested") Wave(4);
+  const std::shared_ptr<const TableMeta> table = table_;
+  SetBackfillStepHookForTesting([&, table](std::string_view step) {
+    if (step == "snapshot") Wave(3, table);
+    if (step == "ingested") Wave(4, table);
     ++steps;
   });
   ASSERT_TRUE(storage_->StartIndexBackfill(table_->id, 10).ok());
@@ -361,10 +364,11 @@ TEST_F(BackfillStepsTest, CrashAfterTheIngestBeforeTheRepairsResumesExact) {
   Wave(2);
   const std::filesystem::path image = dir_.string() + "-crashed";
   std::atomic<bool> crashed{false};
-  SetBackfillStepHookForTesting([&](std::string_view step) {
-    if (step == "snapshot") Wave(3);
+  const std::shared_ptr<const TableMeta> table = table_;
+  SetBackfillStepHookForTesting([&, table](std::string_view step) {
+    if (step == "snapshot") Wave(3, table);
     if (step != "ingested" || crashed) return;
-    Wave(4);
+    Wave(4, table);
     // What a kill -9 here would leave: the ingested runs, the acknowledged writes and their
     // records, none of the repairs.
     ASSERT_TRUE(storage_->WaitDurable(storage_->Fence()).ok());
