@@ -198,6 +198,16 @@ class Parser {
     }
     st->table = parts[0];
     if (kind == StatementKind::kInsert) return;
+    // ⚠ DynamoDB Local's message for a join; AWS's is unrecorded.
+    if (kind == StatementKind::kSelect && AtPunct(","))
+      Invalid("Only select from a single table or index is supported.");
+    // Words that continue a query in PartiQL, not aliases: OFFSET is a clause DynamoDB does not
+    // support (as LIMIT); a set operator joins a second query, which it does not either.
+    // ⚠ AWS's texts for both are unrecorded.
+    if (AtWord("OFFSET")) Invalid("Unsupported clause: OFFSET");
+    if (AtWord("UNION") || AtWord("INTERSECT") || AtWord("EXCEPT")) {
+      NotWellFormed("Unexpected keyword");
+    }
     // SELECT * FROM t x / t AS x
     if (AtWord("AS") || Kind() == TokenKind::kQuotedIdentifier ||
         (Kind() == TokenKind::kIdentifier && !IsKeyword(Cur().text))) {
@@ -210,6 +220,9 @@ class Parser {
     st->kind = StatementKind::kSelect;
     Advance();  // SELECT
     if (AtWord("DISTINCT")) Invalid("Unsupported token in expression: DISTINCT");
+    // ⚠ DynamoDB Local's message; AWS's is unrecorded.
+    if (AtWord("VALUE") || AtWord("PIVOT"))
+      Invalid("Select projection doesn't support value or pivot keywords");
     if (AtPunct("*")) {
       st->select_all = true;
       Advance();
@@ -266,11 +279,9 @@ class Parser {
     Advance();  // INSERT
     ExpectWord("INTO");
     ParseTablePath(st, StatementKind::kInsert);
-    if (AtWord("VALUES")) {
-      Invalid(
-          "Unsupported operation: Inserting multiple items in a single statement is not "
-          "supported, use \"INSERT INTO tableName VALUE item\" instead");
-    }
+    // VALUES (...), a bag of items (<< ... >>) and a SELECT as the source all insert several
+    // items (⚠ DynamoDB Local's message, for its INSERT of a collection; AWS's is unrecorded).
+    if (AtWord("VALUES") || AtPunct("<<") || AtWord("SELECT")) Invalid(kInsertsSeveralItems);
     ExpectWord("VALUE");
     if (!AtPunct("{")) {
       if (Kind() == TokenKind::kParameter) {
@@ -289,7 +300,27 @@ class Parser {
       model::CheckAttributeName(name);
       CheckNesting(value, 0);
     }
+    // ⚠ The next three are DynamoDB Local's messages (ValidationExceptionMessages); AWS's are
+    // unrecorded.
+    if (AtWord("AT")) Invalid("AT is not supported in insert statements.");
+    if (AtWord("ON") && PeekWord(1, "CONFLICT")) ParseOnConflict();
     if (AtWord("RETURNING")) Invalid("RETURNING is not supported in INSERT");
+  }
+
+  // INSERT ... ON CONFLICT [WHERE condition] DO action: PartiQL's form, which DynamoDB's
+  // dialect refuses whatever the action (an INSERT of an existing key is always
+  // DuplicateItemException). DynamoDB Local answers DO NOTHING with "Unsupported clause: ON
+  // CONFLICT" and has "Invalid conflict action. Only \"DO NOTHING\" action is supported." for
+  // another action; ⚠ AWS's texts are unrecorded.
+  [[noreturn]] void ParseOnConflict() {
+    Advance();  // ON
+    Advance();  // CONFLICT
+    while (Kind() != TokenKind::kEof && !AtWord("DO")) Advance();
+    if (!AtWord("DO")) NotWellFormed("Unexpected term");
+    Advance();
+    if (Kind() != TokenKind::kIdentifier) UnexpectedHere();
+    if (AtWord("NOTHING")) Invalid("Unsupported clause: ON CONFLICT");
+    Invalid("Invalid conflict action. Only \"DO NOTHING\" action is supported.");
   }
 
   void ParseUpdate(Statement* st) {
@@ -570,6 +601,17 @@ class Parser {
         Leave();
         ExpectPunct(close);
       }
+      // "at max 50 hash attribute values or at max 100 non-key attribute values" (AWS,
+      // ql-operators); the partition-key limit is the SELECT planner's (api/partiql_select.cc).
+      // ⚠ The message is the one AWS gives for an expression's IN ("Invalid FilterExpression:
+      // The IN operator is provided with too many operands; number of operands: 163", recorded
+      // on AWS) without the expression's prefix, counting the list's values; PartiQL's own text is
+      // unrecorded.
+      const size_t values = kids.size() - 1;
+      if (values > kMaxInValues) {
+        Invalid("The IN operator is provided with too many operands; number of operands: " +
+                std::to_string(values));
+      }
       Node n;
       n.kind = NodeKind::kIn;
       uint32_t id = tree_->Add(n, kids.data(), kids.size());
@@ -585,6 +627,11 @@ class Parser {
       RequireValue(left);
       uint32_t id = ParseTypeTest(left);
       return is_not ? Not(id) : id;
+    }
+    // PartiQL's LIKE is not among DynamoDB's operators (ql-operators); ⚠ DynamoDB Local's
+    // message for an operator it cannot translate, AWS's is unrecorded.
+    if (AtWord("LIKE") || (AtWord("NOT") && PeekWord(1, "LIKE"))) {
+      Invalid("Unsupported operator in Condition Expression. Operator: LIKE");
     }
     return left;
   }
@@ -926,6 +973,10 @@ class Parser {
   static constexpr const char* kNotTuple =
       "Unsupported format in item expression. Please use struct format {...} to express item "
       "values for insert statement.";
+  static constexpr size_t kMaxInValues = 100;
+  static constexpr const char* kInsertsSeveralItems =
+      "Unsupported operation: Inserting multiple items in a single statement is not supported, "
+      "use \"INSERT INTO tableName VALUE item\" instead";
   static constexpr const char* kBadIn =
       "IN operator must have a left hand argument of type Variable Reference and right hand "
       "argument of type Seq with at least one member";
