@@ -163,6 +163,7 @@ std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std
       int64_t v = ComparedValue(t, n, *name, &op);
       if (v < 0 || op != CompareOp::kEq) continue;
       if (!key.emplace(*name, t.value(t.nodes[v])).second) {
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         Invalid("Multiple conditions on same key " + *name +
                 ". Only single item Update/Insert/Delete are supported");
       }
