@@ -22,6 +22,7 @@
 #include "model/index_key.h"
 #include "model/key_codec.h"
 #include "partiql/errors.h"
+#include "partiql/key_overlap.h"
 #include "partiql/plan.h"
 
 namespace tideline::api {
@@ -236,7 +237,10 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   }
   const ReadKeys keys = KeysOf(table, index);
   partiql::KeyPredicates kp;
-  if (!keys.hash.empty()) kp = partiql::FindKeyPredicates(st.where.get(), keys.hash, keys.range);
+  if (!keys.hash.empty()) {
+    partiql::CheckKeyReadsDoNotOverlap(st.where.get(), keys.hash, keys.range);
+    kp = partiql::FindKeyPredicates(st.where.get(), keys.hash, keys.range);
+  }
   // "IN ... at max 50 hash attribute values" (AWS, ql-operators); ⚠ the message is DynamoDB
   // Local's.
   if (kp.hash_values.size() > 50) {
