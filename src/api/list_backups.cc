@@ -2,8 +2,10 @@
 // table that does not exist, or no longer does, is not an error: its backups, if any, are
 // listed), filtered by creation time (TimeRangeLowerBound inclusive, TimeRangeUpperBound
 // exclusive) and BackupType (USER by default, ALL for every type). Backups are listed oldest
-// first (AWS documents no order; creation order makes pages stable while backups are added),
-// ties broken by ARN. Pages: Limit (1..100) entries; LastEvaluatedBackupArn is present if and
+// first, ties broken by ARN: ⚠ AWS documents no order and none is recorded (the CLI's example
+// lists one backup); creation order makes pages stable while backups are added. (AWS is
+// reported to leave AWS Backup's backups out even for BackupType ALL or AWS_BACKUP, boto3#3523;
+// Tideline makes none.) Pages: Limit (1..100) entries; LastEvaluatedBackupArn is present if and
 // only if more remain, and ExclusiveStartBackupArn resumes after it, even if that backup was
 // deleted meanwhile (its ARN carries its creation time).
 

@@ -1,10 +1,12 @@
-// ExecuteStatement's SELECT: one page of a Query or a Scan. A statement whose WHERE pins the
-// partition key (=, IN, OR of =) reads those partitions, narrowed by a sort-key condition; any
-// other reads the whole table or index (shared/spec/partiql-backups.md §2.1). The whole WHERE is
-// evaluated on every item read, as a FilterExpression; Limit counts the items read (§2.2).
+// ExecuteStatement's SELECT: one page of key lookups, of a Query or of a Scan. A statement whose
+// WHERE pins the whole key of the table (= or IN on the partition key, = on the sort key) is a
+// group of GetItems, 10 per page; one whose WHERE pins the partition key (=, IN, OR of =) reads
+// those partitions, narrowed by a sort-key condition; any other reads the whole table or index
+// (shared/spec/partiql-backups.md §2.1). The whole WHERE is evaluated on every item read, as a
+// FilterExpression; Limit counts the items read, or the keys looked up (§2.2).
 //
-// NextToken (opaque to clients) is base64 of {"f": request fingerprint, "s": partition number,
-// "k": the LastEvaluatedKey inside that partition (absent: start it)}.
+// NextToken (opaque to clients) is base64 of {"f": request fingerprint, "s": partition (or key
+// lookup) number, "k": the LastEvaluatedKey inside that partition (absent: start it)}.
 
 #include <algorithm>
 
@@ -20,6 +22,7 @@
 #include "model/index_key.h"
 #include "model/key_codec.h"
 #include "partiql/errors.h"
+#include "partiql/key_overlap.h"
 #include "partiql/plan.h"
 
 namespace tideline::api {
@@ -151,6 +154,63 @@ KeyRange PartitionRange(const storage::IndexMeta* index, const storage::TableMet
                     index ? KeyEnds::kExtended : KeyEnds::kExact);
 }
 
+// "Results are returned in pages of up to 10 items. If the IN list contains more values, you
+// must use the NextToken returned in the response to retrieve subsequent pages." (AWS,
+// ql-operators). ⚠ Whether a page holds 10 lookups or 10 found items is not documented: a page
+// here is 10 lookups (fewer items when keys are absent), as Limit counts lookups too.
+constexpr size_t kLookupsPerPage = 10;
+
+// The whole keys of the table that `kp` names, one per partition value, when the SELECT reads
+// the table (not an index) and its WHERE pins every key attribute (`=`, IN or an OR of `=` on
+// the partition key, `=` on the sort key); nullopt otherwise.
+std::optional<std::vector<model::Item>> LookupKeys(const BoundStatement& b,
+                                                   const partiql::KeyPredicates& kp) {
+  const model::KeySchema& schema = b.table->key_schema;
+  if (b.index || kp.hash_values.empty()) return std::nullopt;
+  if (!schema.range_name.empty() && kp.range_op != RangeOp::kEq) return std::nullopt;
+  std::vector<model::Item> keys;
+  // A sort-key value of another type names no item.
+  if (!schema.range_name.empty() && kp.value1.type != schema.range_type) return keys;
+  for (const model::AttributeValue& hash : kp.hash_values) {
+    model::Item key{{schema.hash_name, hash}};
+    if (!schema.range_name.empty()) key.emplace(schema.range_name, kp.value1);
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+// One page of a SELECT decomposed into key lookups: each GetItem's read, in the IN list's (or
+// ORDER BY's) order; NextToken carries the next lookup's number.
+void WriteLookupPage(json::Writer& w, Context& ctx, const BoundStatement& b,
+                     const std::vector<model::Item>& keys, const SelectPageRequest& request) {
+  size_t first = 0;
+  std::string fingerprint;
+  if (request.next_token) {
+    fingerprint = request.fingerprint();
+    first = ReadToken(*request.next_token, fingerprint).segment;
+  }
+  size_t budget = kLookupsPerPage;
+  if (request.limit > 0) budget = std::min(budget, static_cast<size_t>(request.limit));
+  double units = 0;
+  size_t bytes = 0, next = first;
+  w.Key("Items");
+  w.StartArray();
+  for (; next < keys.size() && next - first < budget && bytes < kPageBytes; ++next) {
+    size_t size = 0;
+    std::optional<std::string> row = ReadRowAt(ctx, b, keys[next], &size);
+    units += ReadUnits(size, request.consistent);
+    bytes += size;
+    if (row) WriteRawObject(w, *row);
+  }
+  w.EndArray();
+  if (next < keys.size()) {
+    if (fingerprint.empty()) fingerprint = request.fingerprint();
+    w.Key("NextToken");
+    json::WriteString(w, MakeToken(fingerprint, next, nullptr));
+  }
+  if (request.capacity) WriteConsumedCapacity(w, request.capacity, b.table->name, units);
+}
+
 }  // namespace
 
 void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
@@ -177,7 +237,10 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   }
   const ReadKeys keys = KeysOf(table, index);
   partiql::KeyPredicates kp;
-  if (!keys.hash.empty()) kp = partiql::FindKeyPredicates(st.where.get(), keys.hash, keys.range);
+  if (!keys.hash.empty()) {
+    partiql::CheckKeyReadsDoNotOverlap(st.where.get(), keys.hash, keys.range);
+    kp = partiql::FindKeyPredicates(st.where.get(), keys.hash, keys.range);
+  }
   // "IN ... at max 50 hash attribute values" (AWS, ql-operators); ⚠ the message is DynamoDB
   // Local's.
   if (kp.hash_values.size() > 50) {
@@ -189,6 +252,9 @@ void WriteSelectPage(json::Writer& w, Context& ctx, const BoundStatement& b,
   // A partition key value of another type names no item.
   std::erase_if(kp.hash_values,
                 [&](const model::AttributeValue& v) { return v.type != keys.hash_type; });
+  if (!scan) {
+    if (auto lookups = LookupKeys(b, kp)) return WriteLookupPage(w, ctx, b, *lookups, request);
+  }
   const size_t segments = scan ? 1 : kp.hash_values.size();
 
   PageOptions options;

@@ -132,8 +132,13 @@ SingleWriteOutcome RunWrite(Context& ctx, const BoundStatement& b, bool return_o
 }
 
 std::optional<std::string> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size) {
+  return ReadRowAt(ctx, b, *b.key, size);
+}
+
+std::optional<std::string> ReadRowAt(Context& ctx, const BoundStatement& b,
+                                     const model::Item& key_map, size_t* size) {
   const model::KeySchema& schema = b.table->key_schema;
-  const std::string key = model::KeyOfKeyMap(schema, *b.key);
+  const std::string key = model::KeyOfKeyMap(schema, key_map);
   std::string item_json;
   bool found = false;
   Status s = ctx.storage.Get(b.table->id, key, ~0ull, &item_json, &found, size);

@@ -54,6 +54,10 @@ SingleWriteOutcome RunWrite(Context& ctx, const BoundStatement& b, bool return_o
 // exists and the WHERE holds; *size receives the item's size (for capacity). `SELECT *` of a
 // WHERE that only names the key returns the stored item as is, as GetItem does.
 std::optional<std::string> ReadOneRow(Context& ctx, const BoundStatement& b, size_t* size);
+// The same for the item of `key_map` (a whole key of b's table): one of the key lookups a
+// SELECT's IN on the key decomposes into.
+std::optional<std::string> ReadRowAt(Context& ctx, const BoundStatement& b,
+                                     const model::Item& key_map, size_t* size);
 
 // ExecuteStatement's SELECT: writes Items, NextToken and ConsumedCapacity of one page.
 // `fingerprint` identifies the request (statement + parameters) inside its NextToken.

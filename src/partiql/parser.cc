@@ -5,6 +5,13 @@
 //
 // Precedence, loosest first: OR, AND, NOT, predicates (= <> != < <= > >= BETWEEN IN IS),
 // + -, primaries (literal, ?, path, function call, parenthesized condition).
+//
+// Messages: those recorded on AWS (spec §3.4 and the conformance suite's tier3 PartiQL grammar
+// messages: the "wasn't well formed" details, aliasing, number literals "under <path>", the
+// FROM-path and index rules, the missing key equality, DELETE's RETURNING, the ordered operand
+// types) are unmarked; every other one carries a ⚠ comment saying whose text it is (DynamoDB
+// Local's, shared with the service's PartiQL library as far as nine checked strings go, or
+// Tideline's).
 
 #include <algorithm>
 #include <cctype>
@@ -106,6 +113,8 @@ class Parser {
       ParseUpdate(&st);
     } else if (AtWord("DELETE")) {
       ParseDelete(&st);
+    } else if (AtWord("FROM")) {
+      ParseFromFirstUpdate(&st);
     } else if (AtWord("EXISTS")) {
       Advance();
       ExpectPunct("(");
@@ -119,6 +128,7 @@ class Parser {
     if (AtPunct(";")) Advance();
     if (Kind() != TokenKind::kEof) NotWellFormed("Unexpected token after expression");
     if (next_parameter_ != parameters_.size()) {
+      // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
       Invalid("Number of parameters in request and statement don't match.");
     }
     return st;
@@ -162,6 +172,7 @@ class Parser {
   }
 
   void Enter() {
+    // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
     if (++depth_ > kMaxNestingDepth) NotWellFormed("Statement nesting exceeds the supported depth");
   }
   void Leave() { --depth_; }
@@ -198,7 +209,17 @@ class Parser {
     }
     st->table = parts[0];
     if (kind == StatementKind::kInsert) return;
-    // SELECT * FROM t x / t AS x
+    // ⚠ DynamoDB Local's message for a join; AWS's is unrecorded.
+    if (kind == StatementKind::kSelect && AtPunct(","))
+      Invalid("Only select from a single table or index is supported.");
+    // Words that continue a query in PartiQL, not aliases: OFFSET is a clause DynamoDB does not
+    // support (as LIMIT); a set operator joins a second query, which it does not either.
+    // ⚠ AWS's texts for both are unrecorded.
+    if (AtWord("OFFSET")) Invalid("Unsupported clause: OFFSET");
+    if (AtWord("UNION") || AtWord("INTERSECT") || AtWord("EXCEPT")) {
+      NotWellFormed("Unexpected keyword");
+    }
+    // SELECT * FROM t x / t AS x (message recorded on AWS)
     if (AtWord("AS") || Kind() == TokenKind::kQuotedIdentifier ||
         (Kind() == TokenKind::kIdentifier && !IsKeyword(Cur().text))) {
       Invalid("Aliasing is not supported");
@@ -209,7 +230,12 @@ class Parser {
   void ParseSelect(Statement* st) {
     st->kind = StatementKind::kSelect;
     Advance();  // SELECT
+    // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
     if (AtWord("DISTINCT")) Invalid("Unsupported token in expression: DISTINCT");
+    // ⚠ DynamoDB Local's message; AWS's is unrecorded.
+    if (AtWord("VALUE") || AtWord("PIVOT"))
+      Invalid("Select projection doesn't support value or pivot keywords");
+    // ⚠ "Other attributes ... when '*' is used." is DynamoDB Local's text; unconfirmed on AWS.
     if (AtPunct("*")) {
       st->select_all = true;
       Advance();
@@ -242,6 +268,7 @@ class Parser {
         OrderKey key;
         key.name = ParseName();
         if (AtPunct(".") || AtPunct("[")) {
+          // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
           Invalid("Argument to ORDER BY must be of type VariableReference. Type: Path");
         }
         if (AtWord("ASC")) {
@@ -257,6 +284,7 @@ class Parser {
     }
     for (const char* clause : {"GROUP", "HAVING", "LIMIT"}) {
       if (AtWord(clause))
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         Invalid(std::string("Unsupported clause: ") + (clause[0] == 'G' ? "GROUP BY" : clause));
     }
   }
@@ -266,15 +294,19 @@ class Parser {
     Advance();  // INSERT
     ExpectWord("INTO");
     ParseTablePath(st, StatementKind::kInsert);
-    if (AtWord("VALUES")) {
-      Invalid(
-          "Unsupported operation: Inserting multiple items in a single statement is not "
-          "supported, use \"INSERT INTO tableName VALUE item\" instead");
+    // VALUES (...), a bag of items (<< ... >>) and a SELECT as the source all insert several
+    // items (⚠ DynamoDB Local's message, for its INSERT of a collection; AWS's is unrecorded).
+    if (AtWord("VALUES") || AtPunct("<<") || AtWord("SELECT")) Invalid(kInsertsSeveralItems);
+    // INSERT INTO t alias VALUE ...: the alias is a token left over (recorded on AWS).
+    if (Kind() == TokenKind::kQuotedIdentifier ||
+        (Kind() == TokenKind::kIdentifier && !IsKeyword(Cur().text))) {
+      NotWellFormed("Unexpected token after expression");
     }
     ExpectWord("VALUE");
     if (!AtPunct("{")) {
       if (Kind() == TokenKind::kParameter) {
         AttributeValue v = ParseLiteral("root", 0);
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         if (v.type != AvType::kM) Invalid(kNotTuple);
         st->item = std::move(v.map);
       } else {
@@ -282,14 +314,34 @@ class Parser {
         Invalid(kNotTuple);
       }
     } else {
-      st->item = ParseLiteral("root", 0).map;
+      st->item = ParseLiteral(kItemRoot, 0).map;
     }
     // Item attribute names follow the item rules (1..65535 bytes), as PutItem's do.
     for (const auto& [name, value] : st->item) {
       model::CheckAttributeName(name);
       CheckNesting(value, 0);
     }
+    // ⚠ The next three are DynamoDB Local's messages (ValidationExceptionMessages); AWS's are
+    // unrecorded.
+    if (AtWord("AT")) Invalid("AT is not supported in insert statements.");
+    if (AtWord("ON") && PeekWord(1, "CONFLICT")) ParseOnConflict();
     if (AtWord("RETURNING")) Invalid("RETURNING is not supported in INSERT");
+  }
+
+  // INSERT ... ON CONFLICT [WHERE condition] DO action: PartiQL's form, which DynamoDB's
+  // dialect refuses whatever the action (an INSERT of an existing key is always
+  // DuplicateItemException). DynamoDB Local answers DO NOTHING with "Unsupported clause: ON
+  // CONFLICT" and has "Invalid conflict action. Only \"DO NOTHING\" action is supported." for
+  // another action; ⚠ AWS's texts are unrecorded.
+  [[noreturn]] void ParseOnConflict() {
+    Advance();  // ON
+    Advance();  // CONFLICT
+    while (Kind() != TokenKind::kEof && !AtWord("DO")) Advance();
+    if (!AtWord("DO")) NotWellFormed("Unexpected term");
+    Advance();
+    if (Kind() != TokenKind::kIdentifier) UnexpectedHere();
+    if (AtWord("NOTHING")) Invalid("Unsupported clause: ON CONFLICT");
+    Invalid("Invalid conflict action. Only \"DO NOTHING\" action is supported.");
   }
 
   void ParseUpdate(Statement* st) {
@@ -297,6 +349,37 @@ class Parser {
     Advance();  // UPDATE
     if (Kind() == TokenKind::kEof) NotWellFormed("Expected identifier for simple path");
     ParseTablePath(st, StatementKind::kUpdate);
+    ParseUpdateActions(st);
+    if (!AtWord("WHERE")) {
+      if (Kind() == TokenKind::kEof || AtPunct(";")) Invalid(kMissingKeyEquality);
+      UnexpectedHere();
+    }
+    Advance();
+    st->where = ParseWhere();
+    ParseReturning(st);
+  }
+
+  // FROM table [WHERE condition] SET|REMOVE ...: PartiQL's FROM-first form of UPDATE, which
+  // DynamoDB runs as `UPDATE table SET ... WHERE condition`. Recorded on AWS: without a WHERE
+  // naming the whole key it is "Where clause does not contain a mandatory equality on all key
+  // attributes"; a WHERE after the actions is a token left over; an unknown table is
+  // ResourceNotFoundException.
+  void ParseFromFirstUpdate(Statement* st) {
+    st->kind = StatementKind::kUpdate;
+    Advance();  // FROM
+    if (Kind() == TokenKind::kEof) NotWellFormed("Expected identifier for simple path");
+    ParseTablePath(st, StatementKind::kUpdate);
+    if (AtWord("WHERE")) {
+      Advance();
+      st->where = ParseWhere();
+    }
+    ParseUpdateActions(st);
+    if (!st->where && (Kind() == TokenKind::kEof || AtPunct(";"))) Invalid(kMissingKeyEquality);
+    ParseReturning(st);
+  }
+
+  // One or more SET/REMOVE clauses of an UPDATE.
+  void ParseUpdateActions(Statement* st) {
     st->update = std::make_shared<expr::UpdatePlan>();
     update_tree_ = &st->update->tree;
     update_tree_->values = values_;
@@ -316,17 +399,11 @@ class Parser {
     }
     if (!any) {
       if (AtWord("ADD") || AtWord("DELETE")) {
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         Invalid("Only SET and REMOVE are supported in update expressions at this time");
       }
       UnexpectedHere();
     }
-    if (!AtWord("WHERE")) {
-      if (Kind() == TokenKind::kEof || AtPunct(";")) Invalid(kMissingKeyEquality);
-      UnexpectedHere();
-    }
-    Advance();
-    st->where = ParseWhere();
-    ParseReturning(st);
   }
 
   void ParseDelete(Statement* st) {
@@ -357,6 +434,7 @@ class Parser {
     if (!old && !AtWord("NEW")) UnexpectedHere();
     Advance();
     if (!AtPunct("*"))
+      // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
       Invalid("Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause");
     Advance();
     returning_text_ = std::string(all ? "ALL" : "MODIFIED") + (old ? " OLD *" : " NEW *");
@@ -371,6 +449,7 @@ class Parser {
     if (!AtPunct("=")) UnexpectedHere();
     Advance();
     // SET s = SET_ADD(s, <<...>>) / SET_DELETE(s, <<...>>): DynamoDB's ADD and DELETE of a set.
+    // ⚠ The SET_<op> messages below are DynamoDB Local's; unconfirmed on AWS.
     if (Kind() == TokenKind::kIdentifier && PeekPunct(1, "(")) {
       const std::string name = Upper(Cur().text);
       if (name == "SET_ADD" || name == "SET_DELETE") {
@@ -399,6 +478,7 @@ class Parser {
       }
     }
     const uint32_t value = ParseAdditive();
+    // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
     if (IsBooleanNode(tree_->nodes[value])) Invalid("Unsupported operation: boolean value in SET");
     expr::UpdateAction a;
     a.kind = expr::ActionKind::kSet;
@@ -434,6 +514,7 @@ class Parser {
     if (Kind() == TokenKind::kEof || AtPunct(";")) NotWellFormed("Unexpected term");
     c->root = ParseOr();
     if (!IsBooleanNode(tree_->nodes[c->root])) {
+      // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
       Invalid("WHERE clause must contain an expression that resolves to a boolean");
     }
     return c;
@@ -454,10 +535,12 @@ class Parser {
 
   void RequireBoolean(uint32_t id) {
     if (!IsBooleanNode(tree_->nodes[id]))
+      // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
       Invalid("Unsupported operand type for AND, OR or NOT: expected a boolean");
   }
   void RequireValue(uint32_t id) {
     if (IsBooleanNode(tree_->nodes[id]))
+      // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
       Invalid("Unsupported operation: comparison of a boolean expression");
   }
 
@@ -488,6 +571,8 @@ class Parser {
   uint32_t ParseNot() {
     if (!AtWord("NOT")) return ParsePredicate();
     Advance();
+    // A prefix operator with nothing after it (recorded on AWS for `WHERE NOT`).
+    if (Kind() == TokenKind::kEof || AtPunct(";")) NotWellFormed("Unexpected term");
     Enter();
     uint32_t operand = RightOperand(&Parser::ParseNot);
     Leave();
@@ -551,6 +636,7 @@ class Parser {
       if (!AtPunct("[") && !AtPunct("(")) {
         if (Kind() == TokenKind::kParameter) {
           AttributeValue list = ParseLiteral("root", 0);
+          // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
           if (list.type != AvType::kL || list.list.empty()) Invalid(kBadIn);
           for (AttributeValue& v : list.list)
             kids.push_back(tree_->AddValue(AddValueEntry(std::move(v))));
@@ -570,6 +656,17 @@ class Parser {
         Leave();
         ExpectPunct(close);
       }
+      // "at max 50 hash attribute values or at max 100 non-key attribute values" (AWS,
+      // ql-operators); the partition-key limit is the SELECT planner's (api/partiql_select.cc).
+      // ⚠ The message is the one AWS gives for an expression's IN ("Invalid FilterExpression:
+      // The IN operator is provided with too many operands; number of operands: 163", recorded
+      // on AWS) without the expression's prefix, counting the list's values; PartiQL's own text is
+      // unrecorded.
+      const size_t values = kids.size() - 1;
+      if (values > kMaxInValues) {
+        Invalid("The IN operator is provided with too many operands; number of operands: " +
+                std::to_string(values));
+      }
       Node n;
       n.kind = NodeKind::kIn;
       uint32_t id = tree_->Add(n, kids.data(), kids.size());
@@ -585,6 +682,11 @@ class Parser {
       RequireValue(left);
       uint32_t id = ParseTypeTest(left);
       return is_not ? Not(id) : id;
+    }
+    // PartiQL's LIKE is not among DynamoDB's operators (ql-operators); ⚠ DynamoDB Local's
+    // message for an operator it cannot translate, AWS's is unrecorded.
+    if (AtWord("LIKE") || (AtWord("NOT") && PeekWord(1, "LIKE"))) {
+      Invalid("Unsupported operator in Condition Expression. Operator: LIKE");
     }
     return left;
   }
@@ -684,6 +786,7 @@ class Parser {
       return inner;
     }
     if (AtLiteralStart()) return tree_->AddValue(AddValueEntry(ParseLiteral("root", 0)));
+    // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
     if (AtWord("MISSING")) Invalid("MISSING must be compared using IS operator");
     if (Kind() == TokenKind::kIdentifier && PeekPunct(1, "(")) return ParseFunction();
     if (Kind() == TokenKind::kQuotedIdentifier ||
@@ -709,8 +812,10 @@ class Parser {
     ExpectPunct(")");
     Leave();
     const expr::FunctionInfo* info = expr::LookupFunction(name);
+    // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
     if (!info) Invalid("Unrecognized function: " + name);
     if (args.size() != info->arity) {
+      // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
       Invalid("Incorrect number of arguments for function " + name + ": " +
               std::to_string(args.size()));
     }
@@ -720,6 +825,7 @@ class Parser {
                                                : expr::IsConditionFunction(info->function);
     if (!allowed) Invalid("Unrecognized function: " + name);
     if (info->function == Function::kIfNotExists && tree_->nodes[args[0]].kind != NodeKind::kPath) {
+      // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
       Invalid("The first argument to if_not_exists must be a path");
     }
     for (uint32_t a : args) RequireValue(a);
@@ -754,6 +860,7 @@ class Parser {
         if (Kind() != TokenKind::kNumber ||
             Cur().text.find_first_not_of("0123456789") != std::string::npos ||
             Cur().text.size() > 9) {
+          // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
           Invalid("List index is not within the allowable range; index: [" + Cur().text + "]");
         }
         e.index = std::stoi(Cur().text);
@@ -762,6 +869,7 @@ class Parser {
       }
       path.push_back(std::move(e));
       if (path.size() > kMaxPathDepth) {
+        // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
         Invalid("Invalid document path: the path is nested deeper than " +
                 std::to_string(kMaxPathDepth) + " levels");
       }
@@ -799,6 +907,7 @@ class Parser {
           return AttributeValue::Null();
         }
         if (AtWord("MISSING")) Invalid("MISSING must be compared using IS operator");
+        // ⚠ Tideline's text: no DynamoDB wording is recorded for this case.
         Invalid("Unsupported value: only literals and parameters may appear in a value under " +
                 where);
       case TokenKind::kPunct:
@@ -826,6 +935,8 @@ class Parser {
       if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) digits.erase(0, 1);
       if (digits.size() > 9) NotWellFormed("");
     }
+    // The number messages are AWS's, with " under <path>" naming where the literal sits inside
+    // its value (recorded on AWS).
     std::string error;
     auto d = model::Decimal::Parse(text, &error);
     if (!d) Invalid(error + " under " + where);
@@ -864,7 +975,12 @@ class Parser {
     return v;
   }
 
-  AttributeValue ParseTuple(const std::string& where, int depth) {
+  AttributeValue ParseTuple(const std::string& given_where, int depth) {
+    // The item of an INSERT: each attribute's value is a root of its own (AWS names a number
+    // literal of {'pk': 1e126} "under root", of {'m': {'x': 1e126}} "under root.x" and of
+    // {'l': [1, 1e126]} "under root[1]").
+    const bool item = given_where == kItemRoot;
+    const std::string where = item ? "root" : given_where;
     EnterLiteral(depth);
     Advance();  // {
     AttributeValue v;
@@ -873,6 +989,7 @@ class Parser {
       while (true) {
         if (Kind() != TokenKind::kString) {
           if (Kind() == TokenKind::kNumber || AtWord("TRUE") || AtWord("FALSE")) {
+            // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
             Invalid("Tuple keys must be of type String. Actual type: " +
                     std::string(Kind() == TokenKind::kNumber ? "Number" : "Boolean") + " under " +
                     where);
@@ -882,7 +999,8 @@ class Parser {
         std::string key = Cur().text;
         Advance();
         ExpectPunct(":");
-        AttributeValue member = ParseLiteral(where + "." + key, depth + 1);
+        AttributeValue member = ParseLiteral(item ? where : where + "." + key, depth + 1);
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         if (v.map.count(key)) Invalid("Duplicate keys in tuple. Key: " + key + " under " + where);
         v.map.emplace(std::move(key), std::move(member));
         if (!AtPunct(",")) break;
@@ -896,6 +1014,7 @@ class Parser {
 
   AttributeValue ParseBag(const std::string& where) {
     Advance();  // <<
+    // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
     if (AtPunct(">>")) Invalid("Empty bags are not supported");
     AttributeValue v;
     AvType element = AvType::kNull;
@@ -903,6 +1022,7 @@ class Parser {
       AttributeValue e = ParseLiteral(where, kMaxLiteralDepth);
       if ((e.type != AvType::kN && e.type != AvType::kS) ||
           (element != AvType::kNull && e.type != element)) {
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         Invalid(
             "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in "
             "bags");
@@ -920,12 +1040,19 @@ class Parser {
     return v;
   }
 
+  // PutItem's message for an item nested too deep (AWS's, for items).
   static constexpr const char* kNesting =
       "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
       "beyond supported limit";
+  // ⚠ kNotTuple and kBadIn are DynamoDB Local's texts; unconfirmed on AWS.
   static constexpr const char* kNotTuple =
       "Unsupported format in item expression. Please use struct format {...} to express item "
       "values for insert statement.";
+  static constexpr size_t kMaxInValues = 100;
+  static constexpr const char* kItemRoot = "<item>";
+  static constexpr const char* kInsertsSeveralItems =
+      "Unsupported operation: Inserting multiple items in a single statement is not supported, "
+      "use \"INSERT INTO tableName VALUE item\" instead";
   static constexpr const char* kBadIn =
       "IN operator must have a left hand argument of type Variable Reference and right hand "
       "argument of type Seq with at least one member";

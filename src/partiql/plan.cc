@@ -4,6 +4,7 @@
 
 #include "expr/value_ops.h"
 #include "partiql/errors.h"
+#include "partiql/where_terms.h"
 
 namespace tideline::partiql {
 
@@ -14,55 +15,10 @@ using expr::Node;
 using expr::NodeKind;
 using RangeOp = expr::KeyCondition::RangeOp;
 
-void Flatten(const expr::Tree& t, uint32_t id, NodeKind kind, std::vector<uint32_t>* out) {
-  const Node& n = t.nodes[id];
-  if (n.kind != kind) {
-    out->push_back(id);
-    return;
-  }
-  for (uint32_t i = 0; i < n.child_count; ++i) Flatten(t, t.child(n, i), kind, out);
-}
-
 std::vector<uint32_t> Conjuncts(const expr::Condition& c) {
   std::vector<uint32_t> out;
   if (!c.tree.nodes.empty()) Flatten(c.tree, c.root, NodeKind::kAnd, &out);
   return out;
-}
-
-bool IsAttribute(const expr::Tree& t, uint32_t id, const std::string& name) {
-  const Node& n = t.nodes[id];
-  if (n.kind != NodeKind::kPath) return false;
-  const expr::Path& p = t.path(n);
-  return p.size() == 1 && p[0].name == name;
-}
-
-bool IsValue(const expr::Tree& t, uint32_t id) { return t.nodes[id].kind == NodeKind::kValue; }
-
-// `name <op> value` or `value <op> name` (op mirrored): the value node, or -1.
-int64_t ComparedValue(const expr::Tree& t, const Node& n, const std::string& name, CompareOp* op) {
-  const uint32_t a = t.child(n, 0), b = t.child(n, 1);
-  *op = n.op;
-  if (IsAttribute(t, a, name) && IsValue(t, b)) return b;
-  if (IsAttribute(t, b, name) && IsValue(t, a)) {
-    switch (n.op) {
-      case CompareOp::kLt:
-        *op = CompareOp::kGt;
-        break;
-      case CompareOp::kLe:
-        *op = CompareOp::kGe;
-        break;
-      case CompareOp::kGt:
-        *op = CompareOp::kLt;
-        break;
-      case CompareOp::kGe:
-        *op = CompareOp::kLe;
-        break;
-      default:
-        break;
-    }
-    return a;
-  }
-  return -1;
 }
 
 // The values `id` pins `name` to (= or IN, or an OR of those); false when it is anything else.
@@ -163,6 +119,7 @@ std::optional<model::Item> SingleItemKey(const expr::Condition* where, const std
       int64_t v = ComparedValue(t, n, *name, &op);
       if (v < 0 || op != CompareOp::kEq) continue;
       if (!key.emplace(*name, t.value(t.nodes[v])).second) {
+        // ⚠ DynamoDB Local's text (its ValidationExceptionMessages); unconfirmed on AWS.
         Invalid("Multiple conditions on same key " + *name +
                 ". Only single item Update/Insert/Delete are supported");
       }

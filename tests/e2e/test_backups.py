@@ -187,6 +187,74 @@ class Lifecycle(BackupTestCase):
         self.assertEqual(desc["BackupDescription"]["BackupDetails"]["BackupStatus"], "AVAILABLE")
 
 
+class SizesAndListing(BackupTestCase):
+
+    def test_backup_size_is_the_tables_at_backup_time(self):
+        # BackupSizeBytes: the table's size when the backup was taken (DescribeTable's
+        # TableSizeBytes then); later writes do not change the backup's figures.
+        table = self.make_table(indexes=True)
+        self.put_items(table, [item(i) for i in range(40)])
+        then = self.client.describe_table(TableName=table)["Table"]
+        details = self.backup(table)
+        self.put_items(table, [item(i, "a longer version " * 8) for i in range(40, 90)])
+        now = self.client.describe_table(TableName=table)["Table"]
+        self.assertGreater(now["TableSizeBytes"], then["TableSizeBytes"])
+        self.assertEqual(details["BackupSizeBytes"], then["TableSizeBytes"])
+        desc = self.client.describe_backup(BackupArn=details["BackupArn"])["BackupDescription"]
+        self.assertEqual(desc["BackupDetails"]["BackupSizeBytes"], then["TableSizeBytes"])
+        self.assertEqual((desc["SourceTableDetails"]["TableSizeBytes"],
+                          desc["SourceTableDetails"]["ItemCount"]), (then["TableSizeBytes"], 40))
+        summary, = self.client.list_backups(TableName=table)["BackupSummaries"]
+        self.assertEqual(summary["BackupSizeBytes"], then["TableSizeBytes"])
+
+    def test_types_time_bounds_and_pages_together(self):
+        table = self.make_table()
+        self.client.update_continuous_backups(
+            TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        users = []
+        for name in ("user-1", "user-2"):
+            users.append(self.backup(table, name)["BackupArn"])
+            time.sleep(0.01)  # distinct creation milliseconds
+        self.client.delete_table(TableName=table)  # PITR on: a SYSTEM backup, newest
+        system, = self.listed(TableName=table, BackupType="SYSTEM")
+        every = users + [system]
+        self.assertEqual(self.listed(TableName=table), users)  # USER by default
+        self.assertEqual(self.listed(TableName=table, BackupType="USER"), users)
+        self.assertEqual(self.listed(TableName=table, BackupType="ALL"), every)
+        # Pages of one over ALL: LastEvaluatedBackupArn on every page but the last.
+        seen, start = [], {}
+        while True:
+            page = self.client.list_backups(TableName=table, BackupType="ALL", Limit=1, **start)
+            seen += [s["BackupArn"] for s in page["BackupSummaries"]]
+            if "LastEvaluatedBackupArn" not in page:
+                break
+            self.assertEqual(page["LastEvaluatedBackupArn"], seen[-1])
+            start = {"ExclusiveStartBackupArn": page["LastEvaluatedBackupArn"]}
+        self.assertEqual(seen, every)
+        # The type filter applies before the page is cut: one SYSTEM backup fills no second page.
+        page = self.client.list_backups(TableName=table, BackupType="SYSTEM", Limit=1)
+        self.assertNotIn("LastEvaluatedBackupArn", page)
+        # Bounds to the millisecond (sent raw: boto3 sends whole seconds): lower inclusive, upper
+        # exclusive, on the time the backup was requested.
+        created = {s["BackupArn"]: s["BackupCreationDateTime"].timestamp() for s in
+                   self.client.list_backups(TableName=table, BackupType="ALL")["BackupSummaries"]}
+
+        def raw_listed(**bounds):
+            resp = self.raw_op("ListBackups", dict(TableName=table, BackupType="ALL", **bounds))
+            self.assertEqual(resp.status, 200, resp)
+            return [s["BackupArn"] for s in resp.json()["BackupSummaries"]]
+        at_u2 = round(created[users[1]], 3)
+        self.assertEqual(raw_listed(TimeRangeLowerBound=at_u2), every[1:])
+        self.assertEqual(raw_listed(TimeRangeUpperBound=at_u2), every[:1])
+        self.assertEqual(raw_listed(TimeRangeLowerBound=at_u2,
+                                    TimeRangeUpperBound=round(created[system], 3)), [users[1]])
+        resp = self.raw_op("ListBackups", dict(TableName=table, BackupType="ALL", Limit=1,
+                                               TimeRangeLowerBound=at_u2,
+                                               ExclusiveStartBackupArn=users[1]))
+        self.assertEqual([s["BackupArn"] for s in resp.json()["BackupSummaries"]], [system])
+        self.assertNotIn("LastEvaluatedBackupArn", resp.json())
+
+
 class Restore(BackupTestCase):
 
     def test_restore_equals_the_table_at_backup_time_while_writes_go_on(self):

@@ -65,15 +65,54 @@ class Insert(PartiQLCase):
         self.assertEqual(item["q"], S("it's"))
         self.assertEqual(item["b"], {"B": b"\x00\x01"})
 
+    def test_insert_forms_dynamodb_refuses(self):
+        # DynamoDB's INSERT is `INSERT INTO table VALUE item` (ql-reference.insert) and never an
+        # upsert: PartiQL's ON CONFLICT, AT, and several items per statement are refused, and
+        # nothing is written.
+        table = f"\"{self.orders}\""
+        several = ("Unsupported operation: Inserting multiple items in a single statement is "
+                   "not supported, use \"INSERT INTO tableName VALUE item\" instead")
+        cases = {
+            f"INSERT INTO {table} VALUE {{'OrderID': 980001}} ON CONFLICT DO NOTHING":
+                "Unsupported clause: ON CONFLICT",
+            f"INSERT INTO {table} VALUE {{'OrderID': 980001}} ON CONFLICT WHERE OrderID = 1 "
+            "DO NOTHING": "Unsupported clause: ON CONFLICT",
+            f"INSERT INTO {table} VALUE {{'OrderID': 980001}} on conflict do replace excluded":
+                "Invalid conflict action. Only \"DO NOTHING\" action is supported.",
+            f"INSERT INTO {table} VALUE {{'OrderID': 980001}} ON CONFLICT DO UPDATE EXCLUDED":
+                "Invalid conflict action. Only \"DO NOTHING\" action is supported.",
+            f"INSERT INTO {table} VALUE {{'OrderID': 980001}} AT 'x'":
+                "AT is not supported in insert statements.",
+            f"INSERT INTO {table} << {{'OrderID': 980001}} >>": several,
+            f"INSERT INTO {table} VALUES ({{'OrderID': 980001}})": several,
+            f"INSERT INTO {table} SELECT * FROM {table}": several,
+        }
+        for statement, message in cases.items():
+            with self.subTest(statement=statement):
+                with self.assertValidation(message):
+                    self.run_statement(statement)
+        self.assertNotIn("Item", self.client.get_item(TableName=self.orders,
+                                                      Key={"OrderID": N(980001)}))
+
     def test_insert_refusals(self):
         with self.assertValidation("FROM clause may only contain a single table name in data "
                                    "manipulation statements"):
             self.run_statement(f"INSERT INTO \"{self.music}\".\"idx\" VALUE {{'Artist': 'a'}}")
         with self.assertValidation(NOT_WELL_FORMED + "Unexpected token after expression"):
             self.run_statement(f"INSERT INTO \"{self.orders}\" VALUE {{'OrderID': 970001}} foo")
-        with self.assertValidation("Number overflow. Attempting to store a number with magnitude "
-                                   "larger than supported range under root.x"):
-            self.run_statement(f"INSERT INTO \"{self.orders}\" VALUE {{'OrderID': 1, 'x': 1e126}}")
+        # A number literal's place is named inside its attribute's value (recorded on AWS).
+        overflow = ("Number overflow. Attempting to store a number with magnitude larger than "
+                    "supported range under ")
+        for item, where in (("'x': 1e126", "root"), ("'m': {'x': 1e126}", "root.x"),
+                            ("'l': [1, 1e126]", "root[1]"), ("'m': {'l': [{'y': 1e126}]}",
+                                                              "root.l[0].y")):
+            with self.subTest(item=item):
+                with self.assertValidation(overflow + where):
+                    self.run_statement(
+                        f"INSERT INTO \"{self.orders}\" VALUE {{'OrderID': 1, {item}}}")
+        # An alias after INSERT's table is a token left over (recorded on AWS).
+        with self.assertValidation(NOT_WELL_FORMED + "Unexpected token after expression"):
+            self.run_statement(f"INSERT INTO \"{self.orders}\" t VALUE {{'OrderID': 970002}}")
 
 
 class Select(PartiQLCase):
@@ -183,12 +222,6 @@ class Select(PartiQLCase):
                                   Limit=2, NextToken=out["NextToken"])["Items"]
         self.assertEqual(sorted(r["OrderID"]["N"] for r in out["Items"] + rest), ["1", "2", "3"])
 
-    def test_in_takes_at_most_50_partition_keys(self):
-        keys = ", ".join(str(i) for i in range(50))
-        rows = self.items(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN [{keys}]")
-        self.assertEqual(len(rows), 7)
-        with self.assertValidation():
-            self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE OrderID IN [{keys}, 50]")
 
     def test_next_token_of_another_statement_is_refused(self):
         out = self.run_statement(f"SELECT * FROM \"{self.orders}\"", Limit=1)
@@ -229,6 +262,7 @@ class Select(PartiQLCase):
             f"SELECT * FROM \"{self.orders}\" WHERE OrderID = 'unterminated": "",
             f"SELECT * FROM \"{self.orders}\" WHERE OrderID = 1e2147483648": "",
             f"SELECT * FROM \"{self.orders}\" WHERE x IS FOO": "Expected type name",
+            f"SELECT * FROM \"{self.orders}\" WHERE NOT": "Unexpected term",
         }
         for statement, detail in cases.items():
             with self.subTest(statement=statement):
@@ -236,6 +270,22 @@ class Select(PartiQLCase):
                     self.run_statement(statement)
         with self.assertValidation("Aliasing is not supported"):
             self.run_statement(f"SELECT * FROM \"{self.orders}\" t WHERE OrderID = 1")
+        # PartiQL that DynamoDB's dialect leaves out (spec §1.1, §1.5).
+        refused = {
+            f"SELECT VALUE OrderID FROM \"{self.orders}\"":
+                "Select projection doesn't support value or pivot keywords",
+            f"SELECT * FROM \"{self.orders}\", \"{self.music}\"":
+                "Only select from a single table or index is supported.",
+            f"SELECT * FROM \"{self.orders}\" OFFSET 1": "Unsupported clause: OFFSET",
+            f"SELECT * FROM \"{self.orders}\" UNION SELECT * FROM \"{self.orders}\"":
+                NOT_WELL_FORMED + "Unexpected keyword",
+            f"SELECT * FROM \"{self.orders}\" WHERE Address LIKE 'street%'":
+                "Unsupported operator in Condition Expression. Operator: LIKE",
+        }
+        for statement, message in refused.items():
+            with self.subTest(statement=statement):
+                with self.assertValidation(message):
+                    self.run_statement(statement)
         with self.assertValidation("Incorrect operand type for operator or function; operator or "
                                    "function: <, operand type: BOOL"):
             self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE Total < TRUE")
@@ -244,6 +294,136 @@ class Select(PartiQLCase):
         deep = "(" * 5000 + "OrderID = 1" + ")" * 5000
         with self.assertValidation():
             self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE {deep}"[:8192])
+
+
+class InLists(PartiQLCase):
+    """IN per ql-operators: "at max 50 hash attribute values or at max 100 non-key attribute
+    values"; "Results are returned in pages of up to 10 items. If the IN list contains more
+    values, you must use the NextToken returned in the response to retrieve subsequent pages."
+    A SELECT whose WHERE pins the whole key by IN is a group of key lookups (spec §2.1)."""
+
+    @classmethod
+    def _create_class_tables(cls):
+        super()._create_class_tables()
+        cls.put_items(cls.orders, [{"OrderID": N(i), "Total": N(i * 10)} for i in range(30)])
+        cls.put_items(cls.music, [{"Artist": S(f"a{i}"), "SongTitle": S(t)}
+                                  for i in range(12) for t in ("hit", "other")])
+
+    def pages(self, statement, **kw):
+        out, token = [], None
+        while True:
+            extra = {"NextToken": token} if token else {}
+            page = self.run_statement(statement, **kw, **extra)
+            out.append(page["Items"])
+            token = page.get("NextToken")
+            if not token:
+                return out
+
+    def test_in_on_the_whole_key_is_paged_by_10(self):
+        keys = ", ".join(str(i) for i in range(25))
+        pages = self.pages(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN [{keys}]")
+        self.assertEqual([len(p) for p in pages], [10, 10, 5])
+        self.assertEqual([r["OrderID"]["N"] for p in pages for r in p],
+                         [str(i) for i in range(25)])
+        # The sort key pinned by = too: one lookup per partition value.
+        artists = ", ".join(f"'a{i}'" for i in range(12))
+        pages = self.pages(f"SELECT Artist FROM \"{self.music}\" WHERE Artist IN [{artists}] "
+                           "AND SongTitle = 'hit'")
+        self.assertEqual([len(p) for p in pages], [10, 2])
+        # ORDER BY orders the lookups across pages; Limit caps a page.
+        pages = self.pages(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN [{keys}] "
+                           "ORDER BY OrderID DESC", Limit=4)
+        self.assertEqual([len(p) for p in pages], [4] * 6 + [1])
+        self.assertEqual([r["OrderID"]["N"] for p in pages for r in p],
+                         [str(i) for i in range(24, -1, -1)])
+        # Absent keys and a WHERE false for an item give no row; every value is still read.
+        rows = [r for p in self.pages(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN "
+                                      f"[{keys}, 100, 101] AND Total > 200") for r in p]
+        self.assertEqual([r["OrderID"]["N"] for r in rows], [str(i) for i in range(21, 25)])
+        # Each lookup is a GetItem's read: 0.5 unit for a small item, eventually consistent.
+        out = self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE OrderID IN [1, 2, 3]",
+                                 ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(out["ConsumedCapacity"], {"TableName": self.orders, "CapacityUnits": 1.5})
+
+    def test_in_takes_at_most_50_partition_keys_and_100_values(self):
+        keys = ", ".join(str(i) for i in range(50))
+        rows = [r for p in self.pages(f"SELECT OrderID FROM \"{self.orders}\" WHERE OrderID IN "
+                                      f"[{keys}]") for r in p]
+        self.assertEqual(len(rows), 30)
+        with self.assertValidation("Too many decomposed read operations for a given query."):
+            self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE OrderID IN [{keys}, 50]")
+        hundred = ", ".join(str(i) for i in range(100))
+        rows = self.items(f"SELECT OrderID FROM \"{self.orders}\" WHERE Total IN [{hundred}]")
+        self.assertEqual(sorted(int(r["OrderID"]["N"]) for r in rows), list(range(10)))
+        too_many = ("The IN operator is provided with too many operands; number of operands: 101")
+        for statement in (
+                f"SELECT * FROM \"{self.orders}\" WHERE Total IN [{hundred}, 100]",
+                f"SELECT * FROM \"{self.orders}\" WHERE OrderID IN [{hundred}, 100]",
+                f"UPDATE \"{self.orders}\" SET x = 1 WHERE OrderID = 1 AND Total IN "
+                f"[{hundred}, 100]"):
+            with self.subTest(statement=statement[:60]):
+                with self.assertValidation(too_many):
+                    self.run_statement(statement)
+        with self.assertValidation(too_many):
+            self.run_statement(f"SELECT * FROM \"{self.orders}\" WHERE Total IN ?",
+                               Parameters=[{"L": [N(i) for i in range(101)]}])
+        self.assertNotIn("x", self.client.get_item(TableName=self.orders,
+                                                   Key={"OrderID": N(1)})["Item"])
+
+
+class OverlappingKeyReads(PartiQLCase):
+    """OR branches that each pin the partition key are keyed reads; two that overlap are
+    refused, as recorded on AWS (the conformance suite's tier3 grammar messages and its
+    "OR branches with a negated sort-key condition" file, eu-west-2 and us-east-1)."""
+
+    OVERLAP = "Overlapping conditions with range keys are not supported in where clause"
+
+    @classmethod
+    def _create_class_tables(cls):
+        super()._create_class_tables()
+        cls.put_items(cls.music, [{"Artist": S("P"), "SongTitle": S(t)} for t in "123"])
+
+    def titles(self, where):
+        rows = self.items(f"SELECT * FROM \"{self.music}\" WHERE {where}", ConsistentRead=True)
+        return sorted(r["SongTitle"]["S"] for r in rows)
+
+    def test_overlapping_branches_are_refused(self):
+        for where in ("Artist = 'a' AND x = '1' OR Artist = 'a' AND SongTitle = '2'",
+                      "Artist = 'a' AND x <> '1' OR Artist = 'a' AND SongTitle = '2'",
+                      # A partition key repeated, in an IN list or an OR (a user's report on
+                      # AWS for IN), and sort-key ranges that meet.
+                      "Artist IN ['P', 'P']", "Artist = 'P' OR Artist = 'P'",
+                      "Artist = 'P' AND (SongTitle > '0' OR SongTitle < '5')",
+                      "Artist = 'P' AND (x = 1 OR SongTitle > '2')",
+                      "Artist = 'P' AND (begins_with(SongTitle, '1') OR SongTitle >= '1')"):
+            with self.subTest(where=where):
+                with self.assertValidation(self.OVERLAP):
+                    self.titles(where)
+
+    def test_negated_sort_key_branches_run_as_written(self):
+        equal_2 = " OR Artist = 'P' AND SongTitle = '2'"
+        for left, expected in (("Artist = 'P' AND NOT SongTitle = '1'", ["2", "3"]),
+                               ("Artist = 'P' AND SongTitle <> '1'", ["2", "3"]),
+                               ("Artist = 'P' AND NOT begins_with(SongTitle, 'x')", ["1", "2", "3"]),
+                               ("Artist = 'P' AND NOT SongTitle IN ['1', '3']", ["2"]),
+                               ("Artist = 'P' AND NOT SongTitle > '5'", ["1", "2", "3"]),
+                               ("Artist = 'P' AND NOT (SongTitle = '1')", ["2", "3"])):
+            with self.subTest(left=left):
+                self.assertEqual(self.titles(left + equal_2), expected)
+        self.assertEqual(self.titles("Artist = 'P' OR Artist = 'P' AND NOT SongTitle = '1'"),
+                         ["1", "2", "3"])
+
+    def test_disjoint_branches_and_unkeyed_ors_run(self):
+        self.assertEqual(self.titles("Artist = 'P' AND (SongTitle = '1' OR SongTitle = '3')"),
+                         ["1", "3"])
+        self.assertEqual(self.titles("Artist = 'P' AND SongTitle IN ['1', '2']"), ["1", "2"])
+        self.assertEqual(self.titles("Artist = 'P' AND (begins_with(SongTitle, '1') OR "
+                                     "SongTitle >= '2')"), ["1", "2", "3"])
+        # An OR of filters inside one keyed read, and a branch that pins no partition (a scan).
+        self.put_items(self.music, [{"Artist": S("Q"), "SongTitle": S(t), "x": N(int(t))}
+                                    for t in "12"])
+        self.assertEqual(self.titles("Artist = 'Q' AND (x = 1 OR y = 2)"), ["1"])
+        self.assertEqual(self.titles("Artist = 'P' OR SongTitle = '3'"), ["1", "2", "3"])
 
 
 class IndexReads(PartiQLCase):
@@ -387,6 +567,29 @@ class UpdateAndDelete(PartiQLCase):
         long_statement = f"SELECT * FROM \"{self.music}\" WHERE a = '{'x' * 8192}'"
         with self.assertValidation(contains="Member must have length less than or equal to 8192"):
             self.raw_client.execute_statement(Statement=long_statement)
+
+    def test_from_first_update_form(self):
+        # PartiQL's `FROM table WHERE ... SET ...` runs as the UPDATE it spells (its messages
+        # recorded on AWS by the conformance suite's tier3 partiql grammar file).
+        self.run_statement(f"INSERT INTO \"{self.orders}\" VALUE {{'OrderID': 930001, 'n': 1, "
+                           "'gone': 'x'}")
+        self.run_statement(f"FROM \"{self.orders}\" WHERE OrderID = 930001 SET n = n + 1 "
+                           "REMOVE gone")
+        self.assertEqual(self.client.get_item(TableName=self.orders,
+                                              Key={"OrderID": N(930001)})["Item"],
+                         {"OrderID": N(930001), "n": N(2)})
+        with self.assertConditionalFailed():  # not an upsert, as UPDATE
+            self.run_statement(f"FROM \"{self.orders}\" WHERE OrderID = 930002 SET n = 1")
+        for statement in (f"FROM \"{self.orders}\" SET c = 1", f"FROM \"{self.orders}\" REMOVE a",
+                          f"FROM \"{self.orders}\" WHERE n = 1 SET c = 1"):
+            with self.subTest(statement=statement):
+                with self.assertValidation("Where clause does not contain a mandatory equality "
+                                           "on all key attributes"):
+                    self.run_statement(statement)
+        with self.assertValidation(NOT_WELL_FORMED + "Unexpected token after expression"):
+            self.run_statement(f"FROM \"{self.orders}\" SET c = 1 WHERE OrderID = 930001")
+        with self.assertNotFound():
+            self.run_statement(f"FROM \"{random_name()}\" WHERE OrderID = 1 SET c = 1")
 
     def test_where_must_name_one_item(self):
         t = f"\"{self.music}\""

@@ -16,6 +16,7 @@
 #include "expr/expressions.h"
 #include "json/json.h"
 #include "model/attribute_value.h"
+#include "partiql/key_overlap.h"
 #include "partiql/plan.h"
 #include "partiql/statement.h"
 
@@ -58,6 +59,10 @@ void RunOne(uint8_t parameter_count, std::string_view text) {
                                             f.parameters.begin() + parameter_count % 4);
   partiql::Statement st = partiql::ParseStatement(text, params);
   partiql::FindKeyPredicates(st.where.get(), "pk", "sk");
+  try {
+    partiql::CheckKeyReadsDoNotOverlap(st.where.get(), "pk", "sk");
+  } catch (const ApiError&) {
+  }
   try {
     partiql::SingleItemKey(st.where.get(), "pk", "sk");
   } catch (const ApiError&) {

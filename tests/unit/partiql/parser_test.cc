@@ -9,6 +9,7 @@
 
 #include "common/api_error.h"
 #include "expr/expressions.h"
+#include "partiql/key_overlap.h"
 #include "partiql/plan.h"
 #include "partiql/statement.h"
 
@@ -179,7 +180,7 @@ TEST(PartiqlParserTest, DynamoDbRefusals) {
               "range under root"));
   EXPECT_EQ(Error("INSERT INTO T VALUE {'a': [1, 1e-131]}"),
             V("Number underflow. Attempting to store a number with magnitude smaller than "
-              "supported range under root.a[1]"));
+              "supported range under root[1]"));
   EXPECT_EQ(Error("SELECT * FROM T WHERE a < [1]"),
             V("Incorrect operand type for operator or function; operator or function: <, operand "
               "type: L"));
@@ -189,6 +190,66 @@ TEST(PartiqlParserTest, DynamoDbRefusals) {
             V("Unsupported data type in Bag. DynamoDB only supports either numbers or strings in "
               "bags"));
   EXPECT_EQ(Error("SELECT * FROM T WHERE nosuch(a)"), V("Unrecognized function: nosuch"));
+}
+
+TEST(PartiqlParserTest, InListsHoldAtMost100Values) {
+  std::string hundred = "0";
+  for (int i = 1; i < 100; ++i) hundred += ", " + std::to_string(i);
+  EXPECT_EQ(Error("SELECT * FROM T WHERE a IN [" + hundred + "]"), "no error");
+  EXPECT_EQ(Error("SELECT * FROM T WHERE a IN [" + hundred + ", 100]"),
+            V("The IN operator is provided with too many operands; number of operands: 101"));
+}
+
+TEST(PartiqlParserTest, RefusedPartiqlForms) {
+  EXPECT_EQ(Error("INSERT INTO T VALUE {'a': 1} ON CONFLICT DO NOTHING"),
+            V("Unsupported clause: ON CONFLICT"));
+  EXPECT_EQ(Error("INSERT INTO T VALUE {'a': 1} ON CONFLICT DO REPLACE EXCLUDED"),
+            V("Invalid conflict action. Only \"DO NOTHING\" action is supported."));
+  EXPECT_EQ(Error("INSERT INTO T VALUE {'a': 1} ON CONFLICT"),
+            V(kNotWellFormed + "Unexpected term"));
+  EXPECT_EQ(Error("INSERT INTO T VALUE {'a': 1} AT 'x'"),
+            V("AT is not supported in insert statements."));
+  EXPECT_EQ(Error("SELECT VALUE a FROM T"),
+            V("Select projection doesn't support value or pivot keywords"));
+  EXPECT_EQ(Error("SELECT * FROM T, U"),
+            V("Only select from a single table or index is supported."));
+  EXPECT_EQ(Error("INSERT INTO T t VALUE {'a': 1}"),
+            V(kNotWellFormed + "Unexpected token after expression"));
+  EXPECT_EQ(Error("FROM T SET a = 1"),
+            V("Where clause does not contain a mandatory equality on all key attributes"));
+  EXPECT_EQ(Error("FROM T WHERE pk = 1 SET a = 1"), "no error");
+}
+
+TEST(PartiqlParserTest, OverlappingKeyedReadsAreRefused) {
+  auto check = [](std::string_view where) {
+    Statement st = ParseStatement("SELECT * FROM T WHERE " + std::string(where), {});
+    try {
+      CheckKeyReadsDoNotOverlap(st.where.get(), "pk", "sk");
+    } catch (const ApiError& e) {
+      return e.message();
+    }
+    return std::string("runs");
+  };
+  const std::string overlap =
+      "Overlapping conditions with range keys are not supported in where clause";
+  EXPECT_EQ(check("pk = 'a' AND x = '1' OR pk = 'a' AND sk = 2"), overlap);
+  EXPECT_EQ(check("pk IN ['a', 'a']"), overlap);
+  EXPECT_EQ(check("pk = 'a' AND (sk BETWEEN 1 AND 5 OR sk >= 5)"), overlap);
+  EXPECT_EQ(check("pk = 'a' AND (sk BETWEEN 1 AND 5 OR sk > 5)"), "runs");
+  EXPECT_EQ(check("pk = 'a' AND (sk < 1 OR sk > 1 OR sk = 1)"), "runs");
+  EXPECT_EQ(check("pk IN ['a', 'b'] AND sk = 1 OR pk = 'b' AND sk = 2"), "runs");
+  EXPECT_EQ(check("pk = 'a' AND NOT sk = 1 OR pk = 'a' AND sk = 2"), "runs");
+  EXPECT_EQ(check("pk = 'a' AND sk <> 1 OR pk = 'a' AND sk = 2"), "runs");
+  EXPECT_EQ(check("pk = 'a' OR sk = 1"), "runs");
+  EXPECT_EQ(check("pk = 'a' AND (x = 1 OR y = 2)"), "runs");
+  // Bounds of another type than each other make no certain overlap.
+  EXPECT_EQ(check("pk = 'a' AND (sk = 1 OR sk = '1')"), "runs");
+  // A disjunctive form past its bound is left unchecked rather than expanded.
+  std::string wide = "pk IN [0";
+  for (int i = 1; i < 100; ++i) wide += ", " + std::to_string(i);
+  wide += "] AND sk IN [0";
+  for (int i = 1; i < 100; ++i) wide += ", " + std::to_string(i);
+  EXPECT_EQ(check(wide + "]"), "runs");
 }
 
 TEST(PartiqlParserTest, DeepNestingIsRefusedWithoutExhaustingTheStack) {
