@@ -159,6 +159,15 @@ class OneServerPerDataDirectory(unittest.TestCase):
             first.cleanup()
 
 
+def shm_free_mib():
+    try:
+        st = os.statvfs("/dev/shm")
+    except OSError:
+        return 0
+    return st.f_bavail * st.f_frsize >> 20
+
+
+@unittest.skipIf(shm_free_mib() < 256, "--in-memory needs a tmpfs at /dev/shm with room")
 class InMemory(unittest.TestCase):
     def start(self, cwd):
         port = free_port()
