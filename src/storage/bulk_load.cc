@@ -72,7 +72,12 @@ Status BulkLoader::Add(std::string_view user_key, std::string_view item_json, si
   }
   if (!writer_) {
     // The DB's own options: the files get its table format, bloom filters and prefix extractor.
-    writer_ = std::make_unique<Writer>(impl_->db->GetOptions());
+    rocksdb::Options options = impl_->db->GetOptions();
+    // The files are written with the bottommost level's ZSTD, which costs more than building
+    // them: a second thread compresses blocks while this one adds keys (a load runs when the
+    // work that fed it is done, so the core is there). The files are the same.
+    options.compression_opts.parallel_threads = 2;
+    writer_ = std::make_unique<Writer>(options);
     const std::string path = dir_ + "/" + std::to_string(files_.size()) + ".sst";
     if (Status s = FromRocks(writer_->sst.Open(path)); !s.ok()) {
       writer_.reset();
