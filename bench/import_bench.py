@@ -7,7 +7,7 @@ the target is <= 150 MB).
 
 Usage: bench/import_bench.py [--items 1000000] [--files 16] [--bin build/tideline]
 """
-import argparse, gzip, json, os, random, shutil, socket, subprocess, tempfile, time
+import argparse, gzip, json, os, random, resource, shutil, socket, subprocess, tempfile, time
 import boto3
 from botocore.config import Config
 
@@ -24,6 +24,13 @@ def rss_kb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def cpu_s(pid):
+    """User + system CPU seconds of a process so far (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_export(data_dir, items, files):
@@ -61,8 +68,11 @@ def main():
         paths = write_export(data, args.items, args.files)
         raw = sum(len(gzip.decompress(open(p, "rb").read())) for p in paths)
         t0 = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(["zcat"] + paths, stdout=subprocess.DEVNULL, check=True)
         zcat_s = time.monotonic() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        zcat_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
         port = free_port()
         log = open(os.path.join(tmp, "server.log"), "w")
@@ -79,6 +89,7 @@ def main():
         time.sleep(1)
         idle = rss_kb(proc.pid)
         peak = idle
+        cpu0 = cpu_s(proc.pid)
         t0 = time.monotonic()
         arn = ddb.import_table(
             S3BucketSource={"S3Bucket": "bench",
@@ -100,14 +111,22 @@ def main():
                 next_poll = now + 0.1
             time.sleep(0.02)
         import_s = time.monotonic() - t0
+        import_cpu = cpu_s(proc.pid) - cpu0
         count = ddb.describe_table(TableName="imported")["Table"]["ItemCount"]
         proc.terminate(); proc.wait(timeout=120)
+        db_bytes = sum(os.path.getsize(os.path.join(d, f))
+                       for d, _, fs in os.walk(os.path.join(data, "rocksdb")) for f in fs)
         print(f"import of {args.items} items ({raw / args.items:.0f} B/item as JSON, "
               f"{args.files} gzip files): {desc['ImportStatus']}, {count} items in the table")
         print(f"  import {import_s:.2f} s = {args.items / import_s:,.0f} items/s; "
               f"zcat {zcat_s:.2f} s; ratio {import_s / zcat_s:.2f}x (target <= 3x)")
+        # CPU time does not depend on what else the machine runs, wall-clock time does.
+        print(f"  CPU: import {import_cpu:.2f} s (server, all threads), zcat {zcat_cpu:.2f} s; "
+              f"ratio {import_cpu / zcat_cpu:.2f}x")
         print(f"  RSS idle {idle / 1024:.0f} MB, peak {peak / 1024:.0f} MB, "
               f"over idle {(peak - idle) / 1024:.0f} MB (target <= 150 MB)")
+        print(f"  database on disk after the import: {db_bytes / 2**20:.0f} MiB "
+              f"({raw / 2**20:.0f} MiB of JSON lines read)")
         log.close()
         for line in open(os.path.join(tmp, "server.log")):
             if "objects read" in line:

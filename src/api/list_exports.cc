@@ -1,6 +1,7 @@
 // ListExports: newest first (descending ExportArn, as AWS orders them), IN_PROGRESS and FAILED
 // included, paged by an opaque NextToken (the hex of the last ARN returned).
 
+#include "api/list_paging.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -12,30 +13,8 @@ namespace tideline::api {
 
 namespace {
 
-std::string Hex(std::string_view s) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-bool Unhex(std::string_view s, std::string* out) {
-  if (s.size() % 2) return false;
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  out->clear();
-  for (size_t i = 0; i < s.size(); i += 2) {
-    int hi = val(s[i]), lo = val(s[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out->find("/export/") != std::string::npos;
+bool DecodeToken(std::string_view token, std::string* arn) {
+  return FromHex(token, arn) && arn->find("/export/") != std::string::npos;
 }
 
 }  // namespace
@@ -45,19 +24,10 @@ std::string ExecuteListExports(Context& ctx, const json::Value& req) {
   auto max_results = OptInteger(req, "MaxResults");
   auto next_token = OptString(req, "NextToken");
   ValidationErrors errors;
-  if (table_arn && (table_arn->empty() || table_arn->size() > 1024))
-    errors.Add(ValidationErrors::Quote(*table_arn), "tableArn",
-               table_arn->empty() ? "Member must have length greater than or equal to 1"
-                                  : "Member must have length less than or equal to 1024");
-  if (max_results && *max_results < 1)
-    errors.Add(ValidationErrors::Quote(std::to_string(*max_results)), "maxResults",
-               "Member must have value greater than or equal to 1");
-  if (max_results && *max_results > 25)
-    errors.Add(ValidationErrors::Quote(std::to_string(*max_results)), "maxResults",
-               "Member must have value less than or equal to 25");
+  CheckListMembers(errors, table_arn, max_results, "maxResults");
   errors.ThrowIfAny();
   std::string after;
-  if (next_token && !Unhex(*next_token, &after)) {
+  if (next_token && !DecodeToken(*next_token, &after)) {
     throw ApiError::Validation("Invalid NextToken: " + std::string(*next_token));
   }
   const size_t max = static_cast<size_t>(max_results.value_or(25));
@@ -97,7 +67,7 @@ std::string ExecuteListExports(Context& ctx, const json::Value& req) {
   w.EndArray();
   if (more) {
     w.Key("NextToken");
-    json::WriteString(w, Hex(last));
+    json::WriteString(w, ToHex(last));
   }
   return response.Finish();
 }

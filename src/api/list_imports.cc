@@ -6,6 +6,7 @@
 // hex of its ARN, zero-padded to a multiple of 16 digits and at least 112.
 
 #include "api/import_description.h"
+#include "api/list_paging.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -19,13 +20,10 @@ namespace {
 constexpr size_t kMinTokenLength = 112;
 
 std::string EncodeToken(int64_t start_ms, const std::string& arn) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kDigits[(start_ms >> shift) & 15]);
-  for (unsigned char c : arn) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
+  std::string start(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    start[i] = static_cast<char>(static_cast<uint64_t>(start_ms) >> (56 - 8 * i));
+  std::string out = ToHex(start) + ToHex(arn);
   while (out.size() % 16 != 0 || out.size() < kMinTokenLength) out += "00";
   return out;
 }
@@ -34,25 +32,12 @@ bool DecodeToken(std::string_view token, int64_t* start_ms, std::string* arn) {
   if (token.size() < kMinTokenLength || token.size() > 1024 || token.size() % 16 != 0) {
     return false;
   }
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  uint64_t start = 0;
-  for (size_t i = 0; i < 16; ++i) {
-    const int v = val(token[i]);
-    if (v < 0) return false;
-    start = start * 16 + static_cast<uint64_t>(v);
-  }
-  arn->clear();
-  for (size_t i = 16; i < token.size(); i += 2) {
-    const int hi = val(token[i]), lo = val(token[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    arn->push_back(static_cast<char>(hi * 16 + lo));
-  }
+  std::string start;
+  if (!FromHex(token.substr(0, 16), &start) || !FromHex(token.substr(16), arn)) return false;
+  uint64_t ms = 0;
+  for (char c : start) ms = (ms << 8) | static_cast<unsigned char>(c);
   while (!arn->empty() && arn->back() == '\0') arn->pop_back();
-  *start_ms = static_cast<int64_t>(start);
+  *start_ms = static_cast<int64_t>(ms);
   return arn->find("/import/") != std::string::npos;
 }
 
@@ -63,16 +48,7 @@ std::string ExecuteListImports(Context& ctx, const json::Value& req) {
   auto page_size = OptInteger(req, "PageSize");
   auto next_token = OptString(req, "NextToken");
   ValidationErrors errors;
-  if (table_arn && (table_arn->empty() || table_arn->size() > 1024))
-    errors.Add(ValidationErrors::Quote(*table_arn), "tableArn",
-               table_arn->empty() ? "Member must have length greater than or equal to 1"
-                                  : "Member must have length less than or equal to 1024");
-  if (page_size && *page_size < 1)
-    errors.Add(ValidationErrors::Quote(std::to_string(*page_size)), "pageSize",
-               "Member must have value greater than or equal to 1");
-  if (page_size && *page_size > 25)
-    errors.Add(ValidationErrors::Quote(std::to_string(*page_size)), "pageSize",
-               "Member must have value less than or equal to 25");
+  CheckListMembers(errors, table_arn, page_size, "pageSize");
   if (next_token && (next_token->size() < kMinTokenLength || next_token->size() > 1024))
     errors.Add(ValidationErrors::Quote(*next_token), "nextToken",
                next_token->size() < kMinTokenLength

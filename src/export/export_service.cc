@@ -6,7 +6,6 @@
 
 #include "common/clock.h"
 #include "export/failure.h"
-#include "json/json.h"
 
 namespace tideline::exporter {
 
@@ -15,26 +14,15 @@ namespace {
 constexpr std::string_view kRecordPrefix = "export/";
 constexpr std::string_view kTokenPrefix = "exporttoken/";
 
-std::string SerializeToken(const std::string& fingerprint, const std::string& arn,
-                           int64_t expires_ms) {
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  w.Key("fingerprint");
-  json::WriteString(w, fingerprint);
-  w.Key("arn");
-  json::WriteString(w, arn);
-  w.Key("expires_ms");
-  w.Int64(expires_ms);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 }  // namespace
 
 ExportService::ExportService(storage::Storage& storage, std::unique_ptr<s3::Sink> sink,
                              ExportServiceOptions options)
-    : storage_(storage), sink_(std::move(sink)), options_(options) {}
+    : storage_(storage),
+      sink_(std::move(sink)),
+      options_(options),
+      tokens_(std::string(kTokenPrefix), /*with_fingerprint=*/true),
+      queue_([this](const std::string& arn) { RunQueued(arn); }) {}
 
 ExportService::~ExportService() { Stop(); }
 
@@ -59,22 +47,7 @@ Status ExportService::Start() {
       return true;
     });
     if (!s.ok()) return s;
-    s = storage_.ScanMeta(kTokenPrefix, [&](std::string_view key, std::string_view value) {
-      mu_.AssertHeld();  // as above
-      json::Document doc;
-      if (!json::Parse(value, &doc, nullptr) || !doc.IsObject()) return true;
-      const json::Value* f = json::Find(doc, "fingerprint");
-      const json::Value* a = json::Find(doc, "arn");
-      const json::Value* e = json::Find(doc, "expires_ms");
-      if (!f || !a || !e || !f->IsString() || !a->IsString() || !e->IsInt64()) return true;
-      if (e->GetInt64() <= now) {
-        expired_tokens.emplace_back(key);
-        return true;
-      }
-      tokens_[std::string(key.substr(kTokenPrefix.size()))] =
-          Token{std::string(json::AsView(*f)), std::string(json::AsView(*a)), e->GetInt64()};
-      return true;
-    });
+    s = tokens_.Load(storage_, now, &expired_tokens);
     if (!s.ok()) return s;
     for (const auto& arn : to_resume) {
       ExportRecord& r = records_[arn];
@@ -89,27 +62,18 @@ Status ExportService::Start() {
         continue;
       }
       pins_[arn] = storage_.PinHistory(r.table_internal_id, r.PinTime());
-      queue_.push_back(arn);
+      queue_.Push(arn);
       spdlog::info("resuming export {} after a restart", arn);
     }
   }
   for (const auto& key : expired_records) (void)storage_.DeleteMeta(key);
   for (const auto& key : expired_tokens) (void)storage_.DeleteMeta(key);
-  for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
-    workers_.emplace_back([this] { WorkerLoop(); });
-  }
+  queue_.Start(options_.worker_threads);
   return Status::OK();
 }
 
 void ExportService::Stop() {
-  {
-    common::MutexLock lock(&mu_);
-    if (stopping_ && workers_.empty()) return;
-    stopping_ = true;
-  }
-  cv_.SignalAll();
-  for (auto& t : workers_) t.join();
-  workers_.clear();
+  queue_.Stop();
   // The pins reference the storage, which the owner closes after stopping this service.
   common::MutexLock lock(&mu_);
   pins_.clear();
@@ -126,10 +90,9 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
   const int64_t now = NowMillis();
   common::MutexLock lock(&mu_);
   if (!record.client_token.empty()) {
-    auto it = tokens_.find(record.client_token);
-    if (it != tokens_.end() && it->second.expires_ms > now) {
-      auto existing = records_.find(it->second.export_arn);
-      if (it->second.fingerprint != record.Fingerprint() || existing == records_.end()) {
+    if (const jobs::ClientTokens::Entry* token = tokens_.Find(record.client_token, now)) {
+      auto existing = records_.find(token->arn);
+      if (token->fingerprint != record.Fingerprint() || existing == records_.end()) {
         return SubmitResult::kConflict;
       }
       *out = existing->second;
@@ -145,11 +108,8 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
   Status s = storage_.PutMeta(std::string(kRecordPrefix) + record.export_arn,
                               SerializeExportRecord(record));
   if (s.ok() && !record.client_token.empty()) {
-    const int64_t expires = now + kClientTokenTtlMs;
-    s = storage_.PutMeta(std::string(kTokenPrefix) + record.client_token,
-                         SerializeToken(record.Fingerprint(), record.export_arn, expires));
-    if (s.ok())
-      tokens_[record.client_token] = Token{record.Fingerprint(), record.export_arn, expires};
+    s = tokens_.Put(storage_, record.client_token,
+                    {record.Fingerprint(), record.export_arn, now + kClientTokenTtlMs});
   }
   if (!s.ok()) {
     pins_.erase(record.export_arn);
@@ -157,12 +117,11 @@ SubmitResult ExportService::Submit(const ExportRecord& record, ExportRecord* out
     return SubmitResult::kError;
   }
   records_[record.export_arn] = record;
-  queue_.push_back(record.export_arn);
+  queue_.Push(record.export_arn);
   spdlog::info("export {} of table {} started: {} {} to s3://{}/{}", record.export_arn,
                record.table_name, record.incremental() ? "INCREMENTAL_EXPORT" : "FULL_EXPORT",
                record.export_format, record.s3_bucket, record.s3_prefix);
   *out = record;
-  cv_.Signal();
   return SubmitResult::kCreated;
 }
 
@@ -184,29 +143,15 @@ std::vector<ExportRecord> ExportService::ListAll() const {
   return out;
 }
 
-void ExportService::WaitIdle() {
-  common::MutexLock lock(&mu_);
-  while (!queue_.empty() || running_ != 0) idle_cv_.Wait(&mu_);
-}
+void ExportService::WaitIdle() { queue_.WaitIdle(); }
 
-void ExportService::WorkerLoop() {
-  for (;;) {
-    ExportRecord record;
-    {
-      common::MutexLock lock(&mu_);
-      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
-      if (stopping_) return;
-      record = records_[queue_.front()];
-      queue_.pop_front();
-      ++running_;
-    }
-    Run(std::move(record));
-    {
-      common::MutexLock lock(&mu_);
-      --running_;
-    }
-    idle_cv_.SignalAll();
+void ExportService::RunQueued(const std::string& export_arn) {
+  ExportRecord record;
+  {
+    common::MutexLock lock(&mu_);
+    record = records_[export_arn];
   }
+  Run(std::move(record));
 }
 
 void ExportService::Run(ExportRecord record) {

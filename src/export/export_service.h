@@ -11,18 +11,18 @@
 // from the start (same id and keys) or fails them with a reason.
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/mutex.h"
 #include "common/status.h"
 #include "export/export_record.h"
+#include "jobs/client_tokens.h"
+#include "jobs/job_queue.h"
 #include "s3/sink.h"
 #include "storage/storage.h"
 
@@ -67,12 +67,7 @@ class ExportService {
   static constexpr int64_t kRetentionMs = 90ll * 86400 * 1000;
 
  private:
-  struct Token {
-    std::string fingerprint;
-    std::string export_arn;
-    int64_t expires_ms;
-  };
-  void WorkerLoop();
+  void RunQueued(const std::string& export_arn);
   void Run(ExportRecord record);
   void Persist(const ExportRecord& record);
 
@@ -80,17 +75,11 @@ class ExportService {
   std::unique_ptr<s3::Sink> sink_;
   ExportServiceOptions options_;
 
-  mutable common::Mutex mu_;
-  common::CondVar cv_;                                           // queue_ or stopping_ changed
-  common::CondVar idle_cv_;                                      // running_ dropped
+  mutable common::Mutex mu_;  // before the queue's (a leaf) and storage's
   std::map<std::string, ExportRecord> records_ GUARDED_BY(mu_);  // by ExportArn
-  std::map<std::string, Token> tokens_ GUARDED_BY(mu_);
+  jobs::ClientTokens tokens_ GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_ GUARDED_BY(mu_);
-  std::deque<std::string> queue_ GUARDED_BY(mu_);
-  int running_ GUARDED_BY(mu_) = 0;
-  bool stopping_ GUARDED_BY(mu_) = false;
-  // Started by Start and joined by Stop, both on the owner's thread.
-  std::vector<std::thread> workers_;
+  jobs::JobQueue queue_;  // last: its workers stop before the members they use go
 };
 
 // Writes the objects of one export and fills item_count, billed_size_bytes and

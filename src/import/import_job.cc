@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "import/error_log.h"
 #include "import/import_service.h"
 #include "import/line_parser.h"
+#include "import/plain_item_line.h"
 #include "import/sorted_items.h"
 #include "model/index_key.h"
 #include "model/key_codec.h"
@@ -118,7 +120,7 @@ class LineImporter {
  public:
   LineImporter(const storage::TableMeta& table, LineParser& parser, SharedItems& items,
                ImportOutcome& outcome, ErrorLog& log, const std::string& bucket,
-               const std::atomic<bool>& stopping)
+               const std::atomic<bool>& stopping, bool fast_path)
       : table_(table),
         parser_(parser),
         items_(items),
@@ -126,9 +128,16 @@ class LineImporter {
         log_(log),
         bucket_(bucket),
         stopping_(stopping) {
+    std::vector<std::string> key_names{table.key_schema.hash_name};
+    if (table.key_schema.has_range()) key_names.push_back(table.key_schema.range_name);
     for (const auto& index : table.indexes) {
-      if (index.status != "DELETING") indexes_.push_back(&index);
+      if (index.status == "DELETING") continue;
+      indexes_.push_back(&index);
+      const model::IndexKeySchema schema = index.key_schema();
+      for (const auto& a : schema.hash) key_names.push_back(a.name);
+      for (const auto& a : schema.range) key_names.push_back(a.name);
     }
+    if (fast_path) plain_.emplace(std::move(key_names));
   }
 
   // Reads one object. false when the import cannot go on (fatal_ or interrupted).
@@ -218,21 +227,27 @@ class LineImporter {
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (IsBlank(line)) return true;
-    model::Item item;
     std::string error;
-    const LineParser::Result r = parser_.Parse(line, &item, &error);
-    if (r == LineParser::Result::kSkip) return true;
     std::string user_key;
     size_t size = 0;
-    if (r == LineParser::Result::kItem) {
+    // The fast path fills stored_json_ and key_item_ (the key attributes only); otherwise the
+    // line is parsed whole into item_.
+    const bool plain = plain_ && plain_->Convert(line, &stored_json_, &key_item_, &size);
+    if (!plain) {
+      item_.clear();
+      const LineParser::Result r = parser_.Parse(line, &item_, &error);
+      if (r == LineParser::Result::kSkip) return true;
+      if (r == LineParser::Result::kItem) size = model::ItemSize(item_);
+    }
+    if (error.empty()) {
+      const model::Item& checked = plain ? key_item_ : item_;
       try {
-        user_key = model::KeyOfItem(table_.key_schema, item);
-        size = model::ItemSize(item);
+        user_key = model::KeyOfItem(table_.key_schema, checked);
         if (size > model::kMaxItemSize) {
           error = "Item size has exceeded the maximum allowed size";
         } else {
           for (const storage::IndexMeta* index : indexes_) {
-            model::IndexKeyOfItem(index->key_schema(), item, index->name);
+            model::IndexKeyOfItem(index->key_schema(), checked, index->name);
           }
         }
       } catch (const ApiError& e) {
@@ -243,11 +258,12 @@ class LineImporter {
       RecordError(error);
       return false;
     }
+    if (!plain) stored_json_ = model::ItemToJson(item_);
     ++outcome_.processed_item_count;
     ++outcome_.imported_item_count;
     const size_t before = batch_.arena.size();
     batch_.arena.append(user_key);
-    batch_.arena.append(model::ItemToJson(item));
+    batch_.arena.append(stored_json_);
     batch_.lengths.emplace_back(
         static_cast<uint32_t>(user_key.size()),
         static_cast<uint32_t>(batch_.arena.size() - before - user_key.size()));
@@ -276,6 +292,9 @@ class LineImporter {
   const std::string& bucket_;
   const std::atomic<bool>& stopping_;
   std::vector<const storage::IndexMeta*> indexes_;
+  std::optional<PlainItemLine> plain_;  // DYNAMODB_JSON only
+  model::Item item_, key_item_;         // reused from line to line
+  std::string stored_json_;
   const std::string* key_ = nullptr;
   std::string partial_;
   uint64_t line_index_ = 0;
@@ -311,7 +330,8 @@ ImportOutcome RunImportJob(storage::Storage& storage, ObjectSource& source,
   std::atomic<bool> give_up{false};
   auto reader = [&](size_t t) {
     auto parser = MakeParser(record, table);
-    LineImporter importer(table, *parser, items, outcomes[t], log, record.s3_bucket, stopping);
+    LineImporter importer(table, *parser, items, outcomes[t], log, record.s3_bucket, stopping,
+                          record.input_format == "DYNAMODB_JSON");
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= objects.size() || give_up) break;

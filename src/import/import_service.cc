@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "common/clock.h"
-#include "json/json.h"
 #include "storage/table_meta.h"
 
 namespace tideline::importer {
@@ -16,23 +15,15 @@ namespace {
 constexpr std::string_view kRecordPrefix = "import/";
 constexpr std::string_view kTokenPrefix = "importtoken/";
 
-std::string SerializeToken(const std::string& arn, int64_t expires_ms) {
-  json::Buffer buf;
-  json::Writer w(buf);
-  w.StartObject();
-  w.Key("arn");
-  json::WriteString(w, arn);
-  w.Key("expires_ms");
-  w.Int64(expires_ms);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 }  // namespace
 
 ImportService::ImportService(storage::Storage& storage, std::unique_ptr<ObjectSource> source,
                              ImportServiceOptions options)
-    : storage_(storage), source_(std::move(source)), options_(std::move(options)) {}
+    : storage_(storage),
+      source_(std::move(source)),
+      options_(std::move(options)),
+      tokens_(std::string(kTokenPrefix), /*with_fingerprint=*/false),
+      queue_([this](const std::string& arn) { RunQueued(arn); }) {}
 
 ImportService::~ImportService() { Stop(); }
 
@@ -94,21 +85,7 @@ Status ImportService::Start() {
       return true;
     });
     if (!s.ok()) return s;
-    s = storage_.ScanMeta(kTokenPrefix, [&](std::string_view key, std::string_view value) {
-      mu_.AssertHeld();  // as above
-      json::Document doc;
-      if (!json::Parse(value, &doc, nullptr) || !doc.IsObject()) return true;
-      const json::Value* a = json::Find(doc, "arn");
-      const json::Value* e = json::Find(doc, "expires_ms");
-      if (!a || !e || !a->IsString() || !e->IsInt64()) return true;
-      if (e->GetInt64() <= now) {
-        expired.emplace_back(key);
-        return true;
-      }
-      tokens_[std::string(key.substr(kTokenPrefix.size()))] =
-          Token{std::string(json::AsView(*a)), e->GetInt64()};
-      return true;
-    });
+    s = tokens_.Load(storage_, now, &expired);
     if (!s.ok()) return s;
   }
   for (const auto& key : expired) (void)storage_.DeleteMeta(key);
@@ -152,34 +129,21 @@ Status ImportService::Start() {
       continue;
     }
     Update(r);
-    common::MutexLock lock(&mu_);
-    queue_.push_back(r.import_arn);
+    queue_.Push(r.import_arn);
     spdlog::info("import {} runs again after a restart", r.import_arn);
   }
-  for (int i = 0; i < std::max(1, options_.worker_threads); ++i) {
-    workers_.emplace_back([this] { WorkerLoop(); });
-  }
+  queue_.Start(options_.worker_threads);
   return Status::OK();
 }
 
-void ImportService::Stop() {
-  {
-    // Under the lock: a worker between its check of stopping_ and its wait cannot miss it.
-    common::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  cv_.SignalAll();
-  for (auto& t : workers_) t.join();
-  workers_.clear();
-}
+void ImportService::Stop() { queue_.Stop(); }
 
 SubmitResult ImportService::Submit(ImportRecord record, storage::TableMeta table, ImportRecord* out,
                                    Status* error) {
   const int64_t now = NowMillis();
   common::MutexLock lock(&mu_);
-  if (auto it = tokens_.find(record.client_token);
-      it != tokens_.end() && it->second.expires_ms > now) {
-    auto existing = records_.find(it->second.import_arn);
+  if (const jobs::ClientTokens::Entry* token = tokens_.Find(record.client_token, now)) {
+    auto existing = records_.find(token->arn);
     if (existing != records_.end()) {
       // Only the target table matters to AWS's duplicate check: the same token with another
       // source, format or compression returns the first import (ScyllaDB's AWS measurements).
@@ -209,10 +173,8 @@ SubmitResult ImportService::Submit(ImportRecord record, storage::TableMeta table
   s = storage_.PutMeta(std::string(kRecordPrefix) + record.import_arn,
                        SerializeImportRecord(record));
   if (s.ok()) {
-    const int64_t expires = now + kClientTokenTtlMs;
-    s = storage_.PutMeta(std::string(kTokenPrefix) + record.client_token,
-                         SerializeToken(record.import_arn, expires));
-    if (s.ok()) tokens_[record.client_token] = Token{record.import_arn, expires};
+    s = tokens_.Put(storage_, record.client_token,
+                    {/*fingerprint=*/"", record.import_arn, now + kClientTokenTtlMs});
   }
   if (!s.ok()) {
     (void)storage_.DeleteTable(record.table_name);
@@ -220,9 +182,8 @@ SubmitResult ImportService::Submit(ImportRecord record, storage::TableMeta table
     return SubmitResult::kError;
   }
   records_[record.import_arn] = record;
-  queue_.push_back(record.import_arn);
+  queue_.Push(record.import_arn);
   *out = record;
-  cv_.Signal();
   return SubmitResult::kCreated;
 }
 
@@ -250,29 +211,15 @@ std::vector<ImportRecord> ImportService::ListAll() const {
   return out;
 }
 
-void ImportService::WaitIdle() {
-  common::MutexLock lock(&mu_);
-  while (!queue_.empty() || running_ != 0) idle_cv_.Wait(&mu_);
-}
+void ImportService::WaitIdle() { queue_.WaitIdle(); }
 
-void ImportService::WorkerLoop() {
-  for (;;) {
-    ImportRecord record;
-    {
-      common::MutexLock lock(&mu_);
-      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
-      if (stopping_) return;
-      record = records_[queue_.front()];
-      queue_.pop_front();
-      ++running_;
-    }
-    Run(std::move(record));
-    {
-      common::MutexLock lock(&mu_);
-      --running_;
-    }
-    idle_cv_.SignalAll();
+void ImportService::RunQueued(const std::string& import_arn) {
+  ImportRecord record;
+  {
+    common::MutexLock lock(&mu_);
+    record = records_[import_arn];
   }
+  Run(std::move(record));
 }
 
 void ImportService::Run(ImportRecord record) {
@@ -287,7 +234,7 @@ void ImportService::Run(ImportRecord record) {
   }
   ImportOutcome outcome;
   try {
-    outcome = RunImportJob(storage_, *source_, options_, record, *table, stopping_,
+    outcome = RunImportJob(storage_, *source_, options_, record, *table, queue_.stopping(),
                            ErrorLogPath(record.import_id));
   } catch (const std::exception& e) {  // out of memory: this import fails, the server goes on
     spdlog::error("import {} failed: {}", record.import_arn, e.what());

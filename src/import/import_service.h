@@ -15,18 +15,18 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/mutex.h"
 #include "common/status.h"
 #include "import/import_record.h"
 #include "import/object_source.h"
+#include "jobs/client_tokens.h"
+#include "jobs/job_queue.h"
 #include "storage/storage.h"
 
 namespace tideline::importer {
@@ -80,11 +80,7 @@ class ImportService {
   static constexpr int64_t kRetentionMs = 90ll * 86400 * 1000;
 
  private:
-  struct Token {
-    std::string import_arn;
-    int64_t expires_ms;
-  };
-  void WorkerLoop();
+  void RunQueued(const std::string& import_arn);
   void Run(ImportRecord record);
   void Persist(const ImportRecord& record);
   void Update(const ImportRecord& record);  // persists and replaces the in-memory copy
@@ -94,16 +90,11 @@ class ImportService {
   storage::Storage& storage_;
   std::unique_ptr<ObjectSource> source_;
   ImportServiceOptions options_;
-  std::atomic<bool> stopping_{false};
 
-  mutable common::Mutex mu_;
-  common::CondVar cv_;
-  common::CondVar idle_cv_;
+  mutable common::Mutex mu_;  // before the queue's (a leaf) and storage's
   std::map<std::string, ImportRecord> records_ GUARDED_BY(mu_);  // by ImportArn
-  std::map<std::string, Token> tokens_ GUARDED_BY(mu_);
-  std::deque<std::string> queue_ GUARDED_BY(mu_);
-  int running_ GUARDED_BY(mu_) = 0;
-  std::vector<std::thread> workers_;
+  jobs::ClientTokens tokens_ GUARDED_BY(mu_);
+  jobs::JobQueue queue_;
 };
 
 // The outcome of reading and loading one import (import_job.cc).
