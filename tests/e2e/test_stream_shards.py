@@ -7,8 +7,11 @@ and after kill -9 (shared/spec/streams-ttl.md §4; docs/streams.md)."""
 
 import threading
 import time
+import unittest
 
-from harness import ServerTestCase
+from botocore.exceptions import ClientError
+
+from harness import ServerTestCase, TidelineServer, random_name
 
 ROLLOVER_MS = 800
 
@@ -240,3 +243,68 @@ class ShardRollover(ServerTestCase):
                                 last_seq)
         self.assertEqual(self.streams.describe_stream(StreamArn=arn)["StreamDescription"][
             "StreamStatus"], "DISABLED")
+
+
+class Trimming(unittest.TestCase):
+    """Shards past the 24-hour retention: a stream enabled 26 hours ago (libfaketime) with an
+    hourly rollover, read now. The shards that ended more than 24 hours ago are no longer listed
+    (GetShardIterator on one: TrimmedDataAccessException); the oldest listed shard still names
+    its parent, as on AWS; new writes land in the open shard."""
+
+    def test_old_shards_are_trimmed(self):
+        server = TidelineServer(extra_args=("--testing-stream-shard-rollover-ms", "3600000"),
+                                faketime="-26h")
+        try:
+            server.start()
+            client = server.client()
+            name = random_name()
+            client.create_table(
+                TableName=name, BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+            arn = client.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+            client.put_item(TableName=name, Item={"pk": {"S": "old"}})
+            streams = server.streams_client()
+            first = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+            self.assertEqual(len(first), 1)
+            old_shard = first[0]["ShardId"]
+
+            server.faketime = None  # now: 26 rollovers later, past the retention
+            server.restart()
+            client, streams = server.client(), server.streams_client()
+            client.put_item(TableName=name, Item={"pk": {"S": "new"}})
+            shards, start = [], None
+            while True:
+                kw = {"ExclusiveStartShardId": start} if start else {}
+                desc = streams.describe_stream(StreamArn=arn, **kw)["StreamDescription"]
+                shards += desc["Shards"]
+                start = desc.get("LastEvaluatedShardId")
+                if not start:
+                    break
+            ids = [s["ShardId"] for s in shards]
+            # Shards 0 and 1 ended more than 24 hours ago; 2 (ending 23 h ago) to 26 are kept.
+            self.assertNotIn(old_shard, ids)
+            self.assertEqual(len(shards), 25)
+            self.assertNotIn(shards[0]["ParentShardId"], ids)
+            for parent, child in zip(shards, shards[1:]):
+                self.assertEqual(child["ParentShardId"], parent["ShardId"])
+            with self.assertRaises(ClientError) as caught:
+                streams.get_shard_iterator(StreamArn=arn, ShardId=old_shard,
+                                           ShardIteratorType="TRIM_HORIZON")
+            self.assertEqual(caught.exception.response["Error"]["Code"],
+                             "TrimmedDataAccessException")
+            keys = []
+            for shard in shards:
+                it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+                while it:
+                    resp = streams.get_records(ShardIterator=it)
+                    keys += [r["dynamodb"]["Keys"]["pk"]["S"] for r in resp["Records"]]
+                    it = resp.get("NextShardIterator")
+                    if not resp["Records"]:
+                        break
+            self.assertEqual(keys, ["new"])
+        finally:
+            server.stop()
+            server.cleanup()
