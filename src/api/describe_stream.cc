@@ -105,8 +105,9 @@ std::string ExecuteDescribeStream(Context& ctx, const json::Value& req) {
       json::WriteString(w, EndingSequenceNumber(shard));
     }
     w.EndObject();
-    // The parent is named even once it is trimmed, as on AWS: a reader starts at the oldest
-    // shard whose parent is not listed.
+    // The parent is named even once it is trimmed (⚠ not documented by AWS for a trimmed
+    // parent; the developer guide's loop and the Kinesis adapter treat a shard whose parent is
+    // not listed as a root).
     if (index > 0) {
       w.Key("ParentShardId");
       json::WriteString(w, shards.Id(index - 1));

@@ -249,7 +249,7 @@ class Trimming(unittest.TestCase):
     """Shards past the 24-hour retention: a stream enabled 26 hours ago (libfaketime) with an
     hourly rollover, read now. The shards that ended more than 24 hours ago are no longer listed
     (GetShardIterator on one: TrimmedDataAccessException); the oldest listed shard still names
-    its parent, as on AWS; new writes land in the open shard."""
+    its parent; new writes land in the open shard."""
 
     def test_old_shards_are_trimmed(self):
         server = TidelineServer(extra_args=("--testing-stream-shard-rollover-ms", "3600000"),
