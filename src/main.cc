@@ -379,6 +379,11 @@ int main(int argc, char** argv) {
   // Fault-injection tests only: while this file exists, writes to the database files fail
   // (EIO, or ENOSPC if the file says so). Hidden from --help.
   serve->add_option("--testing-fault-file", storage_options.testing_fault_file)->group("");
+  // Streams tests only: shards roll over after this many milliseconds instead of AWS's ~4 hours,
+  // so that readers walking shard lineage can be tested in seconds. Hidden from --help.
+  serve->add_option("--testing-stream-shard-rollover-ms", storage_options.stream_shard_rollover_ms)
+      ->group("")
+      ->check(CLI::Range(uint64_t{100}, uint64_t{7} * 24 * 3600 * 1000));
   // Shutdown tests only: how long the drain waits for busy connections before closing them.
   double drain_timeout_s = 10;
   serve->add_option("--testing-drain-timeout", drain_timeout_s)

@@ -203,6 +203,29 @@ void WriteBackupDescription(json::Writer& w, Context& ctx, const Backup& backup,
   w.Key("SourceTableFeatureDetails");
   w.StartObject();
   WriteIndexInfos(w, table);
+  // A stream as the table had it at the backup's time (a real DescribeBackup of a table with a
+  // stream shows {StreamEnabled: true, StreamViewType}); none once it was disabled.
+  if (!table.stream_view_type.empty()) {
+    w.Key("StreamDescription");
+    w.StartObject();
+    w.Key("StreamEnabled");
+    w.Bool(true);
+    w.Key("StreamViewType");
+    json::WriteString(w, table.stream_view_type);
+    w.EndObject();
+  }
+  // Time to Live as DescribeTimeToLive showed it then. ⚠ The model has the member but no real
+  // sample was found: its content (ENABLED with the attribute, absent when disabled, like the
+  // stream's) is Tideline's reading of it.
+  if (!table.ttl_attribute.empty()) {
+    w.Key("TimeToLiveDescription");
+    w.StartObject();
+    w.Key("TimeToLiveStatus");
+    w.String("ENABLED");
+    w.Key("AttributeName");
+    json::WriteString(w, table.ttl_attribute);
+    w.EndObject();
+  }
   w.EndObject();
   w.EndObject();
 }

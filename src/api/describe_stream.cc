@@ -1,11 +1,12 @@
 // DescribeStream (DynamoDB Streams API): the stream's status, view type, table and key schema,
-// and its shards (one per stream: stream_ids.h), paged by ExclusiveStartShardId and filterable
-// to the CHILD_SHARDS of a shard (a Tideline shard has none).
+// and its shards (stream_shards.h) in ShardId order (which is creation order), paged by
+// ExclusiveStartShardId and Limit, or filtered to the CHILD_SHARDS of a shard.
 
 #include "api/operations.h"
 #include "api/response_body.h"
 #include "api/stream_access.h"
 #include "api/stream_ids.h"
+#include "api/stream_shards.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
@@ -39,10 +40,22 @@ std::string ExecuteDescribeStream(Context& ctx, const json::Value& req) {
   }
   errors.ThrowIfAny();
   const storage::StreamDescriptor stream = FindStreamOrThrow(ctx, *arn);
-  const std::string shard_id = ShardIdOf(stream);
-  // A shard listed unless the page starts after it (shards in ShardId order: AWS's) or the
-  // filter asks for children, which a Tideline shard never has.
-  const bool list_shard = !filter && (!start_shard || shard_id > *start_shard);
+  const uint64_t now = ctx.storage.Now();
+  const StreamShards shards(stream, now, TrimHorizonTs(now));
+  // The shards listed: [from, shards.last()] up to the limit (AWS's default and cap: 100).
+  uint64_t from = shards.first();
+  uint64_t count = static_cast<uint64_t>(limit.value_or(100));
+  if (filter) {
+    // A shard's only child is the next one (a rollover never splits a shard).
+    auto parent = shards.Find(*filter_shard);
+    from = parent ? *parent + 1 : shards.last() + 1;
+    count = 1;
+  } else if (start_shard) {
+    // After the named shard; AWS answers an unknown one with no shards, not an error.
+    auto start = shards.Find(*start_shard);
+    from = start ? std::max(*start + 1, shards.first()) : shards.last() + 1;
+  }
+  const uint64_t end = from > shards.last() ? from : std::min(shards.last() + 1, from + count);
   ResponseBody response;
   json::Writer& w = response.writer();
   w.Key("StreamDescription");
@@ -78,22 +91,35 @@ std::string ExecuteDescribeStream(Context& ctx, const json::Value& req) {
   w.EndArray();
   w.Key("Shards");
   w.StartArray();
-  if (list_shard) {
+  for (uint64_t index = from; index < end; ++index) {
+    const ShardSpan shard = shards.Span(index);
     w.StartObject();
     w.Key("ShardId");
-    json::WriteString(w, shard_id);
+    json::WriteString(w, shards.Id(index));
     w.Key("SequenceNumberRange");
     w.StartObject();
     w.Key("StartingSequenceNumber");
-    json::WriteString(w, StartingSequenceNumber(stream));
-    if (!stream.enabled()) {
+    json::WriteString(w, StartingSequenceNumber(shard));
+    if (shard.closed) {
       w.Key("EndingSequenceNumber");
-      json::WriteString(w, EndingSequenceNumber(stream));
+      json::WriteString(w, EndingSequenceNumber(shard));
     }
     w.EndObject();
+    // The parent is named even once it is trimmed (⚠ not documented by AWS for a trimmed
+    // parent; the developer guide's loop and the Kinesis adapter treat a shard whose parent is
+    // not listed as a root).
+    if (index > 0) {
+      w.Key("ParentShardId");
+      json::WriteString(w, shards.Id(index - 1));
+    }
     w.EndObject();
   }
   w.EndArray();
+  // Only when shards remain past a full page: a last page has none (AWS's shape).
+  if (!filter && end <= shards.last() && end > from) {
+    w.Key("LastEvaluatedShardId");
+    json::WriteString(w, shards.Id(end - 1));
+  }
   w.EndObject();
   return response.Finish();
 }

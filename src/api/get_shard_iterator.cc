@@ -1,11 +1,13 @@
-// GetShardIterator (DynamoDB Streams API): an iterator at TRIM_HORIZON (the oldest record
-// kept), LATEST (just after the newest), AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER. It is
-// valid for 15 minutes (stream_ids.h).
+// GetShardIterator (DynamoDB Streams API): an iterator into one shard (stream_shards.h) at
+// TRIM_HORIZON (the shard's oldest record kept), LATEST (just after its newest: past its end
+// for a closed shard), AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER. It is valid for 15 minutes
+// (stream_ids.h).
 
 #include "api/operations.h"
 #include "api/response_body.h"
 #include "api/stream_access.h"
 #include "api/stream_ids.h"
+#include "api/stream_shards.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
@@ -54,33 +56,40 @@ std::string ExecuteGetShardIterator(Context& ctx, const json::Value& req) {
     }
   }
   const storage::StreamDescriptor stream = FindStreamOrThrow(ctx, *arn);
-  if (*shard_id != ShardIdOf(stream)) {
+  const uint64_t now = ctx.storage.Now();
+  const uint64_t horizon = TrimHorizonTs(now);
+  const StreamShards shards(stream, now, horizon);
+  const std::optional<uint64_t> index = shards.Find(*shard_id);
+  if (!index) {
     // The wording seen in a client's test [2ND]; AWS's own is not confirmed.
     throw ApiError::ResourceNotFound("Requested resource not found: Shard does not exist");
   }
-  const uint64_t horizon = TrimHorizonTs(ctx);
+  // A shard past the retention: its records are gone.
+  if (*index < shards.first()) throw TrimmedDataAccess();
+  const ShardSpan shard = shards.Span(*index);
   storage::StreamPosition at;
   if (*type == "TRIM_HORIZON") {
-    at.ts = std::max(stream.start_ts + 1, horizon);
+    at.ts = std::max(shard.after_ts + 1, horizon);
   } else if (*type == "LATEST") {
-    // Every commit up to Now() has its records written: the iterator reads what comes after.
-    at.ts = (stream.enabled() ? ctx.storage.Now() : stream.end_ts) + 1;
+    // Every commit up to `now` has its records written: the iterator reads what comes after
+    // (nothing, for a closed shard).
+    at.ts = (shard.closed ? shard.through_ts : now) + 1;
   } else {
     at = *position;
     if (*type == "AFTER_SEQUENCE_NUMBER") {
-      if (at.op + 1 < 100000) {
+      if (at.op < kLastSequenceOp) {
         ++at.op;
       } else if (at.ts != UINT64_MAX) {
         ++at.ts;
         at.op = 0;
       }
     }
-    if (at.ts < horizon && stream.start_ts < horizon) throw TrimmedDataAccess();
+    if (PositionTrimmed(at.ts, shard.after_ts, horizon)) throw TrimmedDataAccess();
   }
   ResponseBody response;
   json::Writer& w = response.writer();
   w.Key("ShardIterator");
-  json::WriteString(w, EncodeShardIterator({std::string(*arn), at, NowMillis()}));
+  json::WriteString(w, EncodeShardIterator({std::string(*arn), *index, at, NowMillis()}));
   return response.Finish();
 }
 

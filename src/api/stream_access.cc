@@ -51,9 +51,16 @@ storage::StreamDescriptor FindStreamOrThrow(Context& ctx, std::string_view arn) 
   return stream;
 }
 
-uint64_t TrimHorizonTs(Context& ctx) {
-  const uint64_t now = ctx.storage.Now();
+uint64_t TrimHorizonTs(uint64_t now) {
   return now > storage::kStreamRetentionMicros ? now - storage::kStreamRetentionMicros : 0;
+}
+
+uint64_t TrimHorizonTs(Context& ctx) { return TrimHorizonTs(ctx.storage.Now()); }
+
+bool PositionTrimmed(uint64_t position_ts, uint64_t shard_after_ts, uint64_t trim_horizon_ts) {
+  if (trim_horizon_ts <= storage::kStreamTrimSlackMicros) return false;
+  const uint64_t trimmed_before = trim_horizon_ts - storage::kStreamTrimSlackMicros;
+  return position_ts < trimmed_before && shard_after_ts < trimmed_before;
 }
 
 ApiError ExpiredIterator(std::string message) {

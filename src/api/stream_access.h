@@ -27,8 +27,12 @@ storage::StreamDescriptor FindStreamOrThrow(Context& ctx, std::string_view arn);
 // Only the form: ValidationException when `arn` is not a stream ARN.
 void CheckStreamArnForm(Context& ctx, std::string_view arn);
 
-// Records committed before this time are trimmed (24 h ago).
+// Records committed before this time are trimmed (24 h before `now`, or before Now()).
+uint64_t TrimHorizonTs(uint64_t now);
 uint64_t TrimHorizonTs(Context& ctx);
+// Whether records of a shard starting after `shard_after_ts` may have been trimmed from
+// `position_ts` on: storage trims only a slack behind the horizon (stream_log.h).
+bool PositionTrimmed(uint64_t position_ts, uint64_t shard_after_ts, uint64_t trim_horizon_ts);
 
 ApiError ExpiredIterator(std::string message);
 ApiError TrimmedDataAccess();

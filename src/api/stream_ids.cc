@@ -10,7 +10,7 @@ namespace tideline::api {
 namespace {
 
 constexpr int kOpDigits = 5;
-constexpr uint32_t kOpLimit = 100000;  // op positions take kOpDigits digits
+constexpr uint32_t kOpLimit = kLastSequenceOp + 1;  // op positions take kOpDigits digits
 constexpr size_t kMinSequenceDigits = 21;
 
 void PutU64(std::string* out, uint64_t v) {
@@ -51,25 +51,6 @@ std::optional<ParsedStreamArn> ParseStreamArn(const ServerConfig& config, std::s
   return out;
 }
 
-std::string ShardIdOf(const storage::StreamDescriptor& stream) {
-  // FNV-1a over the stream's identity: stable across restarts, different per stream.
-  uint32_t hash = 2166136261u;
-  auto mix = [&](std::string_view s) {
-    for (char c : s) {
-      hash ^= static_cast<uint8_t>(c);
-      hash *= 16777619u;
-    }
-  };
-  mix(stream.table_name);
-  mix("/");
-  mix(stream.label);
-  mix(std::to_string(stream.table_id));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "shardId-%020lld-%08x",
-                static_cast<long long>(std::max<int64_t>(stream.created_ms, 0)), hash);
-  return buf;
-}
-
 std::string SequenceNumber(uint64_t ts, uint32_t op) {
   char op_digits[16];
   std::snprintf(op_digits, sizeof op_digits, "%05u", op % kOpLimit);
@@ -98,20 +79,12 @@ std::optional<storage::StreamPosition> ParseSequenceNumber(std::string_view text
   return p;
 }
 
-std::string StartingSequenceNumber(const storage::StreamDescriptor& stream) {
-  // Records have commit ts > start_ts.
-  return SequenceNumber(stream.start_ts, 0);
-}
-
-std::string EndingSequenceNumber(const storage::StreamDescriptor& stream) {
-  return SequenceNumber(stream.end_ts, kOpLimit - 1);
-}
-
 std::string EncodeShardIterator(const ShardIterator& it) {
-  std::string payload(1, '\x01');
+  std::string payload(1, '\x02');
   PutU64(&payload, it.position.ts);
   PutU64(&payload, it.position.op);
   PutU64(&payload, static_cast<uint64_t>(it.issued_ms));
+  PutU64(&payload, it.shard);
   return it.stream_arn + "|1|" + Base64Encode(payload);
 }
 
@@ -119,8 +92,10 @@ std::optional<ShardIterator> DecodeShardIterator(std::string_view text) {
   const size_t bar = text.find("|1|");
   if (bar == std::string_view::npos) return std::nullopt;
   std::string payload;
-  if (!Base64Decode(text.substr(bar + 3), &payload) || payload.size() != 25 ||
-      payload[0] != '\x01') {
+  // Version 1 (before rollover, 25 bytes) named the only shard; iterators live 15 minutes, so
+  // only version 2 is read.
+  if (!Base64Decode(text.substr(bar + 3), &payload) || payload.size() != 33 ||
+      payload[0] != '\x02') {
     return std::nullopt;
   }
   ShardIterator it;
@@ -130,6 +105,7 @@ std::optional<ShardIterator> DecodeShardIterator(std::string_view text) {
   if (op >= kOpLimit) return std::nullopt;
   it.position.op = static_cast<uint32_t>(op);
   it.issued_ms = static_cast<int64_t>(GetU64(payload.data() + 17));
+  it.shard = GetU64(payload.data() + 25);
   return it;
 }
 

@@ -2,14 +2,12 @@
 // The identifiers of the DynamoDB Streams API (shared/spec/streams-ttl.md §2, §4) and how
 // Tideline maps them onto storage's streams (storage/stream_log.h):
 //   - StreamArn: arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>.
-//   - Shards: one per stream, open while the stream is enabled and closed when it is disabled
-//     (what AWS shows for a small table; there is no rollover, so a reader never waits for a
-//     child). ShardId: shardId-<20-digit enable time in ms>-<8 hex digits from the stream>.
+//   - Shards: rolled over every so often (AWS: about 4 hours): stream_shards.h.
 //   - SequenceNumber: the decimal of commit_ts (microseconds) followed by the op's position in
 //     its commit on 5 digits, at least 21 digits: rising within the shard, comparable as big
 //     integers, as clients expect.
-//   - ShardIterator: <StreamArn>|1|<base64 of the position and the time it was issued> (AWS's
-//     outward form); it expires 15 minutes after it was issued.
+//   - ShardIterator: <StreamArn>|1|<base64 of the position, the time it was issued and the
+//     shard> (AWS's outward form); it expires 15 minutes after it was issued.
 
 #include <cstdint>
 #include <optional>
@@ -33,18 +31,15 @@ struct ParsedStreamArn {
 std::optional<ParsedStreamArn> ParseStreamArn(const ServerConfig& config, std::string_view arn,
                                               bool* foreign);
 
-std::string ShardIdOf(const storage::StreamDescriptor& stream);
-
 std::string SequenceNumber(uint64_t ts, uint32_t op);
 // nullopt when `text` is not a decimal number.
 std::optional<storage::StreamPosition> ParseSequenceNumber(std::string_view text);
-// The first sequence number of the stream's shard (at or before its first record) and, for a
-// closed one, the last (at or after its last record).
-std::string StartingSequenceNumber(const storage::StreamDescriptor& stream);
-std::string EndingSequenceNumber(const storage::StreamDescriptor& stream);
+// The greatest op position a sequence number can carry.
+constexpr uint32_t kLastSequenceOp = 99999;
 
 struct ShardIterator {
   std::string stream_arn;
+  uint64_t shard = 0;  // StreamShards' index
   storage::StreamPosition position;
   int64_t issued_ms = 0;
 };

@@ -62,8 +62,8 @@ void ExpirySweeper::Run() {
     const auto now = Clock::now();
     if (now >= next_trim) {
       const uint64_t latest = storage_->Now();
-      if (latest > kStreamRetentionMicros) {
-        Status s = storage_->TrimStreams(latest - kStreamRetentionMicros);
+      if (latest > kStreamRetentionMicros + kStreamTrimSlackMicros) {
+        Status s = storage_->TrimStreams(latest - kStreamRetentionMicros - kStreamTrimSlackMicros);
         if (!s.ok()) spdlog::warn("stream retention: {}", s.ToString());
       }
       next_trim = now + options_.stream_trim_interval;

@@ -48,6 +48,9 @@ struct StorageOptions {
   int max_open_files = -1;  // RocksDB's table files kept open; -1: all
   // Tests only: while this file exists, writes to RocksDB's files fail (fault_injection_fs.h).
   std::string testing_fault_file;
+  // How long a stream's shard stays open before a child replaces it (AWS: about 4 hours). Each
+  // stream keeps the value it was enabled with (StreamDescriptor::shard_rollover_us).
+  uint64_t stream_shard_rollover_ms = 4ull * 3600 * 1000;
 };
 
 // A position in the stream of writes (a count of writes begun), for waiting until what a
@@ -293,11 +296,13 @@ class Storage {
   // NotFound when no such stream is kept.
   Status FindStream(std::string_view table_name, std::string_view label,
                     StreamDescriptor* out) const;
-  // The records of `stream` from `from` on, at most max_records and (past the first record)
-  // max_bytes of stored images; *end: whether the stream has no records past those returned
-  // (meaningful for a disabled stream, whose records are final).
+  // The records of `stream` from `from` on with commit ts <= through_ts (one shard's), at most
+  // max_records and (past the first record) max_bytes of stored images; *end: whether there is
+  // no record past those returned up to through_ts (final once through_ts <= Now(), or for a
+  // disabled stream).
   Status ReadStreamRecords(const StreamDescriptor& stream, StreamPosition from, size_t max_records,
-                           size_t max_bytes, std::vector<StreamRecord>* out, bool* end) const;
+                           size_t max_bytes, std::vector<StreamRecord>* out, bool* end,
+                           uint64_t through_ts = UINT64_MAX) const;
   // Removes the records committed before `before_ts` and the streams disabled before it.
   Status TrimStreams(uint64_t before_ts);
 

@@ -48,6 +48,7 @@ Status Storage::Impl::StageStreamTransition(const TableMeta* before, const Table
     d.key_schema = after->key_schema;
     d.start_ts = at;
     d.created_ms = WallMillis();
+    d.shard_rollover_us = options.stream_shard_rollover_ms * 1000;
     batch->Put(streams::DescriptorKey(d.table_name, d.label), streams::SerializeDescriptor(d));
   }
   return Status::OK();
@@ -93,7 +94,8 @@ Status Storage::FindStream(std::string_view table_name, std::string_view label,
 
 Status Storage::ReadStreamRecords(const StreamDescriptor& stream, StreamPosition from,
                                   size_t max_records, size_t max_bytes,
-                                  std::vector<StreamRecord>* out, bool* end) const {
+                                  std::vector<StreamRecord>* out, bool* end,
+                                  uint64_t through_ts) const {
   out->clear();
   *end = false;
   // Records are written in commit order under the commit lock, one batch per commit: once a
@@ -121,9 +123,10 @@ Status Storage::ReadStreamRecords(const StreamDescriptor& stream, StreamPosition
   }
   const uint64_t first_ts = std::max(from.ts, current.start_ts + 1);
   const uint32_t first_op = first_ts == from.ts ? from.op : 0;
-  const std::string upper = current.enabled()
+  const uint64_t last_ts = current.enabled() ? through_ts : std::min(through_ts, current.end_ts);
+  const std::string upper = last_ts == UINT64_MAX
                                 ? streams::RecordsEnd(current.table_id)
-                                : streams::RecordKey(current.table_id, current.end_ts + 1, 0);
+                                : streams::RecordKey(current.table_id, last_ts + 1, 0);
   rocksdb::ReadOptions options = TotalOrderReadOptions();
   options.snapshot = snapshot;
   rocksdb::Slice upper_slice(upper);

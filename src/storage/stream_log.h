@@ -30,6 +30,9 @@ struct StreamDescriptor {
   uint64_t start_ts = 0;  // records have commit ts > start_ts ...
   uint64_t end_ts = 0;    // ... and <= end_ts once the stream is disabled (0: enabled)
   int64_t created_ms = 0;
+  // Shard rollover (docs/storage.md "Streams"): fixed when the stream is enabled, so that its
+  // shards stay the same across restarts whatever the server's setting later is. 0: one shard.
+  uint64_t shard_rollover_us = 0;
   bool enabled() const { return end_ts == 0; }
 };
 
@@ -63,5 +66,9 @@ struct StreamRecord {
 
 // How long stream records and disabled streams are kept (DynamoDB: 24 hours).
 constexpr uint64_t kStreamRetentionMicros = 24ull * 3600 * 1000 * 1000;
+// Trimming removes only what is older than the retention and this slack: a reader's position
+// judged within the retention by one call is still there at the next (DynamoDB: data past
+// 24 hours "is susceptible to trimming at any moment", not gone at once).
+constexpr uint64_t kStreamTrimSlackMicros = 3600ull * 1000 * 1000;
 
 }  // namespace tideline::storage

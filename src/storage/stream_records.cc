@@ -75,6 +75,8 @@ std::string SerializeDescriptor(const StreamDescriptor& d) {
   w.Uint64(d.end_ts);
   w.Key("created_ms");
   w.Int64(d.created_ms);
+  w.Key("shard_rollover_us");
+  w.Uint64(d.shard_rollover_us);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -110,6 +112,11 @@ bool ParseDescriptor(std::string_view key, std::string_view value, StreamDescrip
     return false;
   }
   d->created_ms = created->GetInt64();
+  // Absent in the descriptors of streams enabled before rollover existed: they keep one shard.
+  d->shard_rollover_us = 0;
+  if (json::Find(doc, "shard_rollover_us") && !u64("shard_rollover_us", &d->shard_rollover_us)) {
+    return false;
+  }
   return common::AvTypeFromName(hash_type, &d->key_schema.hash_type) &&
          common::AvTypeFromName(range_type, &d->key_schema.range_type);
 }

@@ -69,7 +69,9 @@ function healthy(port) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TidelineServer {
-  constructor() {
+  // extraArgs: more `tideline serve` options (e.g. a --testing-* flag).
+  constructor(extraArgs = []) {
+    this.extraArgs = extraArgs;
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tideline-clients-'));
     this.dataDir = path.join(this.tmp, 'data');
     this.logPath = path.join(this.tmp, 'server.log');
@@ -105,7 +107,7 @@ export class TidelineServer {
       this.proc = spawn(
           BIN,
           ['serve', '--host', '127.0.0.1', '--port', String(this.port), '--data-dir', this.dataDir,
-           '--region', REGION],
+           '--region', REGION, ...this.extraArgs],
           {stdio: ['ignore', log, log]});
       fs.closeSync(log);
       // If this test process ends without stop() (a cancelled file), take the server with it.

@@ -363,6 +363,35 @@ class Restore(BackupTestCase):
                 GlobalSecondaryIndexOverride=[dict(GSI, IndexName="xyz", KeySchema=[
                     {"AttributeName": "l", "KeyType": "HASH"}])])
 
+    # SourceTableFeatureDetails names the stream and the Time to Live the table had at the
+    # backup's time (shape: spec partiql-backups.md §4.3); a restore carries neither over
+    # (streams-ttl.md §1.7).
+    def test_feature_details_name_stream_and_ttl(self):
+        table = self.make_table(StreamSpecification={"StreamEnabled": True,
+                                                     "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        self.client.update_time_to_live(TableName=table, TimeToLiveSpecification={
+            "Enabled": True, "AttributeName": "expires"})
+        both = self.backup(table, "both")["BackupArn"]
+        self.client.update_table(TableName=table, StreamSpecification={"StreamEnabled": False})
+        self.wait_active(table)
+        ttl_only = self.backup(table, "ttl-only")["BackupArn"]
+
+        features = self.client.describe_backup(BackupArn=both)["BackupDescription"][
+            "SourceTableFeatureDetails"]
+        self.assertEqual(features, {
+            "StreamDescription": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}})
+        features = self.client.describe_backup(BackupArn=ttl_only)["BackupDescription"][
+            "SourceTableFeatureDetails"]
+        self.assertEqual(features, {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED",
+                                                              "AttributeName": "expires"}})
+
+        target, _ = self.restore(both)
+        restored = self.client.describe_table(TableName=target)["Table"]
+        self.assertNotIn("StreamSpecification", restored)
+        self.assertEqual(self.client.describe_time_to_live(TableName=target)[
+            "TimeToLiveDescription"], {"TimeToLiveStatus": "DISABLED"})
+
     def test_backup_outlives_its_table(self):
         table = self.make_table(indexes=True)
         self.put_items(table, [item(i) for i in range(50)])

@@ -112,6 +112,20 @@ class ShortCooldown(ServerTestCase):
         self.assertEqual(self.client.describe_time_to_live(TableName=name)[
             "TimeToLiveDescription"], {"TimeToLiveStatus": "ENABLED", "AttributeName": "b"})
 
+    # AWS was never seen in ENABLING or DISABLING: polled every second after each change, the
+    # first DescribeTimeToLive already shows the settled status (ACK-lab DDB-TABLE-144/145;
+    # ScyllaDB's AWS-run test_ttl_enable asserts ENABLED at once). Tideline answers the same from
+    # the first call on, whatever the timing: every describe right after a change is settled.
+    def test_no_transient_status(self):
+        name = self.create_table()
+        for enabled, expected in ((True, {"TimeToLiveStatus": "ENABLED", "AttributeName": "t"}),
+                                  (False, {"TimeToLiveStatus": "DISABLED"})) * 2:
+            self.client.update_time_to_live(TableName=name,
+                                            TimeToLiveSpecification=ttl_spec("t", enabled))
+            seen = [self.client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+                    for _ in range(5)]
+            self.assertEqual(seen, [expected] * 5)
+
 
 class Expiry(ServerTestCase):
     SERVER_ARGS = ("--ttl-interval", "0.2", "--ttl-cooldown", "0")
