@@ -379,6 +379,11 @@ int main(int argc, char** argv) {
   // Fault-injection tests only: while this file exists, writes to the database files fail
   // (EIO, or ENOSPC if the file says so). Hidden from --help.
   serve->add_option("--testing-fault-file", storage_options.testing_fault_file)->group("");
+  // Item-collection tests only: the size limit of an LSI item collection, in bytes (DynamoDB's
+  // 10 GB cannot be written in a test). Hidden from --help.
+  serve->add_option("--testing-item-collection-limit", storage_options.item_collection_limit_bytes)
+      ->group("")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10} << 30));
   // Shutdown tests only: how long the drain waits for busy connections before closing them.
   double drain_timeout_s = 10;
   serve->add_option("--testing-drain-timeout", drain_timeout_s)
