@@ -384,6 +384,11 @@ int main(int argc, char** argv) {
   serve->add_option("--testing-stream-shard-rollover-ms", storage_options.stream_shard_rollover_ms)
       ->group("")
       ->check(CLI::Range(uint64_t{100}, uint64_t{7} * 24 * 3600 * 1000));
+  // Item-collection tests only: the size limit of an LSI item collection, in bytes (DynamoDB's
+  // 10 GB cannot be written in a test). Hidden from --help.
+  serve->add_option("--testing-item-collection-limit", storage_options.item_collection_limit_bytes)
+      ->group("")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10} << 30));
   // Shutdown tests only: how long the drain waits for busy connections before closing them.
   double drain_timeout_s = 10;
   serve->add_option("--testing-drain-timeout", drain_timeout_s)

@@ -9,6 +9,7 @@
 #include "api/stream_specification.h"
 #include "api/table_definition.h"
 #include "api/table_description.h"
+#include "api/table_warm_throughput.h"
 #include "api/tags.h"
 #include "common/api_error.h"
 #include "storage/storage.h"
@@ -21,10 +22,12 @@ std::string ExecuteCreateTable(Context& ctx, const json::Value& req) {
   std::vector<std::pair<std::string, std::string>> tags;
   if (const json::Value* t = OptArray(req, "Tags")) tags = ReadTags(*t, &errors);
   ReadStreamSpecification(req, &errors);
+  const TableWarmThroughputRequest warm = ReadTableWarmThroughput(req);
   errors.ThrowIfAny();
 
   CheckBillingRules(def);
   storage::TableMeta meta = BuildTableMeta(def);
+  ApplyCreateWarmThroughput(warm, &meta);
   ApplyCreateStreamSpecification(req, &meta);
   meta.tags = std::move(tags);
   if (auto dp = OptBool(req, "DeletionProtectionEnabled")) meta.deletion_protection = *dp;

@@ -1,4 +1,5 @@
 #include "api/backup_description.h"
+#include "api/index_transitions.h"
 #include "api/operations.h"
 #include "api/request.h"
 #include "api/response_body.h"
@@ -19,7 +20,7 @@ std::string ExecuteDeleteTable(Context& ctx, const json::Value& req) {
   // Index work in flight blocks a DeleteTable even while the table is ACTIVE (live probes
   // DDB-TABLE-149/150).
   for (const auto& index : table->indexes) {
-    if (index.status != "ACTIVE") {
+    if (index.status != "ACTIVE" || (index.global && IndexUpdating(table->id, index.name))) {
       throw ApiError::ResourceInUse(
           "Attempt to change a resource which is still in use: Cannot delete table while "
           "indexes are being created, updated, or deleted.");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/index_definitions.h"
+#include "api/index_transitions.h"
 #include "api/request.h"
 #include "storage/storage.h"
 
@@ -114,7 +115,10 @@ void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
   WriteProjection(w, index);
   if (index.global) {
     w.Key("IndexStatus");
-    json::WriteString(w, index.status);
+    // An ACTIVE index whose throughput was just changed shows UPDATING for a moment
+    // (index_transitions.h).
+    const bool updating = index.status == "ACTIVE" && IndexUpdating(table.id, index.name);
+    json::WriteString(w, updating ? std::string_view("UPDATING") : index.status);
     // Present only while an index UpdateTable added is CREATING; removed, not set to false,
     // once it is ACTIVE (live probe DDB-TABLE-138). Tideline has no resource-allocation phase,
     // so a CREATING index is backfilling from the start.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/index_key.h"
+#include "api/status_error.h"
 #include "model/key_codec.h"
 
 namespace tideline::api {
@@ -66,19 +66,6 @@ void WriteChargeObject(json::Writer& w, ReturnCapacity detail, const WriteCharge
   w.EndObject();
 }
 
-// The smallest key greater than every key starting with `prefix` ("" if there is none).
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty()) {
-    auto& last = reinterpret_cast<unsigned char&>(prefix.back());
-    if (last != 0xff) {
-      ++last;
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return prefix;
-}
-
 }  // namespace
 
 double WriteCharge::Total() const {
@@ -136,20 +123,12 @@ bool WantsItemCollectionMetrics(bool requested, const storage::TableMeta& table)
 
 void WriteItemCollectionMetrics(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                                 const model::AttributeValue& hash_value) {
-  // The collection's size now: the partition's items plus their entries in every LSI. A read of
-  // the whole partition, made only when the request asks for the metrics.
-  size_t bytes = 0;
-  const std::string prefix = model::EncodePartitionPrefix(hash_value);
-  auto items = ctx.storage.NewCursor(table.id, ctx.storage.Now(), prefix, PrefixEnd(prefix));
-  for (; items->Valid(); items->Next()) bytes += items->item_size();
-  for (const auto& index : table.indexes) {
-    if (index.global || index.status == "DELETING") continue;
-    const std::string index_prefix =
-        model::EncodeIndexPartitionPrefix(index.key_schema(), {hash_value});
-    auto entries =
-        ctx.storage.NewIndexCursor(table.id, index.id, index_prefix, PrefixEnd(index_prefix));
-    for (; entries->Valid(); entries->Next()) bytes += entries->item_size();
-  }
+  // The collection's size now (the partition's items plus their entries in every LSI), as
+  // storage tracks it for the 10 GB limit.
+  int64_t bytes = 0;
+  Status s =
+      ctx.storage.ItemCollectionSize(table.id, model::EncodePartitionPrefix(hash_value), &bytes);
+  if (!s.ok()) throw StatusError(s);
   // AWS documents the range only as an estimate not to rely on; a 1 GB wide range around the
   // measured size, as its examples show ([0.0, 1.0] for a small collection).
   const double lower = std::floor(static_cast<double>(bytes) / (1ull << 30));

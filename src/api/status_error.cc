@@ -10,6 +10,8 @@ ApiError StatusError(const Status& s) {
       return ApiError::ResourceNotFound("Requested resource not found");
     case Status::Code::kBusy:
       return ApiError::TransactionConflict(kTransactionConflictMessage);
+    case Status::Code::kLimitExceeded:
+      return ApiError::ItemCollectionSizeLimitExceeded(kCollectionSizeExceededMessage);
     default:
       return ApiError::Internal(s.ToString());
   }

@@ -11,6 +11,10 @@
 //       -> 400 TransactionConflictException "Transaction is ongoing for the item".
 //          (TransactWriteItems turns Busy into a TransactionConflict cancellation reason
 //          instead.)
+//   LimitExceeded (a write would grow an LSI item collection past its limit)
+//       -> 400 ItemCollectionSizeLimitExceededException "Collection size exceeded."
+//          (TransactWriteItems turns it into ItemCollectionSizeLimitExceeded cancellation
+//          reasons instead.)
 //   anything else -> 500 InternalServerError with a generic message; the Status text goes to
 //       the log only (see ApiError::Internal).
 
@@ -24,6 +28,11 @@ namespace tideline::api {
 // reference, TransactionCanceledException: "Message: Transaction is ongoing for the item.";
 // clients log it without the period, as for "The conditional request failed").
 inline constexpr const char* kTransactionConflictMessage = "Transaction is ongoing for the item";
+
+// DynamoDB's message for an item collection over 10 GB, as an exception and as a cancellation
+// reason (developer guide, "Error handling": ItemCollectionSizeLimitExceededException, "Message:
+// Collection size exceeded."; spec indexes.md §3.7).
+inline constexpr const char* kCollectionSizeExceededMessage = "Collection size exceeded.";
 
 ApiError StatusError(const Status& s);
 

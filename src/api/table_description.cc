@@ -2,6 +2,7 @@
 
 #include "api/index_description.h"
 #include "api/request.h"
+#include "api/table_warm_throughput.h"
 #include "model/key_codec.h"
 #include "storage/storage.h"
 
@@ -102,6 +103,7 @@ void WriteTableDescription(json::Writer& w, Context& ctx, const storage::TableMe
   }
   w.EndObject();
   // A DELETING table's description carries no index information (TableDescription's doc).
+  if (!deleting) WriteTableWarmThroughput(w, t);
   if (!deleting) WriteIndexDescriptions(w, ctx, t, index_warm_throughput);
   if (!t.restore_source_arn.empty()) {
     w.Key("RestoreSummary");

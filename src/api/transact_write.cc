@@ -163,6 +163,13 @@ TransactWriteResult RunTransactWrite(Context& ctx, std::vector<TransactWriteActi
     for (size_t i : conflicts) cancel.Set(i, "TransactionConflict", kTransactionConflictMessage);
     cancel.Throw();
   }
+  if (s.code() == Status::Code::kLimitExceeded) {
+    CancellationReasons cancel(actions.size());
+    for (size_t i : conflicts) {
+      cancel.Set(i, "ItemCollectionSizeLimitExceeded", kCollectionSizeExceededMessage);
+    }
+    cancel.Throw();
+  }
   if (!s.ok()) throw StatusError(s);
   if (token) {
     common::MutexLock lock(&Tokens().mu);

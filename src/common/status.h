@@ -18,6 +18,7 @@ class [[nodiscard]] Status {
     kRemote,
     kAlreadyExists,  // the named thing (e.g. a table) exists already
     kUnavailable,    // refused for now, retry later: the disk is full, a background error
+    kLimitExceeded,  // a size limit would be passed: an LSI item collection (storage)
   };
 
   Status() = default;
@@ -34,6 +35,9 @@ class [[nodiscard]] Status {
   }
   // A temporary refusal the client should retry (DynamoDB's 503 ServiceUnavailable).
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status LimitExceeded(std::string msg) {
+    return Status(Code::kLimitExceeded, std::move(msg));
+  }
   // An error reported by a remote peer (e.g. S3): `remote_code` is its code ("NoSuchBucket").
   static Status Remote(std::string remote_code, std::string msg) {
     Status s(Code::kRemote, std::move(msg));

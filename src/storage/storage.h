@@ -51,6 +51,9 @@ struct StorageOptions {
   // How long a stream's shard stays open before a child replaces it (AWS: about 4 hours). Each
   // stream keeps the value it was enabled with (StreamDescriptor::shard_rollover_us).
   uint64_t stream_shard_rollover_ms = 4ull * 3600 * 1000;
+  // The size limit of an LSI item collection (item_collections.h): DynamoDB's 10 GB; tests
+  // lower it (--testing-item-collection-limit).
+  uint64_t item_collection_limit_bytes = 10ull << 30;
 };
 
 // A position in the stream of writes (a count of writes begun), for waiting until what a
@@ -268,6 +271,9 @@ class Storage {
   //       items found held, at least one.
   //   Status::NotFound: a table of a staged write was deleted; nothing was written.
   //   Status::InvalidArgument: fn wrote an item not in `items`; nothing was written.
+  //   Status::LimitExceeded: the commit would grow an item collection of a table with a local
+  //       secondary index past the limit (storage/item_collections.h); nothing was written, and
+  //       *conflicts (optional) receives the indices into `items` of the items that grow one.
   // *commit_ts (optional) receives the timestamp of the commit (0 if nothing was staged). The
   // commit is visible at once, durable at the next write-out: answer only after
   // WhenDurable/WaitDurable(Fence()) (see the top of this file).
@@ -319,6 +325,10 @@ class Storage {
   // Sets the index's status to DELETING (the commit path stops maintaining it), removes its
   // entries in the background, then drops it from the catalog. Open resumes DELETING indexes.
   Status StartIndexRemoval(uint64_t table_id, uint32_t index_id);
+  // The size of the item collection of `partition_prefix` (model/partition_prefix.h) of a table
+  // with a local secondary index: its items' and their LSI entries' DynamoDB sizes, as of the
+  // latest commit (storage/item_collections.h). NotFound: no such table.
+  Status ItemCollectionSize(uint64_t table_id, std::string_view partition_prefix, int64_t* bytes);
   // ItemCount and IndexSizeBytes (sum of the entries' projected sizes) of an index.
   TableStats IndexStats(uint64_t table_id, uint32_t index_id) const;
   // The invariant check: recomputes every complete index (not CREATING or DELETING) of the table

@@ -17,6 +17,7 @@
 #include "storage/data_dir_lock.h"
 #include "storage/disk_reserve.h"
 #include "storage/history_gc.h"
+#include "storage/item_collections.h"
 #include "storage/key_layout.h"
 #include "storage/storage.h"
 #include "storage/wal_syncer.h"
@@ -104,6 +105,8 @@ struct LiveTable {
   // lock they rely on.
   friend struct Storage::Impl;
   Catalogued catalogued_;
+  // The sizes of its LSI item collections known so far (item_collections.h), under write_mu.
+  ItemCollectionSizes collection_sizes_;
 };
 
 // One stored version of an item as a point read finds it.
@@ -223,6 +226,18 @@ struct Storage::Impl {
   uint64_t BackfillRun(const LiveIndex& index) const REQUIRES(write_mu) {
     return index.backfill_run_;
   }
+  // A table's known LSI item collection sizes (item_collections.h), used under write_mu only.
+  ItemCollectionSizes& CollectionSizes(LiveTable& table) REQUIRES(write_mu) {
+    return table.collection_sizes_;
+  }
+  // Under write_mu (item_collections.cc): adds to *over_ops the ops of `changes` (a commit's
+  // changes to the collections of `table`) that grow a collection past the limit, measuring
+  // the collections not known yet; then, once the commit is applied, ApplyItemCollections.
+  Status CheckItemCollections(const Storage& storage, LiveTable& table, const TableMeta& meta,
+                              const std::vector<CollectionChange>& changes,
+                              std::vector<size_t>* over_ops) REQUIRES(write_mu);
+  void ApplyItemCollections(LiveTable& table, const std::vector<CollectionChange>& changes)
+      REQUIRES(write_mu);
   // Whether the entry of an item version (commit ts `ts`, not staged) in `index` counts as
   // stored.
   bool EntryStored(const LiveTable& table, const IndexMeta& index, uint64_t ts) const

@@ -185,6 +185,8 @@ std::string SerializeTableMeta(const TableMeta& m) {
   w.EndArray();
   w.Key("deletion_protection");
   w.Bool(m.deletion_protection);
+  WriteInt(w, "warm_r", m.warm_read_units);
+  WriteInt(w, "warm_w", m.warm_write_units);
   w.Key("pitr");
   w.Bool(m.pitr_enabled);
   WriteInt(w, "recovery_days", m.recovery_days);
@@ -256,6 +258,8 @@ bool ParseTableMeta(std::string_view text, TableMeta* m) {
   }
   const json::Value* dp = json::Find(doc, "deletion_protection");
   m->deletion_protection = dp && dp->IsBool() && dp->GetBool();
+  m->warm_read_units = GetInt(doc, "warm_r");
+  m->warm_write_units = GetInt(doc, "warm_w");
   const json::Value* pitr = json::Find(doc, "pitr");
   m->pitr_enabled = pitr && pitr->IsBool() && pitr->GetBool();
   m->recovery_days = static_cast<int>(GetInt(doc, "recovery_days"));

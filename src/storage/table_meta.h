@@ -66,6 +66,9 @@ struct TableMeta {
   int64_t throughput_decreases_today = 0;
   std::vector<std::pair<std::string, std::string>> tags;
   bool deletion_protection = false;
+  // The table's WarmThroughput a request asked for; 0: none, the default applies (api/).
+  int64_t warm_read_units = 0;
+  int64_t warm_write_units = 0;
 
   // Point-in-time recovery. The window is [pitr_since_us, now] clipped to recovery_days.
   bool pitr_enabled = false;

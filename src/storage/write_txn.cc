@@ -6,6 +6,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -148,6 +149,9 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     int64_t bytes = 0;
     std::shared_ptr<const TableMeta> meta;  // when the table has indexes to maintain
     std::map<uint32_t, IndexStatsDelta> index_deltas;
+    // The LSI item collections the commit changes (tables with LSIs only).
+    bool local_indexes = false;
+    std::vector<CollectionChange> collections;
   };
   std::unordered_map<uint64_t, Delta> deltas;
   std::vector<PreparedOp> prepared;
@@ -165,6 +169,8 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
       common::ReaderLock catalog(&impl_->catalog_mu);
       const auto& table_meta = impl_->Catalog(*d.table).meta;
       if (table_meta && HasMaintainedIndexes(*table_meta)) d.meta = table_meta;
+      // LSIs are fixed at CreateTable: the set read here is the one at the commit.
+      d.local_indexes = d.meta && HasLocalIndexes(*d.meta);
     }
     WriteTxn::OldVersion old;
     std::string old_json;
@@ -215,6 +221,11 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     if (index_op) {
       index_op->new_json = txn.ops_.back().item_json;
       if (Status s = PrepareIndexOp(index_op.get()); !s.ok()) return s;
+      if (d.local_indexes) {
+        Status s =
+            AddCollectionChange(*d.meta, p.user_key, *index_op, prepared.size(), &d.collections);
+        if (!s.ok()) return s;
+      }
       p.index = std::move(index_op);
     }
     prepared.push_back(std::move(p));
@@ -252,6 +263,27 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
   CommitLock lock(&impl_->write_mu);
   for (const auto& [table_id, d] : deltas) {
     if (d.table->dropped.load()) return Status::NotFound("the table was deleted");
+  }
+  // Collection sizes move only under the commit lock: checked here, before anything is staged.
+  std::vector<size_t> over_ops;
+  for (auto& [table_id, d] : deltas) {
+    if (d.collections.empty()) continue;
+    Status s = impl_->CheckItemCollections(*this, *d.table, *d.meta, d.collections, &over_ops);
+    if (!s.ok()) return s;
+  }
+  if (!over_ops.empty()) {
+    if (conflicts) {
+      for (size_t op_no : over_ops) {
+        const WriteTxn::Op& op = txn.ops_[op_no];
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (items[i].table_id == op.table_id && items[i].user_key == op.user_key &&
+              std::find(conflicts->begin(), conflicts->end(), i) == conflicts->end()) {
+            conflicts->push_back(i);
+          }
+        }
+      }
+    }
+    return Status::LimitExceeded("Collection size exceeded.");
   }
   uint64_t lease = 0;
   ts = impl_->clock.Next(WallClockMicros(), &lease);
@@ -314,6 +346,7 @@ Status Storage::Write(const std::vector<ItemRef>& items, LockMode mode,
     impl_->clock.LeaseStored(lease);
   }
   for (auto& [table_id, d] : deltas) {
+    if (!d.collections.empty()) impl_->ApplyItemCollections(*d.table, d.collections);
     d.table->item_count += d.count;
     d.table->size_bytes += d.bytes;
     for (const auto& [index_id, delta] : d.index_deltas) {

@@ -406,3 +406,53 @@ class Lifecycle(IndexTableCase):
         self.restart_server(kill=True)
         self.wait_index(table, "by-a")
         self.assertEqual(self.gsis(table)["by-a"]["ItemCount"], 100)
+
+
+class UpdatingState(IndexTableCase):
+    """A GSI throughput Update shows the index UPDATING for a moment, then ACTIVE, while the table
+    stays ACTIVE (spec §5.2/§5.5: "each index UPDATING about 2 s; table stays ACTIVE"); a
+    WarmThroughput increase leaves IndexStatus ACTIVE."""
+
+    def statuses(self, table):
+        desc = self.client.describe_table(TableName=table)["Table"]
+        return desc["TableStatus"], {i["IndexName"]: i["IndexStatus"]
+                                     for i in desc["GlobalSecondaryIndexes"]}
+
+    def wait_all_active(self, table, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.statuses(table) != ("ACTIVE", {n: "ACTIVE" for n in self.statuses(table)[1]}):
+            self.assertLess(time.monotonic(), deadline, self.statuses(table))
+            time.sleep(0.1)
+
+    def test_provisioned_update_is_updating_then_active(self):
+        table = self.indexed_table("PROVISIONED", gsis=("g", "h"))
+        desc = self.update(table, {"Update": {"IndexName": "g-index", "ProvisionedThroughput": {
+            "ReadCapacityUnits": 9, "WriteCapacityUnits": 2}}})
+        self.assertEqual(desc["TableStatus"], "ACTIVE")
+        statuses = {i["IndexName"]: i["IndexStatus"] for i in desc["GlobalSecondaryIndexes"]}
+        self.assertEqual(statuses, {"g-index": "UPDATING", "h-index": "ACTIVE"})
+        self.assertEqual(self.statuses(table), ("ACTIVE", statuses))
+        # DeleteTable waits for the index, as on AWS (spec §5.5).
+        with self.assertApiError(
+                "ResourceInUseException",
+                "Attempt to change a resource which is still in use: Cannot delete table while "
+                "indexes are being created, updated, or deleted."):
+            self.client.delete_table(TableName=table)
+        # Reads and writes go on meanwhile.
+        self.client.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"S": "b"},
+                                                    "g": {"S": "x"}})
+        self.assertEqual(self.client.query(
+            TableName=table, IndexName="g-index", KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "x"}})["Count"], 1)
+        self.wait_all_active(table)
+        self.client.delete_table(TableName=table)
+
+    def test_on_demand_update_is_updating_and_warm_update_is_not(self):
+        table = self.indexed_table(gsis=("g",))
+        desc = self.update(table, {"Update": {"IndexName": "g-index", "WarmThroughput": {
+            "ReadUnitsPerSecond": 20000}}})
+        self.assertEqual(desc["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE")
+        desc = self.update(table, {"Update": {"IndexName": "g-index", "OnDemandThroughput": {
+            "MaxReadRequestUnits": 100}}})
+        self.assertEqual(desc["GlobalSecondaryIndexes"][0]["IndexStatus"], "UPDATING")
+        self.wait_all_active(table)
