@@ -143,3 +143,17 @@ export async function screenshot(page, name) {
 export async function errorText(page) {
   return (await page.locator('#error').isVisible()) ? page.locator('#error').innerText() : '';
 }
+
+// One DynamoDB JSON API call from the test itself (not through the page), for setting up what
+// a test then looks at in the console. Throws with the server's error body on a non-200.
+export async function api(server, operation, request) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: {'Content-Type': 'application/x-amz-json-1.0',
+              'X-Amz-Target': `DynamoDB_20120810.${operation}`},
+    body: JSON.stringify(request),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
+  return JSON.parse(text);
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {TidelineServer, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
+import {TidelineServer, api, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
 
 let server;
 let browser;
@@ -93,6 +93,30 @@ test('Tables: a CreateTable the server refuses shows its error as it is', async 
   await page.getByRole('button', {name: 'Create table'}).click();
   await page.locator('#error').waitFor();
   assert.match(await errorText(page), /^ValidationException: .*'tableName' failed to satisfy constraint/);
+});
+
+test('Tables: stream and time-to-live state as DescribeTable and DescribeTimeToLive say', async () => {
+  const row = () => page.locator('#tables tbody tr')
+                        .filter({has: page.locator('th', {hasText: new RegExp(`^${TABLE}$`)})});
+  const cells = async () => {
+    const headers = await page.locator('#tables thead th').allInnerTexts();
+    const values = await row().locator('th, td').allInnerTexts();
+    return Object.fromEntries(headers.map((h, i) => [h, values[i]]));
+  };
+  await visit(page, server.url + '#/tables');
+  assert.equal((await cells())['Stream'], 'disabled');
+  assert.equal((await cells())['Time to live'], 'disabled');
+  await api(server, 'UpdateTable', {TableName: TABLE, StreamSpecification:
+                                    {StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES'}});
+  await api(server, 'UpdateTimeToLive', {TableName: TABLE, TimeToLiveSpecification:
+                                         {Enabled: true, AttributeName: 'expires_at'}});
+  const label = (await api(server, 'DescribeTable', {TableName: TABLE})).Table.LatestStreamLabel;
+  await page.reload();
+  await ready(page);
+  const shown = await cells();
+  assert.equal(shown['Stream'], `enabled: NEW_AND_OLD_IMAGES\nlabel ${label}`);
+  assert.equal(shown['Time to live'], 'enabled: attribute expires_at');
+  await screenshot(page, 'tables-stream-ttl');
 });
 
 test('Items: add, edit and delete an item; a bad item gets the server\'s error', async () => {
@@ -199,7 +223,8 @@ test('Time: enable point-in-time recovery and see the window', async () => {
 });
 
 test('opening a page only reads', async () => {
-  const READS = new Set(['ListTables', 'DescribeTable', 'DescribeContinuousBackups', 'Scan']);
+  const READS = new Set(['ListTables', 'DescribeTable', 'DescribeContinuousBackups',
+                         'DescribeTimeToLive', 'Scan']);
   const operations = [];
   const record = (request) => {
     const target = request.headers()['x-amz-target'];
