@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/console_operations.h"
 #include "json/json.h"
 
 namespace tideline::http {
@@ -148,6 +149,11 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
                target_header.starts_with(kStreamsTargetPrefix)) {
       std::string_view name = target_header.substr(kStreamsTargetPrefix.size());
       if (name.find('.') == std::string_view::npos) op = api::FindStreamsOperation(name);
+      if (op) op_name = name;
+    } else if (target_header.size() > api::kConsoleTargetPrefix.size() &&
+               target_header.starts_with(api::kConsoleTargetPrefix)) {
+      std::string_view name = target_header.substr(api::kConsoleTargetPrefix.size());
+      if (name.find('.') == std::string_view::npos) op = api::FindConsoleOperation(name);
       if (op) op_name = name;
     }
     if (!op) {

@@ -2,7 +2,7 @@
 // view, add, edit (as DynamoDB JSON or plain JSON) and delete items. The server's errors are
 // shown as it gave them.
 import { call, listTableNames } from './api.js';
-import { el, field, select, showError, confirmAction } from './ui.js';
+import { el, field, select, showError, confirmAction, preview } from './ui.js';
 import { filterControls, RESERVED_PREFIX } from './filters.js';
 import { PLAIN_JSON_RULES, exactNumbers, fromPlainText, plainText } from './plain_json.js';
 
@@ -27,15 +27,6 @@ function keysOf(table, indexName) {
 
 // A typed attribute value from what a person typed.
 function typed(type, text) { return { [type]: text }; }
-
-// A short text for one attribute value in the results table.
-function preview(value) {
-  const [type, v] = Object.entries(value)[0];
-  if (type === 'S' || type === 'N') return v;
-  if (type === 'BOOL') return String(v);
-  if (type === 'NULL') return 'null';
-  return `${type} ${JSON.stringify(v)}`;
-}
 
 export async function render(main, tableName) {
   const names = await listTableNames();

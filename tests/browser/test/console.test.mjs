@@ -332,6 +332,84 @@ test('Time: enable point-in-time recovery and see the window', async () => {
   await page.locator('#tables tbody tr', {hasText: `${TABLE}_restored`}).waitFor();
 });
 
+// A datetime-local value (the browser's local time; the test and Chromium share the TZ).
+function localValue(seconds) {
+  const d = new Date(seconds * 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:` +
+         `${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+test('Time: the table as it was at a moment and an item between two moments, read-only', async () => {
+  // A whole second (the picker's resolution) after every write so far, before the next ones.
+  const moment = Math.ceil(Date.now() / 1000 + 0.05);
+  await new Promise((resolve) => setTimeout(resolve, moment * 1000 - Date.now() + 50));
+  const key = (customer, id) => ({customer: {S: customer}, order_id: {N: id}});
+  await api(server, 'PutItem', {TableName: TABLE, Item: {...key('alice', '1'), status: {S: 'shipped'},
+                                                         carrier: {S: 'post'}}});
+  await api(server, 'DeleteItem', {TableName: TABLE, Key: key('bob', '4')});
+  await api(server, 'PutItem', {TableName: TABLE, Item: {...key('dave', '6'), status: {S: 'open'}}});
+
+  await page.goto('about:blank');
+  await visit(page, server.url + `#/time/${TABLE}`);
+  await assertEveryControlIsLabelled();
+  await assertTabReaches('#past-show');
+  const targets = [];
+  const record = (request) => {
+    const target = request.headers()['x-amz-target'];
+    if (target) targets.push(target);
+  };
+  page.on('request', record);
+  await page.getByLabel('Moment (your local time)').fill(localValue(moment));
+  await page.getByRole('button', {name: 'Show the table at this moment'}).click();
+  await page.locator('#past-summary').waitFor();
+  assert.match(await page.locator('#past-summary').innerText(),
+               new RegExp(`^Read-only: ${TABLE} as it was at ${new Date(moment * 1000).toISOString()}`));
+  const rows = page.locator('#past-items tbody tr');
+  const shown = async () => (await rows.evaluateAll((trs) => trs.map(
+      (tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent).join('/'))));
+  const then = await shown();
+  assert.ok(then.includes('bob/4') && then.includes('alice/1'), then.join());
+  assert.ok(!then.includes('dave/6'), then.join());
+  await screenshot(page, 'time-past');
+
+  // One item a page, walked to the end: the same items.
+  await page.getByLabel('Page size').fill('1');
+  await page.getByRole('button', {name: 'Show the table at this moment'}).click();
+  await page.locator('#past-summary', {hasText: 'Page 1: 1 item(s); more follow.'}).waitFor();
+  const walked = [...await shown()];
+  for (let n = 2; await page.locator('#past-next').count(); n++) {
+    await page.locator('#past-next').click();
+    await page.locator('#past-summary', {hasText: `Page ${n}:`}).waitFor();
+    walked.push(...await shown());
+  }
+  assert.deepEqual(walked.sort(), [...then].sort());
+
+  // alice/1 then and now: status changed, carrier added.
+  await page.getByLabel('Page size').fill('25');
+  await page.getByRole('button', {name: 'Show the table at this moment'}).click();
+  await page.locator('#past-summary', {hasText: 'Page 1:'}).waitFor();
+  await page.getByRole('button', {name: 'Compare item alice / 1 with the latest moment'}).click();
+  await page.locator('#diff-summary').waitFor();
+  assert.equal(await page.locator('#diff-summary').innerText(), '2 attribute(s) differ.');
+  const diff = await page.locator('#diff-table tbody tr').evaluateAll((trs) => trs.map(
+      (tr) => [...tr.children].map((c) => c.textContent).join(' | ')));
+  assert.deepEqual(diff, ['carrier | — | post | added', 'customer | alice | alice | same',
+                          'order_id | 1 | 1 | same', 'status | open | shipped | changed']);
+  await screenshot(page, 'time-diff');
+  // bob/4 by its key: deleted since.
+  await page.getByLabel('customer (S)').fill('bob');
+  await page.getByLabel('order_id (N)').fill('4');
+  await page.getByRole('button', {name: 'Compare', exact: true}).click();
+  await page.locator('#diff-summary', {hasText: 'The item did not exist at the second moment.'}).waitFor();
+  page.off('request', record);
+  // Only reads were sent: the console's as-of reads, and the window's end for "the latest".
+  assert.ok(targets.filter((t) => t.startsWith('TidelineConsole_20261203.')).length >= 5, targets.join());
+  assert.deepEqual(targets.filter((t) => !/^TidelineConsole_20261203\.(ScanAsOf|GetItemAsOf)$/.test(t) &&
+                                         t !== 'DynamoDB_20120810.DescribeContinuousBackups'), []);
+  assert.equal(await errorText(page), '');
+});
+
 test('opening a page only reads', async () => {
   const READS = new Set(['ListTables', 'DescribeTable', 'DescribeContinuousBackups',
                          'DescribeTimeToLive', 'Scan']);
