@@ -19,7 +19,9 @@ inline constexpr std::string_view kConsoleTargetPrefix = "TidelineConsole_202612
 
 #define TIDELINE_CONSOLE_OPERATIONS(X) \
   X(ScanAsOf)                          \
-  X(GetItemAsOf)
+  X(GetItemAsOf)                       \
+  X(DescribeExportProgress)            \
+  X(GetExportManifest)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_CONSOLE_OPERATIONS(TIDELINE_DECLARE_OPERATION)

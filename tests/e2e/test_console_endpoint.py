@@ -2,6 +2,7 @@
 api/console_operations.h, docs/console.md): a table and an item as they were at a moment of the
 point-in-time recovery window, read through storage's as-of read without restoring."""
 
+import json
 import time
 
 from export_support import ExportTestCase
@@ -95,3 +96,56 @@ class ConsoleEndpoint(ExportTestCase):
         self.assertRawError(self.console("PutItem", {"TableName": table}),
                             "UnknownOperationException",
                             "Unknown operation: TidelineConsole_20261203.PutItem")
+
+
+class ConsoleExportProgress(ExportTestCase):
+    # Each 256 KB of a data file pauses, so that the export is seen running.
+    SERVER_ARGS = ("--testing-export-flush-delay-ms", "150")
+
+    def console(self, operation, payload):
+        return self.raw(payload, PREFIX + operation)
+
+    def test_progress_while_running_then_manifest(self):
+        table = self.create_pitr_table()
+        pad = "x" * 1000
+        self.put_items(table, [{"pk": {"S": f"k{i:04}"}, "p": {"S": pad}} for i in range(1200)])
+        bucket = self.make_bucket()
+        arn = self.start_export(table, bucket)["ExportArn"]
+        seen = []  # (items, item bytes) of the one data file while it is written
+        while True:
+            progress = self.console("DescribeExportProgress", {"ExportArn": arn}).json()
+            self.assertEqual(progress["ExportArn"], arn)
+            if progress["ExportStatus"] != "IN_PROGRESS":
+                break
+            for f in progress["DataFiles"]:
+                self.assertTrue(f["Key"].startswith("AWSDynamoDB/"), f)
+                seen.append((f["ItemCount"], f["ItemBytes"], f["Done"]))
+            time.sleep(0.05)
+        self.assertEqual(progress, {"ExportArn": arn, "ExportStatus": "COMPLETED", "DataFiles": []})
+        partial = [s for s in seen if 0 < s[0] < 1200 and not s[2]]
+        self.assertTrue(partial, seen)  # seen part-way, counts only growing
+        self.assertEqual(sorted(seen), seen)
+        desc = self.describe_export(arn)
+
+        manifest = self.console("GetExportManifest", {"ExportArn": arn})
+        self.assertEqual(manifest.status, 200, manifest)
+        body = manifest.json()
+        self.assertEqual(body["ManifestSummary"]["exportArn"], arn)
+        self.assertEqual(body["ManifestSummary"]["itemCount"], 1200)
+        self.assertEqual(body["ManifestSummary"]["billedSizeBytes"], desc["BilledSizeBytes"])
+        self.assertEqual(sum(f["itemCount"] for f in body["ManifestFiles"]), 1200)
+        self.assertEqual(self.local_bucket(bucket).get(desc["ExportManifest"]).decode(),
+                         json.dumps(body["ManifestSummary"], separators=(",", ":")))
+
+    def test_errors(self):
+        self.assertRawError(self.console("DescribeExportProgress", {}), "ValidationException",
+                            "The parameter 'ExportArn' is required but was not present in the "
+                            "request")
+        missing = "arn:aws:dynamodb:us-east-1:000000000000:table/t/export/0-0"
+        self.assertRawError(self.console("GetExportManifest", {"ExportArn": missing}),
+                            "ExportNotFoundException", "Export not found: " + missing)
+        table = self.create_pitr_table()
+        failed = self.export_and_wait(table, "no-such-bucket")
+        self.assertEqual(failed["ExportStatus"], "FAILED")
+        self.assertRawError(self.console("GetExportManifest", {"ExportArn": failed["ExportArn"]}),
+                            "ValidationException", "The export has no manifest: it is FAILED")
