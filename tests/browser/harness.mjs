@@ -157,3 +157,28 @@ export async function api(server, operation, request) {
   if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
   return JSON.parse(text);
 }
+
+// Accessibility basics, for a page object: every input, select and textarea has a label (or
+// aria-label); returns the outerHTML of those without.
+export async function unlabelledControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+        .filter((c) => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label'))
+        .map((c) => c.outerHTML));
+}
+
+// Whether pressing Tab from the top of the page reaches `selector` within maxTabs presses.
+export async function tabReaches(page, selector, maxTabs = 120) {
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
+// Answers the console's confirmation dialog: 'ok' or 'cancel'.
+export async function answerConfirm(page, answer) {
+  await page.locator('#confirm-dialog[open]').waitFor();
+  await page.locator(answer === 'ok' ? '#confirm-ok' : '#confirm-cancel').click();
+}
