@@ -21,7 +21,8 @@ inline constexpr std::string_view kConsoleTargetPrefix = "TidelineConsole_202612
   X(ScanAsOf)                          \
   X(GetItemAsOf)                       \
   X(DescribeExportProgress)            \
-  X(GetExportManifest)
+  X(GetExportManifest)                 \
+  X(DescribeServer)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);
 TIDELINE_CONSOLE_OPERATIONS(TIDELINE_DECLARE_OPERATION)
