@@ -24,6 +24,8 @@ std::string ExecuteDescribeExportProgress(Context& ctx, const json::Value& req) 
   w.StartArray();
   if (progress) {
     for (const exporter::DataFileProgress& file : progress->files) {
+      // Done first: once it reads true, the counts read after it are the final ones.
+      const bool done = file.done.load(std::memory_order_acquire);
       w.StartObject();
       w.Key("Key");
       w.String(file.key.data(), static_cast<rapidjson::SizeType>(file.key.size()));
@@ -34,7 +36,7 @@ std::string ExecuteDescribeExportProgress(Context& ctx, const json::Value& req) 
       w.Key("WrittenBytes");
       w.Uint64(file.written_bytes.load(std::memory_order_relaxed));
       w.Key("Done");
-      w.Bool(file.done.load(std::memory_order_relaxed));
+      w.Bool(done);
       w.EndObject();
     }
   }

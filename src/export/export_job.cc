@@ -131,7 +131,7 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
   result->billed_bytes = billed;
   progress->items.store(items, std::memory_order_relaxed);
   progress->item_bytes.store(billed, std::memory_order_relaxed);
-  progress->done.store(true, std::memory_order_relaxed);
+  progress->done.store(true, std::memory_order_release);  // with the final counts
   return Status::OK();
 }
 

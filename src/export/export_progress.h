@@ -1,8 +1,9 @@
 #pragma once
 // The live progress of a running export, per data file, for the web console (docs/console.md):
 // what each file's writer has written so far. Each counter has one writer, the thread writing
-// that file, which stores it (relaxed) once per 256 KB of lines and at the file's end; readers
-// load it without a lock. The file list is fixed before the object is published, so sharing
+// that file, which stores it (relaxed) once per 256 KB of lines and at the file's end, then sets
+// `done` (release: a reader that sees done sees the final counts); readers load them without a
+// lock. The file list is fixed before the object is published, so sharing
 // the object (under the export service's mutex) is what makes the list visible to readers.
 
 #include <atomic>
