@@ -102,7 +102,7 @@ int RaiseDescriptorLimit() {
 }
 
 int Serve(const api::ServerConfig& config, storage::StorageOptions storage_options,
-          const std::string& log_level, double drain_timeout_s) {
+          const std::string& log_level, double drain_timeout_s, int export_flush_delay_ms) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("tideline"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -170,6 +170,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   export_options.worker_threads = std::max(1, config.export_threads);
   export_options.file_threads = std::max(1, config.export_threads);
   export_options.max_in_flight = config.max_exports_in_flight;
+  export_options.testing_flush_delay_ms = export_flush_delay_ms;
   exporter::ExportService exports(*storage, std::move(sink), export_options);
   if (Status s = exports.Start(); !s.ok()) {
     spdlog::critical("cannot start the export service: {}", s.ToString());
@@ -389,6 +390,12 @@ int main(int argc, char** argv) {
   serve->add_option("--testing-item-collection-limit", storage_options.item_collection_limit_bytes)
       ->group("")
       ->check(CLI::Range(uint64_t{1}, uint64_t{10} << 30));
+  // Browser tests only: a pause after each 256 KB of an export's data file, so that a test can
+  // watch a running export's progress. Hidden from --help.
+  int export_flush_delay_ms = 0;
+  serve->add_option("--testing-export-flush-delay-ms", export_flush_delay_ms)
+      ->group("")
+      ->check(CLI::Range(0, 10000));
   // Shutdown tests only: how long the drain waits for busy connections before closing them.
   double drain_timeout_s = 10;
   serve->add_option("--testing-drain-timeout", drain_timeout_s)
@@ -431,5 +438,5 @@ and open http://localhost:8000/ in a browser for the console.)");
   if (config.export_dir.empty()) {
     config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();
   }
-  return Serve(config, storage_options, log_level, drain_timeout_s);
+  return Serve(config, storage_options, log_level, drain_timeout_s, export_flush_delay_ms);
 }

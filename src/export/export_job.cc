@@ -4,7 +4,9 @@
 // the gzip stream and the sink's part buffer, whatever the table size.
 
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "aws/crypto.h"
@@ -85,13 +87,19 @@ Status AppendChangeLines(storage::Storage& storage, const ExportRecord& record,
 }
 
 Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportRecord& record,
-                     const common::KeySchema& keys, const s3::ObjectOptions& object_options,
-                     const std::string& key, std::string lower, std::string upper,
+                     const common::KeySchema& keys, const ExportServiceOptions& options,
+                     const s3::ObjectOptions& object_options, const std::string& key,
+                     std::string lower, std::string upper, DataFileProgress* progress,
                      FileResult* result) {
   std::unique_ptr<s3::ObjectWriter> writer;
   Status s = sink.NewMultipartWriter(record.s3_bucket, key, object_options, &writer);
   if (!s.ok()) return s;
-  GzipStream gz([&](std::string_view chunk) { return writer->Append(chunk); });
+  GzipStream gz([&](std::string_view chunk) {
+    progress->written_bytes.store(
+        progress->written_bytes.load(std::memory_order_relaxed) + chunk.size(),
+        std::memory_order_relaxed);
+    return writer->Append(chunk);
+  });
   std::string lines;
   lines.reserve(kLineBufferBytes + 64 * 1024);
   uint64_t items = 0, billed = 0;
@@ -99,6 +107,11 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
     if (lines.size() < kLineBufferBytes) return Status::OK();
     Status w = gz.Write(lines);
     lines.clear();
+    progress->items.store(items, std::memory_order_relaxed);
+    progress->item_bytes.store(billed, std::memory_order_relaxed);
+    if (options.testing_flush_delay_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.testing_flush_delay_ms));
+    }
     return w;
   };
   s = record.incremental()
@@ -116,6 +129,9 @@ Status WriteDataFile(storage::Storage& storage, s3::Sink& sink, const ExportReco
   }
   result->entry = DataFileEntry{items, gz.md5_base64(), etag, key};
   result->billed_bytes = billed;
+  progress->items.store(items, std::memory_order_relaxed);
+  progress->item_bytes.store(billed, std::memory_order_relaxed);
+  progress->done.store(true, std::memory_order_release);  // with the final counts
   return Status::OK();
 }
 
@@ -130,7 +146,8 @@ Status PutWithMd5(s3::Sink& sink, const ExportRecord& record, const s3::ObjectOp
 }  // namespace
 
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist) {
+                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist,
+                    const std::function<void(std::shared_ptr<const ExportProgress>)>& publish) {
   s3::ObjectOptions object_options;
   if (record->s3_sse_algorithm == "KMS") {
     object_options.sse_algorithm = "aws:kms";
@@ -188,14 +205,17 @@ Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServi
     keys[i] = data_prefix + "/" +
               Base32LowerNoPad(aws::Md5(record->export_arn + "#" + std::to_string(i))) + suffix;
   }
+  auto progress = std::make_shared<ExportProgress>(keys);
+  if (publish) publish(progress);
   std::atomic<uint64_t> next{0};
   std::atomic<bool> failed{false};
   auto work = [&] {
     for (uint64_t i = next++; i < files && !failed; i = next++) {
       std::string lower, upper;
       model::PartitionSliceBounds(i, files, &lower, &upper);
-      results[i].status = WriteDataFile(storage, sink, *record, key_schema, object_options, keys[i],
-                                        std::move(lower), std::move(upper), &results[i]);
+      results[i].status =
+          WriteDataFile(storage, sink, *record, key_schema, options, object_options, keys[i],
+                        std::move(lower), std::move(upper), &progress->files[i], &results[i]);
       if (!results[i].status.ok()) failed = true;
     }
   };

@@ -143,6 +143,12 @@ std::vector<ExportRecord> ExportService::ListAll() const {
   return out;
 }
 
+std::shared_ptr<const ExportProgress> ExportService::Progress(const std::string& export_arn) const {
+  common::MutexLock lock(&mu_);
+  auto it = progress_.find(export_arn);
+  return it == progress_.end() ? nullptr : it->second;
+}
+
 void ExportService::WaitIdle() { queue_.WaitIdle(); }
 
 void ExportService::RunQueued(const std::string& export_arn) {
@@ -158,11 +164,17 @@ void ExportService::Run(ExportRecord record) {
   const auto started = std::chrono::steady_clock::now();
   Status s;
   try {
-    s = RunExportJob(storage_, *sink_, options_, &record, [this](const ExportRecord& r) {
-      common::MutexLock lock(&mu_);
-      Persist(r);
-      records_[r.export_arn] = r;
-    });
+    s = RunExportJob(
+        storage_, *sink_, options_, &record,
+        [this](const ExportRecord& r) {
+          common::MutexLock lock(&mu_);
+          Persist(r);
+          records_[r.export_arn] = r;
+        },
+        [this, &record](std::shared_ptr<const ExportProgress> progress) {
+          common::MutexLock lock(&mu_);
+          progress_[record.export_arn] = std::move(progress);
+        });
   } catch (const std::exception& e) {
     s = Status::IOError(std::string("internal error: ") + e.what());
   }
@@ -197,6 +209,7 @@ void ExportService::Run(ExportRecord record) {
   Persist(record);
   records_[record.export_arn] = record;
   pins_.erase(record.export_arn);
+  progress_.erase(record.export_arn);
 }
 
 }  // namespace tideline::exporter

@@ -20,6 +20,7 @@
 
 #include "common/mutex.h"
 #include "common/status.h"
+#include "export/export_progress.h"
 #include "export/export_record.h"
 #include "jobs/client_tokens.h"
 #include "jobs/job_queue.h"
@@ -33,6 +34,9 @@ struct ExportServiceOptions {
   int file_threads = 2;                      // data files written in parallel within one export
   int max_in_flight = 300;                   // IN_PROGRESS exports before LimitExceededException
   uint64_t target_file_bytes = 64ull << 20;  // item bytes per data file (before compression)
+  // Browser tests only (--testing-export-flush-delay-ms): a pause after each 256 KB of a data
+  // file, so that a test can watch an export's progress while it runs.
+  int testing_flush_delay_ms = 0;
 };
 
 enum class SubmitResult { kCreated, kReplayed, kConflict, kLimitExceeded, kError };
@@ -59,6 +63,9 @@ class ExportService {
   std::optional<ExportRecord> Find(const std::string& export_arn) const;
   // All records, newest first (descending ExportArn, as ListExports orders them).
   std::vector<ExportRecord> ListAll() const;
+  // The per-file progress of an export while it writes its data files; nullptr before that
+  // and once it has ended (its record then has the totals).
+  std::shared_ptr<const ExportProgress> Progress(const std::string& export_arn) const;
 
   // Blocks until no export is queued or running (tests and benchmarks).
   void WaitIdle();
@@ -79,14 +86,17 @@ class ExportService {
   std::map<std::string, ExportRecord> records_ GUARDED_BY(mu_);  // by ExportArn
   jobs::ClientTokens tokens_ GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<storage::Storage::HistoryPin>> pins_ GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<const ExportProgress>> progress_ GUARDED_BY(mu_);
   jobs::JobQueue queue_;  // last: its workers stop before the members they use go
 };
 
 // Writes the objects of one export and fills item_count, billed_size_bytes and
 // export_manifest on success. Defined in export_job.cc.
 // `persist` saves the record when the job fixes a decision a rerun must repeat (the number of
-// data files).
+// data files). `publish` (optional) receives the progress object once the data files are
+// named, before any is written.
 Status RunExportJob(storage::Storage& storage, s3::Sink& sink, const ExportServiceOptions& options,
-                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist);
+                    ExportRecord* record, const std::function<void(const ExportRecord&)>& persist,
+                    const std::function<void(std::shared_ptr<const ExportProgress>)>& publish = {});
 
 }  // namespace tideline::exporter

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <memory>
 
+#include "api/console_operations.h"
+#include "api/request_metrics.h"
 #include "json/json.h"
 
 namespace tideline::http {
@@ -117,11 +120,17 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
   return Dispatch(ctx, target_header, body, &api::FindOperation);
 }
 
-DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body,
-                        OperationLookup lookup, std::string_view request_id) {
+namespace {
+
+// Dispatch without the metrics; *op_name_out receives the operation's name once known ("-"
+// until then).
+DispatchResult DispatchUnmeasured(api::Context& ctx, std::string_view target_header,
+                                  std::string_view body, OperationLookup lookup,
+                                  std::string_view request_id, std::string_view* op_name_out) {
   thread_local JsonArena arena;
   ArenaScope scope(arena);
-  std::string_view op_name = "-";  // for the log line of an internal error
+  std::string_view& op_name = *op_name_out;  // also for the log line of an internal error
+  op_name = "-";
   if (request_id.empty()) request_id = "-";
   try {
     json::Document doc(&arena.allocator());
@@ -149,6 +158,11 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
       std::string_view name = target_header.substr(kStreamsTargetPrefix.size());
       if (name.find('.') == std::string_view::npos) op = api::FindStreamsOperation(name);
       if (op) op_name = name;
+    } else if (target_header.size() > api::kConsoleTargetPrefix.size() &&
+               target_header.starts_with(api::kConsoleTargetPrefix)) {
+      std::string_view name = target_header.substr(api::kConsoleTargetPrefix.size());
+      if (name.find('.') == std::string_view::npos) op = api::FindConsoleOperation(name);
+      if (op) op_name = name;
     }
     if (!op) {
       return BareError("UnknownOperationException",
@@ -171,6 +185,21 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
     spdlog::error("request {} {}: internal error: a non-standard exception", request_id, op_name);
   }
   return Error(ApiError::Internal("Internal server error"));
+}
+
+}  // namespace
+
+DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::string_view body,
+                        OperationLookup lookup, std::string_view request_id) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view op_name;
+  DispatchResult result =
+      DispatchUnmeasured(ctx, target_header, body, lookup, request_id, &op_name);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  api::RecordRequest(op_name, result.status, static_cast<uint64_t>(micros));
+  return result;
 }
 
 }  // namespace tideline::http

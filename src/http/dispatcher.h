@@ -6,7 +6,8 @@
 //   1. a non-empty body that is not JSON, or that repeats a key in one object
 //                                                    -> 400 SerializationException
 //   2. X-Amz-Target not "DynamoDB_20120810.<Op>" (or "DynamoDBStreams_20120810.<Op>" of the
-//      Streams API) for an operation Tideline knows
+//      Streams API, or "TidelineConsole_20261203.<Op>" of the web console's read-only
+//      operations, api/console_operations.h) for an operation Tideline knows
 //                                                    -> 400 UnknownOperationException
 //   3. an empty body, or JSON that is not an object   -> 400 SerializationException
 //   4. the operation; an ApiError it throws becomes its status and DynamoDB error body; any other

@@ -143,3 +143,42 @@ export async function screenshot(page, name) {
 export async function errorText(page) {
   return (await page.locator('#error').isVisible()) ? page.locator('#error').innerText() : '';
 }
+
+// One DynamoDB JSON API call from the test itself (not through the page), for setting up what
+// a test then looks at in the console. Throws with the server's error body on a non-200.
+export async function api(server, operation, request) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: {'Content-Type': 'application/x-amz-json-1.0',
+              'X-Amz-Target': `DynamoDB_20120810.${operation}`},
+    body: JSON.stringify(request),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+// Accessibility basics, for a page object: every input, select and textarea has a label (or
+// aria-label); returns the outerHTML of those without.
+export async function unlabelledControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+        .filter((c) => c.type !== 'hidden' && c.labels.length === 0 && !c.getAttribute('aria-label'))
+        .map((c) => c.outerHTML));
+}
+
+// Whether pressing Tab from the top of the page reaches `selector` within maxTabs presses.
+export async function tabReaches(page, selector, maxTabs = 120) {
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
+// Answers the console's confirmation dialog: 'ok' or 'cancel'.
+export async function answerConfirm(page, answer) {
+  await page.locator('#confirm-dialog[open]').waitFor();
+  await page.locator(answer === 'ok' ? '#confirm-ok' : '#confirm-cancel').click();
+}

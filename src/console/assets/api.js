@@ -23,11 +23,11 @@ export function setCredentials(value) {
   else sessionStorage.removeItem(CREDENTIALS_KEY);
 }
 
-export async function call(operation, request) {
+export async function call(operation, request, service = 'DynamoDB_20120810') {
   const body = JSON.stringify(request);
   const headers = {
     'Content-Type': 'application/x-amz-json-1.0',
-    'X-Amz-Target': `DynamoDB_20120810.${operation}`,
+    'X-Amz-Target': `${service}.${operation}`,
   };
   const keys = credentials();
   if (keys && keys.accessKeyId) Object.assign(headers, await signRequest(keys, location.host, body));
@@ -41,6 +41,12 @@ export async function call(operation, request) {
     throw new ApiError(type, message, response.status);
   }
   return json;
+}
+
+// The server's read-only console operations (api/console_operations.h): what the console
+// shows that the DynamoDB API has no operation for. The same POST, checks and signature.
+export function consoleCall(operation, request) {
+  return call(operation, request, 'TidelineConsole_20261203');
 }
 
 // Every page of a paginated list operation, joined.

@@ -1,11 +1,13 @@
 // The console's entry point: a hash router over the pages (#/tables, #/items/<table>,
-// #/time/<table>). Hash routes keep every URL relative to the page, so a reverse proxy's path
+// #/time/<table>, #/exports, #/server). Hash routes keep every URL relative to the page, so a reverse proxy's path
 // prefix needs no configuration.
 import { setCredentials, credentials } from './api.js';
 import { showError } from './ui.js';
 import * as tables from './tables.js';
 import * as items from './items.js';
 import * as time from './time.js';
+import * as exportsPage from './exports.js';
+import * as serverPage from './server.js';
 
 const main = document.getElementById('main');
 
@@ -21,6 +23,8 @@ async function route() {
   try {
     if (page === 'items') await items.render(main, table);
     else if (page === 'time') await time.render(main, table, route);
+    else if (page === 'exports') await exportsPage.render(main);
+    else if (page === 'server') await serverPage.render(main);
     else await tables.render(main, route);
   } catch (e) {
     showError(e);

@@ -1,18 +1,35 @@
 // The Tables page: every table with its figures, a form to create one, and deletion after a
 // confirmation. Loading the page only reads (ListTables, DescribeTable,
-// DescribeContinuousBackups).
+// DescribeContinuousBackups, DescribeTimeToLive).
 import { call, listTableNames } from './api.js';
 import { el, field, select, showError, confirmAction, formatBytes, formatTime, keySchemaText } from './ui.js';
 
 const KEY_TYPES = [['S', 'String (S)'], ['N', 'Number (N)'], ['B', 'Binary (B)']];
 
 async function describe(name) {
-  const [{ Table }, backups] = await Promise.all([
+  const [{ Table }, backups, ttl] = await Promise.all([
     call('DescribeTable', { TableName: name }),
     call('DescribeContinuousBackups', { TableName: name }).catch(() => null),
+    call('DescribeTimeToLive', { TableName: name }).catch(() => null),
   ]);
   const pitr = backups?.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
-  return { table: Table, pitr };
+  return { table: Table, pitr, ttl: ttl?.TimeToLiveDescription };
+}
+
+// DescribeTable's StreamSpecification: absent or StreamEnabled false means no stream.
+function streamText(table) {
+  const spec = table.StreamSpecification;
+  if (!spec || !spec.StreamEnabled) return 'disabled';
+  return [el('div', {}, `enabled: ${spec.StreamViewType}`),
+          table.LatestStreamLabel ? el('div', { class: 'mono' }, `label ${table.LatestStreamLabel}`) : null];
+}
+
+// DescribeTimeToLive: the status (ENABLED, DISABLED, ENABLING, DISABLING) and the attribute.
+function ttlText(ttl) {
+  if (!ttl) return 'unknown';
+  const status = ttl.TimeToLiveStatus ?? 'DISABLED';
+  if (status === 'DISABLED') return 'disabled';
+  return `${status.toLowerCase()}: attribute ${ttl.AttributeName}`;
 }
 
 function indexText(table) {
@@ -33,7 +50,7 @@ export async function render(main, refresh) {
   main.replaceChildren(el('h2', {}, 'Tables'), el('p', {}, 'Loading…'));
   const names = await listTableNames();
   const described = await Promise.all(names.map(describe));
-  const rows = described.map(({ table, pitr }) => el('tr', {},
+  const rows = described.map(({ table, pitr, ttl }) => el('tr', {},
     el('th', { scope: 'row' }, table.TableName),
     el('td', {}, table.TableStatus),
     el('td', {}, table.ItemCount ?? 0),
@@ -42,6 +59,8 @@ export async function render(main, refresh) {
     el('td', {}, indexText(table)),
     el('td', {}, table.BillingModeSummary?.BillingMode ?? 'PROVISIONED'),
     el('td', {}, pitrText(pitr)),
+    el('td', {}, streamText(table)),
+    el('td', {}, ttlText(ttl)),
     el('td', {},
        el('a', { href: `#/items/${encodeURIComponent(table.TableName)}` }, 'Items'), ' ',
        el('a', { href: `#/time/${encodeURIComponent(table.TableName)}` }, 'Time'), ' ',
@@ -57,7 +76,7 @@ export async function render(main, refresh) {
     names.length === 0 ? el('p', {}, 'No tables yet.') :
       el('table', { id: 'tables' },
          el('caption', {}, `${names.length} table(s)`),
-         el('thead', {}, el('tr', {}, ['Name', 'Status', 'Items', 'Size', 'Key schema', 'Indexes', 'Billing', 'Point-in-time recovery', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+         el('thead', {}, el('tr', {}, ['Name', 'Status', 'Items', 'Size', 'Key schema', 'Indexes', 'Billing', 'Point-in-time recovery', 'Stream', 'Time to live', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
          el('tbody', {}, rows)),
     el('p', { class: 'notice' }, 'Item counts and sizes are those DescribeTable reports.'),
     createForm(refresh));

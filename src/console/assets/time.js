@@ -1,8 +1,10 @@
-// The Time page: a table's point-in-time recovery window. No DynamoDB operation reads a table
-// as of a past time without restoring it, so the page offers what the API has: enable PITR,
-// restore to a moment into a new table, export the table as of a moment (docs/console.md).
+// The Time page: a table's point-in-time recovery window. Enable PITR; look at the table as it
+// was at a moment and compare an item between two moments, read-only (past.js, through the
+// server's console operations: the DynamoDB API has no as-of read); restore to a moment into a
+// new table or export the table as of a moment (docs/console.md).
 import { call, listTableNames } from './api.js';
 import { el, field, select, showError, confirmAction, formatTime } from './ui.js';
+import { pastSection } from './past.js';
 
 // A datetime-local value (the browser's local time) as epoch seconds.
 function epochSeconds(localValue) { return new Date(localValue).getTime() / 1000; }
@@ -42,6 +44,7 @@ export async function render(main, tableName, refresh) {
   }
   const earliest = pitr.EarliestRestorableDateTime;
   const latest = pitr.LatestRestorableDateTime;
+  const { Table: table } = await call('DescribeTable', { TableName: tableName });
   const moment = el('input', { type: 'datetime-local', step: 1, id: 'time-moment', min: localValue(earliest), max: localValue(latest) });
   moment.value = localValue(latest);
   const target = el('input', { id: 'restore-target', autocomplete: 'off', value: `${tableName}-restored` });
@@ -49,9 +52,10 @@ export async function render(main, tableName, refresh) {
   const result = el('p', { role: 'status', id: 'time-result' });
   main.append(
     el('p', {}, 'Recovery window: ', el('span', { class: 'mono', id: 'time-window' }, `${formatTime(earliest)} to ${formatTime(latest)}`)),
-    el('p', { class: 'notice' }, 'DynamoDB has no operation that reads a table as it was without restoring it: ' +
-       'to see the past, restore it into a new table (then browse that on the Items page) or export it.'),
     el('div', { class: 'row' }, field('Moment (your local time)', moment)),
+    pastSection(table, () => inWindow(epochSeconds(moment.value), earliest), { earliest, latest }, localValue,
+                (value) => inWindow(epochSeconds(value), earliest)),
+    el('h3', {}, 'Restore or export as of the moment'),
     el('form', { onsubmit: async (event) => {
       event.preventDefault();
       showError(null);
@@ -68,7 +72,7 @@ export async function render(main, tableName, refresh) {
       const when = inWindow(epochSeconds(moment.value), earliest);
       if (!await confirmAction(`Export ${tableName} as of ${formatTime(when)} to the bucket ${bucket.value}?`, 'Export')) return;
       try {
-        const answer = await call('ExportTableToPointInTime', { TableArn: (await call('DescribeTable', { TableName: tableName })).Table.TableArn, S3Bucket: bucket.value, ExportTime: when });
+        const answer = await call('ExportTableToPointInTime', { TableArn: table.TableArn, S3Bucket: bucket.value, ExportTime: when });
         result.textContent = `Export started: ${answer.ExportDescription.ExportArn}`;
       } catch (e) { showError(e); }
     } }, el('div', { class: 'row' }, field('S3 bucket', bucket), el('button', { type: 'submit' }, 'Export'))),

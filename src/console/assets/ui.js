@@ -68,3 +68,12 @@ export function keySchemaText(keySchema, definitions = []) {
   const types = Object.fromEntries(definitions.map((d) => [d.AttributeName, d.AttributeType]));
   return keySchema.map((k) => `${k.AttributeName} (${types[k.AttributeName] ?? '?'}, ${k.KeyType === 'HASH' ? 'partition' : 'sort'})`).join(', ');
 }
+
+// A short text for one attribute value (DynamoDB JSON) in a table of items.
+export function preview(value) {
+  const [type, v] = Object.entries(value)[0];
+  if (type === 'S' || type === 'N') return v;
+  if (type === 'BOOL') return String(v);
+  if (type === 'NULL') return 'null';
+  return `${type} ${JSON.stringify(v)}`;
+}
