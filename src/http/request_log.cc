@@ -47,14 +47,14 @@ std::string ErrorOf(std::string_view reply_body) {
   doc.Parse(reply_body.data(), reply_body.size());
   if (!doc.HasParseError() && doc.IsObject()) {
     std::string type = "-", message;
-    if (auto it = doc.FindMember("__type"); it != doc.MemberEnd() && it->value.IsString()) {
-      type = it->value.GetString();
+    // HasMember + operator[] rather than FindMember: clang's C++20 check finds rapidjson's
+    // iterator != ambiguous (-Wambiguous-reversed-operator).
+    if (doc.HasMember("__type") && doc["__type"].IsString()) {
+      type = doc["__type"].GetString();
       if (auto hash = type.rfind('#'); hash != std::string::npos) type.erase(0, hash + 1);
     }
     for (const char* key : {"message", "Message"}) {
-      if (auto it = doc.FindMember(key); it != doc.MemberEnd() && it->value.IsString()) {
-        message = it->value.GetString();
-      }
+      if (doc.HasMember(key) && doc[key].IsString()) message = doc[key].GetString();
     }
     if (message.size() > 500) message.resize(500);
     return message.empty() ? type : type + ": " + message;
