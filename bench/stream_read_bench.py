@@ -14,8 +14,6 @@ Checks that the reader saw each backlog key exactly once.
 Usage: bench/stream_read_bench.py [--backlog 200000] [--writers 2] [--rollover-ms 0]
 """
 import argparse
-import http.client
-import json
 import os
 import shutil
 import socket
@@ -27,32 +25,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from index_preload import HEADERS  # noqa: E402  (the loads' fake SigV4 header)
+from bench_client import Client, Writers, free_port  # noqa: E402
 
 TABLE = "usertable"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Client:
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-
-    def call(self, op, body, service="DynamoDB_20120810"):
-        self.conn.request("POST", "/", json.dumps(body),
-                          dict(HEADERS, **{"X-Amz-Target": f"{service}.{op}"}))
-        resp = self.conn.getresponse()
-        answer = json.loads(resp.read() or b"{}")
-        if resp.status != 200:
-            raise RuntimeError(f"{op}: {resp.status} {answer}")
-        return answer
-
-    def streams(self, op, body):
-        return self.call(op, body, "DynamoDBStreams_20120810")
 
 
 def load(port, items, conns=4):
@@ -81,40 +56,6 @@ def load(port, items, conns=4):
     for t in threads:
         t.join()
     return time.monotonic() - began
-
-
-class Writers:
-    """WRITERS threads putting new items until stopped; counts them."""
-
-    def __init__(self, port, n, prefix):
-        self.port, self.prefix, self.count, self.stop = port, prefix, 0, False
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.run, args=(w,)) for w in range(n)]
-
-    def run(self, w):
-        client = Client(self.port)
-        i = 0
-        while not self.stop:
-            client.call("PutItem", {"TableName": TABLE, "Item": {
-                "pk": {"S": f"{self.prefix}{w}-{i}"}, "f0": {"S": "y" * 160}}})
-            i += 1
-            with self.lock:
-                self.count += 1
-
-    def __enter__(self):
-        self.began = time.monotonic()
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop = True
-        for t in self.threads:
-            t.join()
-        self.seconds = time.monotonic() - self.began
-
-    def rate(self):
-        return self.count / self.seconds
 
 
 def read_backlog(client, arn, backlog):
