@@ -86,11 +86,12 @@ SANITIZE_E2E=${SANITIZE_E2E:-test_persistence test_transact_write_items test_upd
   test_batch_write_item test_export_contents test_restore test_http_limits test_wire_protocol \
   test_acknowledged_writes test_concurrency test_index_update_table test_index_query test_shutdown \
   test_partiql test_streams test_time_to_live test_backups test_import test_verify_export \
-  test_index_invariant test_logging test_console_endpoint}
-# Run under ASan only: test_incremental_export starts its servers under libfaketime, and TSan
-# reports a double lock of RocksDB's static mutex at start in every process preloaded with it
-# (never in the same binary without it), whatever the test does.
-SANITIZE_E2E_ADDRESS=${SANITIZE_E2E_ADDRESS-test_incremental_export}
+  test_index_invariant test_logging test_console_endpoint test_index_item_collections \
+  test_index_warm_throughput}
+# Run under ASan only: test_incremental_export and test_stream_shards start servers under
+# libfaketime, and TSan reports a double lock of RocksDB's static mutex at start in every
+# process preloaded with it (never in the same binary without it), whatever the test does.
+SANITIZE_E2E_ADDRESS=${SANITIZE_E2E_ADDRESS-test_incremental_export test_stream_shards}
 san_env=(ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
          UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
          "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp")
