@@ -5,6 +5,7 @@
 #include "api/index_definitions.h"
 #include "api/index_transitions.h"
 #include "api/request.h"
+#include "api/table_warm_throughput.h"
 #include "storage/storage.h"
 
 namespace tideline::api {
@@ -89,22 +90,6 @@ void WriteOnDemandThroughput(json::Writer& w, const storage::IndexMeta& index) {
   w.EndObject();
 }
 
-// Always in DescribeTable (spec indexes.md §2.1): Tideline does no pre-warming, so what was
-// asked for is ACTIVE at once.
-void WriteWarmThroughput(json::Writer& w, const storage::TableMeta& table,
-                         const storage::IndexMeta& index) {
-  const auto [read, write] = WarmThroughputOf(table, index);
-  w.Key("WarmThroughput");
-  w.StartObject();
-  w.Key("ReadUnitsPerSecond");
-  w.Int64(read);
-  w.Key("WriteUnitsPerSecond");
-  w.Int64(write);
-  w.Key("Status");
-  w.String("ACTIVE");
-  w.EndObject();
-}
-
 void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
                 const storage::IndexMeta& index, bool warm_throughput) {
   const storage::TableStats stats = ctx.storage.IndexStats(table.id, index.id);
@@ -135,7 +120,9 @@ void WriteIndex(json::Writer& w, Context& ctx, const storage::TableMeta& table,
   w.Key("IndexArn");
   json::WriteString(w, TableArn(ctx.config, table.name) + "/index/" + index.name);
   if (index.global) WriteOnDemandThroughput(w, index);
-  if (index.global && warm_throughput) WriteWarmThroughput(w, table, index);
+  // Always in DescribeTable (spec indexes.md §2.1): Tideline does no pre-warming, so what was
+  // asked for is ACTIVE at once.
+  if (index.global && warm_throughput) WriteWarmThroughput(w, WarmThroughputOf(table, index));
   w.EndObject();
 }
 

@@ -78,8 +78,8 @@ void ApplyUpdateWarmThroughput(const TableWarmThroughputRequest& warm, storage::
   }
 }
 
-void WriteTableWarmThroughput(json::Writer& w, const storage::TableMeta& table) {
-  const auto [read, write] = TableWarmThroughputOf(table);
+void WriteWarmThroughput(json::Writer& w, std::pair<int64_t, int64_t> read_write) {
+  const auto [read, write] = read_write;
   w.Key("WarmThroughput");
   w.StartObject();
   w.Key("ReadUnitsPerSecond");
@@ -89,6 +89,10 @@ void WriteTableWarmThroughput(json::Writer& w, const storage::TableMeta& table) 
   w.Key("Status");
   w.String("ACTIVE");
   w.EndObject();
+}
+
+void WriteTableWarmThroughput(json::Writer& w, const storage::TableMeta& table) {
+  WriteWarmThroughput(w, TableWarmThroughputOf(table));
 }
 
 }  // namespace tideline::api

@@ -33,7 +33,9 @@ void ApplyCreateWarmThroughput(const TableWarmThroughputRequest& warm, storage::
 // refused; an equal one is a no-op; a provisioned capacity increase raises the mark too.
 void ApplyUpdateWarmThroughput(const TableWarmThroughputRequest& warm, storage::TableMeta* table);
 
-// `"WarmThroughput":{"ReadUnitsPerSecond":..,"WriteUnitsPerSecond":..,"Status":"ACTIVE"}`.
+// `"WarmThroughput":{"ReadUnitsPerSecond":..,"WriteUnitsPerSecond":..,"Status":"ACTIVE"}`, the
+// shape of a table's and of a GSI's alike (api/index_description.cc writes the GSI's).
+void WriteWarmThroughput(json::Writer& w, std::pair<int64_t, int64_t> read_write);
 void WriteTableWarmThroughput(json::Writer& w, const storage::TableMeta& table);
 
 }  // namespace tideline::api
