@@ -15,42 +15,19 @@ Usage: bench/backfill_bench.py [--items 1000000] [--groups 1000] [--bin build/ti
 """
 import argparse
 import http.client
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from index_preload import HEADERS, preload
+from bench_client import Client, free_port
+from index_preload import preload
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TABLE = "usertable"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Client:
-    """Raw DynamoDB JSON over one keep-alive connection, with the fake SigV4 header of the loads."""
-
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-
-    def call(self, op, body):
-        self.conn.request("POST", "/", json.dumps(body),
-                          dict(HEADERS, **{"X-Amz-Target": "DynamoDB_20120810." + op}))
-        resp = self.conn.getresponse()
-        answer = json.loads(resp.read() or b"{}")
-        if resp.status != 200:
-            raise RuntimeError(f"{op}: {resp.status} {answer}")
-        return answer
 
 
 def cpu_seconds(pid):

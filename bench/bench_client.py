@@ -67,3 +67,34 @@ class Writers:
 
     def rate(self):
         return self.count / self.seconds
+
+
+def load_items(port, items, table="usertable", extra=None, conns=4):
+    """BatchWriteItems of `items` items (pk old<i>, a 160-byte f0, and the attributes of
+    `extra`) from `conns` connections; returns the seconds it took."""
+    payload = "x" * 160
+    batches = list(range(0, items, 25))
+    batches.reverse()  # popped from the end: keys are written in roughly ascending order
+    lock = threading.Lock()
+
+    def worker():
+        client = Client(port)
+        while True:
+            with lock:
+                if not batches:
+                    return
+                start = batches.pop()
+            reqs = [{"PutRequest": {"Item": {"pk": {"S": f"old{i:010d}"}, "f0": {"S": payload},
+                                             **(extra or {})}}}
+                    for i in range(start, min(start + 25, items))]
+            answer = client.call("BatchWriteItem", {"RequestItems": {table: reqs}})
+            if answer.get("UnprocessedItems"):
+                raise RuntimeError("unprocessed items")
+
+    threads = [threading.Thread(target=worker) for _ in range(conns)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - began

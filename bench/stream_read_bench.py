@@ -20,42 +20,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_client import Client, Writers, free_port  # noqa: E402
+from bench_client import Client, Writers, free_port, load_items  # noqa: E402
 
 TABLE = "usertable"
-
-
-def load(port, items, conns=4):
-    payload = "x" * 160
-    batches = list(range(0, items, 25))
-    batches.reverse()  # popped from the end: keys are written in roughly ascending order
-    lock = threading.Lock()
-
-    def worker():
-        client = Client(port)
-        while True:
-            with lock:
-                if not batches:
-                    return
-                start = batches.pop()
-            reqs = [{"PutRequest": {"Item": {"pk": {"S": f"old{i:010d}"}, "f0": {"S": payload}}}}
-                    for i in range(start, min(start + 25, items))]
-            answer = client.call("BatchWriteItem", {"RequestItems": {TABLE: reqs}})
-            if answer.get("UnprocessedItems"):
-                raise RuntimeError("unprocessed items")
-
-    threads = [threading.Thread(target=worker) for _ in range(conns)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.monotonic() - began
 
 
 def read_backlog(client, arn, backlog):
@@ -132,7 +103,7 @@ def main():
         print(f"# {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {os.cpu_count()} cores, "
               f"load {os.getloadavg()[0]:.1f}; backlog {args.backlog}, {args.writers} writers, "
               f"rollover {args.rollover_ms or 'default'} ms")
-        print(f"backlog of {args.backlog} items written in {load(port, args.backlog):.1f} s")
+        print(f"backlog of {args.backlog} items written in {load_items(port, args.backlog):.1f} s")
         with Writers(port, args.writers, "alone") as alone:
             time.sleep(5)
         print(f"PutItem without a reader: {alone.rate():.0f}/s")

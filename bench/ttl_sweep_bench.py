@@ -18,43 +18,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_client import Client, Writers, free_port  # noqa: E402
+from bench_client import Client, Writers, free_port, load_items  # noqa: E402
 
 TABLE = "usertable"
-
-
-def load(port, items, conns=4):
-    exp = str(int(time.time()) - 60)
-    payload = "x" * 160
-    batches = list(range(0, items, 25))
-    lock = threading.Lock()
-
-    def worker():
-        client = Client(port)
-        while True:
-            with lock:
-                if not batches:
-                    return
-                start = batches.pop()
-            reqs = [{"PutRequest": {"Item": {"pk": {"S": f"old{i:010d}"}, "f0": {"S": payload},
-                                             "exp": {"N": exp}}}}
-                    for i in range(start, min(start + 25, items))]
-            answer = client.call("BatchWriteItem", {"RequestItems": {TABLE: reqs}})
-            if answer.get("UnprocessedItems"):
-                raise RuntimeError("unprocessed items")
-
-    threads = [threading.Thread(target=worker) for _ in range(conns)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.monotonic() - began
 
 
 def main():
@@ -81,7 +51,9 @@ def main():
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
         print(f"# {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {os.cpu_count()} cores, "
               f"load {os.getloadavg()[0]:.1f}; {args.items} expired items, {args.writers} writers")
-        print(f"loaded {args.items} expired items in {load(port, args.items):.1f} s")
+        expired = {"exp": {"N": str(int(time.time()) - 60)}}  # a minute ago
+        secs = load_items(port, args.items, extra=expired)
+        print(f"loaded {args.items} expired items in {secs:.1f} s")
         time.sleep(2)
         with Writers(port, args.writers, "before") as before:
             time.sleep(5)
