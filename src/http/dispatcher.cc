@@ -198,7 +198,8 @@ DispatchResult Dispatch(api::Context& ctx, std::string_view target_header, std::
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-  api::RecordRequest(op_name, result.status, static_cast<uint64_t>(micros));
+  result.micros = static_cast<uint64_t>(micros);
+  api::RecordRequest(op_name, result.status, result.micros);
   return result;
 }
 

@@ -22,6 +22,7 @@
 // "message":"..."}, for every error and always with a message (docs/wire-protocol.md says how
 // that differs from real DynamoDB's Coral namespaces, and why SDKs read both the same).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,7 @@ namespace tideline::http {
 struct DispatchResult {
   int status;
   std::string body;
+  uint64_t micros = 0;  // the time the operation took (the per-operation metrics' figure)
 };
 
 // Maps an operation name (the part of X-Amz-Target after the dot) to its handler; nullptr if

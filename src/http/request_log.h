@@ -8,8 +8,9 @@
 //   debug request 7Q2V... PutItem Music 200 0.084 ms
 //   warn  request 7Q2V... PutItem Music 400 ValidationException: One or more parameter values...
 //
-// The time is that of routing and running the operation, not of the network or of the wait for
-// the WAL write that precedes the answer.
+// The time is that of running the operation (the figure of the per-operation metrics), not of
+// the network or of the wait for the WAL write that precedes the answer; 0 for a request refused
+// before it reached one.
 
 #include <string_view>
 

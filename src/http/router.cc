@@ -301,31 +301,29 @@ void Router::AnswerGet(const Request& request, Reply* reply) const {
 }
 
 void Router::Handle(const Request& request, Reply* reply) const {
-  const auto started = std::chrono::steady_clock::now();
-  Route(request, reply);
+  const uint64_t micros = Route(request, reply);
   // Requests of the API (and every refusal); a browser's GET of the console logs nothing.
   if (WantsRequestLine(reply->status) && (!request.amz_target.empty() || reply->status >= 400)) {
-    const std::chrono::duration<double, std::milli> took =
-        std::chrono::steady_clock::now() - started;
     LogRequest({reply->request_id, request.amz_target, request.body, reply->status, reply->body,
-                took.count()});
+                static_cast<double>(micros) / 1000.0});
   }
   // Taken after the operation: covers its writes and every write its reads may have seen.
   reply->durable_at = ctx_.storage.Fence();
 }
 
-void Router::Route(const Request& request, Reply* reply) const {
+uint64_t Router::Route(const Request& request, Reply* reply) const {
   reply->Clear();
   reply->request_id.resize(kRequestIdLength);
   NewRequestId(reply->request_id.data());
   api::Context* ctx = nullptr;
-  if (Screen(request, /*body_read=*/true, reply, &ctx) != Verdict::kDispatch) return;
+  if (Screen(request, /*body_read=*/true, reply, &ctx) != Verdict::kDispatch) return 0;
   std::string decoded;  // the body without its Content-Encoding, when it has one
   std::string_view body;
-  if (!DecodeRequestBody(request, &decoded, &body, reply)) return;
+  if (!DecodeRequestBody(request, &decoded, &body, reply)) return 0;
   DispatchResult result = Dispatch(*ctx, request.amz_target, body, lookup_, reply->request_id);
   reply->status = result.status;
   reply->body = std::move(result.body);
+  return result.micros;
 }
 
 }  // namespace tideline::http

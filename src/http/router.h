@@ -103,8 +103,9 @@ class Router {
   // The context to run `request` in, or nullptr after writing the authentication error.
   api::Context* Authenticate(const Request& request, std::string_view content_type, Reply* reply,
                              bool before_body = false) const;
-  // Handle without the durable point.
-  void Route(const Request& request, Reply* reply) const;
+  // Handle without the durable point. Returns the microseconds the operation took (Dispatch's
+  // figure; 0 for a request refused before it reached an operation).
+  uint64_t Route(const Request& request, Reply* reply) const;
   // Steps 1 and 2 of Handle: true when *reply is complete.
   bool RefuseHostOrOrigin(const Request& request, Reply* reply) const;
 
