@@ -47,13 +47,23 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ninja -C "$BUILD" -j "$JOBS"
 
 failed=()
+# What failed, one line per test, repeated at the very end of the output: CI keeps only the tail.
+FAILURES=$BUILD/test-failures.txt
+: >"$FAILURES"
+# ctest's own list of the tests that failed, labelled, into FAILURES.
+note_ctest_failures() {
+  sed -n '/The following tests FAILED/,$p' "$2" | grep -E '^[[:space:]]+[0-9]+ - ' \
+    | sed "s/^[[:space:]]*/$1: /" >>"$FAILURES" || true
+}
 echo "== unit tests (ctest)"
-(cd "$BUILD" && ctest --output-on-failure -j "$JOBS") || failed+=(unit)
+(cd "$BUILD" && ctest --output-on-failure -j "$JOBS") 2>&1 | tee "$BUILD/ctest.log" \
+  || { failed+=(unit); note_ctest_failures unit "$BUILD/ctest.log"; }
 
 echo "== end-to-end tests (tests/e2e)"
+rm -f "$BUILD/e2e-failures.txt"
 # shellcheck disable=SC2086
 TIDELINE_BIN="$BUILD/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" ${E2E_ARGS:-} \
-  || failed+=(e2e)
+  --failures-file "$BUILD/e2e-failures.txt" || failed+=(e2e)
 
 echo "== client libraries (tests/clients)"
 (cd "$ROOT/tests/clients" && TIDELINE_BIN="$BUILD/tideline" npm test --silent) || failed+=(clients)
@@ -107,13 +117,15 @@ for san in $SANITIZE; do
     continue
   fi
   echo "== unit tests under $short"
-  (cd "$dir" && env "${san_env[@]}" ctest --output-on-failure -j "$JOBS") || failed+=("$short-unit")
+  (cd "$dir" && env "${san_env[@]}" ctest --output-on-failure -j "$JOBS") 2>&1 \
+    | tee "$dir/ctest.log" || { failed+=("$short-unit"); note_ctest_failures "$short-unit" "$dir/ctest.log"; }
   modules=$SANITIZE_E2E
   [ "$san" = address ] && modules="$modules $SANITIZE_E2E_ADDRESS"
   echo "== end-to-end tests under $short: $modules"
+  rm -f "$dir/e2e-failures.txt"
   # shellcheck disable=SC2086
   env "${san_env[@]}" TIDELINE_BIN="$dir/tideline" "$PYTHON" "$ROOT/tests/e2e/run.py" -j "$JOBS" \
-    $modules || failed+=("$short-e2e")
+    --failures-file "$dir/e2e-failures.txt" $modules || failed+=("$short-e2e")
 done
 # ---- end of sanitizer builds ----
 
@@ -121,6 +133,13 @@ done
 # format checks (tests/export, node + ion-js).
 
 if [ ${#failed[@]} -gt 0 ]; then
+  for f in "$BUILD/e2e-failures.txt" "$BUILD"-?san/e2e-failures.txt; do
+    if [ -s "$f" ]; then sed "s|^|$(basename "$(dirname "$f")"): |" "$f" >>"$FAILURES"; fi
+  done
+  if [ -s "$FAILURES" ]; then
+    echo "== failed tests"
+    cut -c1-400 "$FAILURES"
+  fi
   echo "FAILED suites: ${failed[*]}"
   exit 1
 fi

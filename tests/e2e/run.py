@@ -85,12 +85,19 @@ def run_child(module, patterns, verbose):
     # tearDownClass (which are not among testsRun) count as failures of their own.
     failed_tests = {getattr(t, "test_case", t).id() for t in bad if not is_class_error(t)}
     class_errors = [t.id() for t in bad if is_class_error(t)]
+    # Why each failed, in one line (the exception's last line, not the server log appended to it):
+    # the run's summary and CI's tail show it without the whole traceback.
+    reasons = {}
+    for t, text in result.failures + result.errors:
+        lines = [l for l in text.split("\n--- tideline log")[0].splitlines() if l.strip()]
+        reasons.setdefault(getattr(t, "test_case", t).id(), lines[-1][:300] if lines else "")
     skipped = len(result.skipped)
     passed = max(0, result.testsRun - len(failed_tests) - skipped - len(result.expectedFailures))
     print(RESULT_TAG + json.dumps({"passed": passed,
                                    "failed": len(failed_tests) + len(class_errors),
                                    "skipped": skipped,
-                                   "failures": sorted(failed_tests) + class_errors}))
+                                   "failures": sorted(failed_tests) + class_errors,
+                                   "reasons": reasons}))
 
 
 def is_class_error(test):
@@ -133,6 +140,9 @@ def main():
     ap.add_argument("-k", dest="patterns", action="append", default=[])
     ap.add_argument("-j", dest="jobs", type=int, default=int(os.environ.get("E2E_JOBS", "2")))
     ap.add_argument("-v", dest="verbose", action="store_true")
+    ap.add_argument("--failures-file",
+                    help="append one line per failed test here (scripts/test.sh repeats them "
+                         "at the end of its output, where CI's tail shows them)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -162,11 +172,16 @@ def main():
                 print(shown, flush=True)
             for k in totals:
                 totals[k] += result[k]
-            failures += [f"{module}: {f}" for f in result["failures"]]
+            reasons = result.get("reasons", {})
+            failures += [f"{module}: {f}" + (f" -- {reasons[f]}" if reasons.get(f) else "")
+                         for f in result["failures"]]
     if failures:
         print("\nFailed:")
         for f in failures:
             print("  " + f)
+        if args.failures_file:
+            with open(args.failures_file, "a") as out:
+                out.writelines(f + "\n" for f in failures)
     print(f"e2e: {totals['passed']} passed, {totals['failed']} failed, "
           f"{totals['skipped']} skipped", flush=True)
     if totals["failed"]:
