@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "api/index_transitions.h"
 #include "common/api_error.h"
 
 namespace tideline::api {
@@ -141,6 +142,16 @@ void ApplyUpdate(const IndexUpdates::Update& update, storage::TableMeta* table,
       index->max_read_request_units = std::max<int64_t>(*update.max_read_request_units, 0);
     if (update.max_write_request_units)
       index->max_write_request_units = std::max<int64_t>(*update.max_write_request_units, 0);
+  }
+  // A throughput change while the previous one is still in flight (the index shows UPDATING,
+  // api/index_transitions.h) is refused as AWS does (shared spec indexes.md §5.5, a second
+  // OnDemandThroughput update), after the request's own validation (the changes above are made
+  // on a copy that an error discards). A WarmThroughput change is not: AWS leaves the index
+  // ACTIVE for it.
+  if ((update.provisioned_throughput || update.on_demand_throughput) &&
+      IndexUpdating(table->id, index->name)) {
+    throw ApiError::ResourceInUse(std::string(kInUse) + "Index is being updated. Table: " +
+                                  table->name + " Index: " + index->name);
   }
 }
 

@@ -499,6 +499,21 @@ class ServerTestCase(unittest.TestCase):
             time.sleep(0.1)
 
     @classmethod
+    def wait_indexes_active(cls, name, timeout=30):
+        """Waits until every GSI of table `name` is ACTIVE: after a GSI throughput change it is
+        UPDATING for a moment, and DynamoDB refuses the next change until then."""
+        deadline = time.monotonic() + timeout
+        while True:
+            desc = cls.client.describe_table(TableName=name)["Table"]
+            busy = [i["IndexName"] for i in desc.get("GlobalSecondaryIndexes", [])
+                    if i["IndexStatus"] != "ACTIVE"]
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"indexes {busy} of {name} not ACTIVE after {timeout}s")
+            time.sleep(0.1)
+
+    @classmethod
     def put_items(cls, table, items):
         """Writes low-level items (e.g. {"pk": {"S": "a"}}) with BatchWriteItem, 25 at a time."""
         for i in range(0, len(items), 25):

@@ -287,6 +287,7 @@ class Throughput(IndexTableCase):
         pt = self.gsis(table)["g-index"]["ProvisionedThroughput"]
         self.assertEqual((pt["ReadCapacityUnits"], pt["WriteCapacityUnits"]), (9, 2))
         self.assertIn("LastIncreaseDateTime", pt)
+        self.wait_indexes_active(table)
         self.update(table, {"Update": {"IndexName": "g-index", "ProvisionedThroughput": {
             "ReadCapacityUnits": 1, "WriteCapacityUnits": 2}}})
         pt = self.gsis(table)["g-index"]["ProvisionedThroughput"]
@@ -299,6 +300,7 @@ class Throughput(IndexTableCase):
             "MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50}}})
         self.assertEqual(self.gsis(table)["g-index"]["OnDemandThroughput"],
                          {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
+        self.wait_indexes_active(table)
         self.update(table, {"Update": {"IndexName": "g-index", "OnDemandThroughput": {
             "MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}}})
         self.assertNotIn("OnDemandThroughput", self.gsis(table)["g-index"])
@@ -456,3 +458,20 @@ class UpdatingState(IndexTableCase):
             "MaxReadRequestUnits": 100}}})
         self.assertEqual(desc["GlobalSecondaryIndexes"][0]["IndexStatus"], "UPDATING")
         self.wait_all_active(table)
+
+    def test_second_throughput_update_while_updating_is_refused(self):
+        """AWS refuses a second throughput change of an index still UPDATING from the first
+        (spec §5.5) and accepts it once the index is ACTIVE again."""
+        table = self.indexed_table(gsis=("g",))
+        on_demand = lambda units: {"Update": {"IndexName": "g-index", "OnDemandThroughput": {
+            "MaxReadRequestUnits": units}}}
+        self.update(table, on_demand(100))
+        with self.assertApiError(
+                "ResourceInUseException",
+                "Attempt to change a resource which is still in use: Index is being updated. "
+                f"Table: {table} Index: g-index"):
+            self.update(table, on_demand(200))
+        self.wait_indexes_active(table)
+        desc = self.update(table, on_demand(200))
+        self.assertEqual(desc["GlobalSecondaryIndexes"][0]["OnDemandThroughput"]
+                         ["MaxReadRequestUnits"], 200)
