@@ -548,9 +548,12 @@ class MotoServer:
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                     conn.request("GET", "/")
-                    conn.getresponse().read()
+                    body = conn.getresponse().read()
                     conn.close()
-                    return self
+                    # S3's ListBuckets answer: not another test's server that took the port.
+                    if b"ListAllMyBucketsResult" in body:
+                        return self
+                    time.sleep(0.1)
                 except OSError:
                     time.sleep(0.1)
             self.stop()

@@ -159,6 +159,7 @@ class TidelineServer:
             self.port = free_port()
             self.starts += 1
             log = open(self.log_path, "ab")
+            self._start_offset = log.tell()
             cmd = " ".join(self.command(self.port))
             log.write(f"\n[harness] start #{self.starts}: {cmd}\n".encode())
             log.flush()
@@ -189,7 +190,7 @@ class TidelineServer:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/")
-                if conn.getresponse().status == 200:
+                if conn.getresponse().status == 200 and self._listening_line_logged():
                     conn.close()
                     return True
                 conn.close()
@@ -197,6 +198,14 @@ class TidelineServer:
                 pass
             time.sleep(0.05)
         return False
+
+    def _listening_line_logged(self):
+        """Whether this start's log says it listens on self.port. An answer on the port alone
+        could come from another test's server that took the port between free_port() and our
+        bind (our server then exits with EADDRINUSE and start() tries another port)."""
+        with open(self.log_path, "rb") as f:
+            f.seek(self._start_offset)
+            return f"listening on http://127.0.0.1:{self.port} ".encode() in f.read()
 
     def _reap(self):
         if self.proc and self.proc.poll() is None:
