@@ -7,99 +7,26 @@
 //   CHROMIUM           the browser (default: chromium, then chromium-browser, on PATH)
 //   BROWSER_ARTIFACTS  where screenshots go (default: browser-artifacts/ beside TIDELINE_BIN,
 //                      i.e. in the build directory, never in the source tree)
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
 import {chromium} from 'playwright-core';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = process.env.TIDELINE_BIN || path.join(REPO, 'build', 'tideline');
+import {BIN, TidelineProcess} from '../js-common/tideline_process.mjs';
+
+export {BIN};
 export const ARTIFACTS =
     process.env.BROWSER_ARTIFACTS || path.join(path.dirname(BIN), 'browser-artifacts');
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function healthy(port) {
-  return new Promise((resolve) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/', timeout: 2000}, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export class TidelineServer {
+// The server of a browser test file: tests/js-common/tideline_process.mjs, addressed by URL.
+export class TidelineServer extends TidelineProcess {
   // extraArgs: more `tideline serve` options, e.g. ['--credentials', file]; host: --host.
   constructor(extraArgs = [], host = '127.0.0.1') {
-    this.host = host;
-    this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tideline-browser-'));
-    this.logPath = path.join(this.tmp, 'server.log');
-    this.extraArgs = extraArgs;
+    super({tmpPrefix: 'tideline-browser-', args: extraArgs, host});
   }
 
   get url() {
-    return `http://127.0.0.1:${this.port}/`;
-  }
-
-  async start(timeoutMs = 30000) {
-    if (!fs.existsSync(BIN)) throw new Error(`server binary ${BIN} not found; build it first`);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      this.port = await freePort();
-      const log = fs.openSync(this.logPath, 'a');
-      this.proc = spawn(BIN, ['serve', '--host', this.host, '--port', String(this.port),
-                              '--data-dir', path.join(this.tmp, 'data'), ...this.extraArgs],
-                        {stdio: ['ignore', log, log]});
-      fs.closeSync(log);
-      const proc = this.proc;
-      process.once('exit', () => proc.kill('SIGKILL'));
-      let exited = false;
-      proc.once('exit', () => (exited = true));
-      const deadline = Date.now() + timeoutMs;
-      while (!exited && Date.now() < deadline) {
-        if (await healthy(this.port)) return this;
-        await sleep(50);
-      }
-      proc.kill('SIGKILL');
-    }
-    throw new Error(`tideline did not become healthy:\n${fs.readFileSync(this.logPath, 'utf8')}`);
-  }
-
-  logText() {
-    return fs.readFileSync(this.logPath, 'utf8');
-  }
-
-  async stop() {
-    const proc = this.proc;
-    if (proc && proc.exitCode === null && proc.signalCode === null) {
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 20000);
-      await exited;
-      clearTimeout(timer);
-    }
-    fs.rmSync(this.tmp, {recursive: true, force: true});
+    return `${this.endpoint}/`;
   }
 }
 

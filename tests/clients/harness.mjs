@@ -5,20 +5,12 @@
 // Environment:
 //   TIDELINE_BIN         the server binary (default: <repo>/build/tideline)
 //   CLIENTS_KEEP_DATA=1  keep the temporary data directory and the server log after the run
-import {spawn} from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-
 import {test as nodeTest} from 'node:test';
 
 import {DescribeTableCommand} from '@aws-sdk/client-dynamodb';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = process.env.TIDELINE_BIN || path.join(REPO, 'build', 'tideline');
+import {TidelineProcess, sleep} from '../js-common/tideline_process.mjs';
+
 export const REGION = 'us-east-1';
 // The longest a before/after hook may take: a client library that never settles (dynamoose's
 // model calls after a refused CreateTable wait forever) fails its file instead of hanging the run.
@@ -35,52 +27,12 @@ export function test(name, fn) {
 // Started without --credentials, the server accepts any well-formed signature.
 export const CREDENTIALS = {accessKeyId: 'AKIDTIDELINETEST', secretAccessKey: 'tideline-secret'};
 
-// The first line of a sanitizer report, as tests/e2e/harness.py recognises it: a report in the
-// server log fails the file even when every answer looked right.
-const SANITIZER_REPORT =
-    /^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|.*:\d+:\d+: runtime error: )/m;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function healthy(port) {
-  return new Promise((resolve) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/', timeout: 2000}, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export class TidelineServer {
+// The server of a client test file: tests/js-common/tideline_process.mjs, with what the AWS SDK
+// clients need to reach it.
+export class TidelineServer extends TidelineProcess {
   // extraArgs: more `tideline serve` options (e.g. a --testing-* flag).
   constructor(extraArgs = []) {
-    this.extraArgs = extraArgs;
-    this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tideline-clients-'));
-    this.dataDir = path.join(this.tmp, 'data');
-    this.logPath = path.join(this.tmp, 'server.log');
-    this.proc = null;
-    this.port = null;
-  }
-
-  get endpoint() {
-    return `http://127.0.0.1:${this.port}`;
+    super({tmpPrefix: 'tideline-clients-', args: ['--region', REGION, ...extraArgs]});
   }
 
   // The options every AWS SDK v3 client of this server is built with. One attempt: a test must
@@ -96,72 +48,8 @@ export class TidelineServer {
     };
   }
 
-  async start(timeoutMs = 30000) {
-    if (!fs.existsSync(BIN)) {
-      throw new Error(`server binary ${BIN} not found; build it first (scripts/test.sh)`);
-    }
-    // A free port can be taken between the probe and the server's bind: try a few.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      this.port = await freePort();
-      const log = fs.openSync(this.logPath, 'a');
-      this.proc = spawn(
-          BIN,
-          ['serve', '--host', '127.0.0.1', '--port', String(this.port), '--data-dir', this.dataDir,
-           '--region', REGION, ...this.extraArgs],
-          {stdio: ['ignore', log, log]});
-      fs.closeSync(log);
-      // If this test process ends without stop() (a cancelled file), take the server with it.
-      const proc = this.proc;
-      process.once('exit', () => proc.kill('SIGKILL'));
-      let exited = false;
-      this.proc.once('exit', () => (exited = true));
-      const deadline = Date.now() + timeoutMs;
-      while (!exited && Date.now() < deadline) {
-        if (await healthy(this.port)) return this;
-        await sleep(50);
-      }
-      await this.#kill('SIGKILL');
-    }
-    throw new Error(`tideline did not become healthy on ${this.endpoint}\n${this.logTail()}`);
-  }
-
   async stop() {
-    const report = this.sanitizerReport();
-    await this.#kill('SIGTERM', 20000);
-    if (process.env.CLIENTS_KEEP_DATA !== '1') fs.rmSync(this.tmp, {recursive: true, force: true});
-    if (report) throw new Error(`sanitizer report in the tideline log:\n${report}`);
-  }
-
-  async #kill(signal, graceMs = 0) {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill(signal);
-    if (graceMs > 0) {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    } else {
-      await exited;
-    }
-  }
-
-  logText() {
-    try {
-      return fs.readFileSync(this.logPath, 'utf8');
-    } catch {
-      return '';
-    }
-  }
-
-  logTail(lines = 40) {
-    return this.logText().split('\n').slice(-lines).join('\n');
-  }
-
-  sanitizerReport() {
-    const text = this.logText();
-    const m = SANITIZER_REPORT.exec(text);
-    return m ? text.slice(m.index).split('\n').slice(0, 80).join('\n') : '';
+    await super.stop({keepData: process.env.CLIENTS_KEEP_DATA === '1'});
   }
 }
 
