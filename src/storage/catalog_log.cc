@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tideline::storage {
@@ -97,10 +98,7 @@ std::vector<std::string> Changes(const TableMeta& b, const TableMeta& a) {
   return out;
 }
 
-}  // namespace
-
-void LogCatalogChange(const TableMeta* before, const TableMeta* after, int64_t items,
-                      int64_t bytes) {
+void WriteLine(const TableMeta* before, const TableMeta* after, int64_t items, int64_t bytes) {
   if (!spdlog::should_log(spdlog::level::info)) return;
   if (!before && after) {
     std::vector<std::string> parts = {"key " + KeysOf(*after), BillingOf(*after)};
@@ -118,6 +116,25 @@ void LogCatalogChange(const TableMeta* before, const TableMeta* after, int64_t i
   } else if (before && after) {
     std::vector<std::string> changes = Changes(*before, *after);
     if (!changes.empty()) spdlog::info("table {}: {}", after->name, Join(changes, "; "));
+  }
+}
+
+}  // namespace
+
+void CatalogChangeLine::Set(std::shared_ptr<const TableMeta> before,
+                            std::shared_ptr<const TableMeta> after, int64_t items, int64_t bytes) {
+  before_ = std::move(before);
+  after_ = std::move(after);
+  items_ = items;
+  bytes_ = bytes;
+  set_ = true;
+}
+
+CatalogChangeLine::~CatalogChangeLine() {
+  if (!set_) return;
+  try {
+    WriteLine(before_.get(), after_.get(), items_, bytes_);
+  } catch (...) {  // a log line must never take the change down with it
   }
 }
 

@@ -54,6 +54,7 @@ void Storage::Impl::InstallMeta(std::shared_ptr<const TableMeta> meta) {
 
 Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(TableMeta&)>& change,
                                   const std::function<Status(rocksdb::WriteBatch&)>& extra) {
+  CatalogChangeLine line;  // written once the locks below are released
   CommitLock wlock(&write_mu);
   common::WriterLock lock(&catalog_mu);
   auto it = live.find(table_id);
@@ -69,7 +70,7 @@ Status Storage::Impl::MutateTable(uint64_t table_id, const std::function<bool(Ta
   if (!s.ok()) return s;
   const std::shared_ptr<const TableMeta> before = Catalog(*it->second).meta;
   InstallMeta(std::make_shared<const TableMeta>(std::move(meta)));
-  LogCatalogChange(before.get(), Catalog(*it->second).meta.get());
+  line.Set(before, Catalog(*it->second).meta);
   return Status::OK();
 }
 

@@ -616,6 +616,7 @@ std::vector<std::shared_ptr<const TableMeta>> Storage::ListTables() const {
 }
 
 Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* created) {
+  CatalogChangeLine line;  // written once the locks below are released
   CommitLock wlock(&impl_->write_mu);
   common::WriterLock lock(&impl_->catalog_mu);
   if (impl_->tables.count(meta.name)) return Status::AlreadyExists("table exists");
@@ -636,12 +637,13 @@ Status Storage::CreateTable(TableMeta meta, std::shared_ptr<const TableMeta>* cr
   table_live->pitr_enabled = shared->pitr_enabled;
   impl_->live[shared->id] = table_live;
   impl_->InstallMeta(shared);
-  LogCatalogChange(nullptr, shared.get());
+  line.Set(nullptr, shared);
   if (created) *created = shared;
   return Status::OK();
 }
 
 Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* updated) {
+  CatalogChangeLine line;  // written once the locks below are released
   // Under the commit lock: a commit either precedes this change or sees its PITR flag.
   CommitLock wlock(&impl_->write_mu);
   common::WriterLock lock(&impl_->catalog_mu);
@@ -668,12 +670,13 @@ Status Storage::UpdateTable(TableMeta meta, std::shared_ptr<const TableMeta>* up
   }
   const std::shared_ptr<const TableMeta> before = it->second;
   impl_->InstallMeta(shared);
-  LogCatalogChange(before.get(), shared.get());
+  line.Set(before, shared);
   if (updated) *updated = shared;
   return Status::OK();
 }
 
 Status Storage::DeleteTable(std::string_view name) {
+  CatalogChangeLine line;  // written once the locks below are released
   CommitLock wlock(&impl_->write_mu);
   common::WriterLock lock(&impl_->catalog_mu);
   auto it = impl_->tables.find(name);
@@ -711,8 +714,8 @@ Status Storage::DeleteTable(std::string_view name) {
   const std::shared_ptr<const TableMeta> before = it->second;
   impl_->tables.erase(it);
   if (auto table_live = impl_->live.find(id); table_live != impl_->live.end()) {
-    LogCatalogChange(before.get(), nullptr, table_live->second->item_count.load(),
-                     table_live->second->size_bytes.load());
+    line.Set(before, nullptr, table_live->second->item_count.load(),
+             table_live->second->size_bytes.load());
     table_live->second->dropped = true;
     impl_->live.erase(table_live);
   }
