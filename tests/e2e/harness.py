@@ -113,6 +113,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def write_file_atomically(path, text):
+    """Writes `text` to `path` so that a reader sees either no file or all of it: the server polls
+    --testing-fault-file, and an empty trigger (between open() and write()) means EIO there."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def random_name(prefix="tl"):
     return prefix + "_" + "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
 

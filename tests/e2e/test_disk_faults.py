@@ -25,7 +25,7 @@ import unittest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
 import harness
-from harness import TidelineServer, random_name
+from harness import TidelineServer, random_name, write_file_atomically
 
 SIGABRT_EXIT = -6
 ITEM_PAD = "x" * 200
@@ -316,8 +316,7 @@ class InjectedFaults(FaultTestCase):
         return ["--testing-fault-file", self.trigger]
 
     def inject(self, what):
-        with open(self.trigger, "w") as f:
-            f.write(what)
+        write_file_atomically(self.trigger, what)
         time.sleep(0.1)  # the trigger is polled every 20 ms
 
     def heal(self):

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from harness import ServerTestCase
+from harness import ServerTestCase, write_file_atomically
 
 SYNC_DELAY_MS = 600
 DRAIN_TIMEOUT_S = 0.2
@@ -41,8 +41,7 @@ class SigtermUnderSyncWrites(ServerTestCase):
 
     def slow_disk(self, on):
         if on:
-            with open(self.trigger, "w") as f:
-                f.write(f"SLOW {SYNC_DELAY_MS}")
+            write_file_atomically(self.trigger, f"SLOW {SYNC_DELAY_MS}")
         elif os.path.exists(self.trigger):
             os.remove(self.trigger)
 
