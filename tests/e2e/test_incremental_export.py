@@ -289,13 +289,15 @@ class IncrementalExportTest(ExportTestCase):
             return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
 
+        # One reading of the clock: two could straddle a second and name different times.
+        in_an_hour = int(time.time()) + HOUR
         cases = [
             ((self.t2, self.t2 + 14 * 60 + 59), "Difference between export period from time and "
              "export period to time is less than 15 minutes"),
             ((self.t1, self.t1 + 24 * HOUR + 1), "Difference between export period from time and "
              "export period to time is greater than 24 hours"),
-            ((self.t2, int(time.time()) + HOUR), "Incremental export period to time cannot be "
-             f"greater than the current time : {iso(int(time.time()) + HOUR)}"),
+            ((self.t2, in_an_hour), "Incremental export period to time cannot be "
+             f"greater than the current time : {iso(in_an_hour)}"),
             ((self.t0 - 2 * HOUR, self.t0), "Incremental export period from time cannot be less "
              f"than the table creation time : {iso(self.t0 - 2 * HOUR)}"),
         ]
