@@ -174,14 +174,29 @@ def shm_free_mib():
 @unittest.skipIf(shm_free_mib() < 256, "--in-memory needs a tmpfs at /dev/shm with room")
 class InMemory(unittest.TestCase):
     def start(self, cwd):
-        port = free_port()
-        log = open(os.path.join(cwd, "server.log"), "wb")
-        proc = subprocess.Popen([BIN, "serve", "--in-memory", "--port", str(port)], cwd=cwd,
-                                stderr=log, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        log.close()
-        self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        line = wait_for(lambda: [x for x in open(os.path.join(cwd, "server.log")).read().splitlines()
-                                 if "listening on" in x], what="the start-up line")[0]
+        log_path = os.path.join(cwd, "server.log")
+        # free_port() only probes: another test's server may bind the port before this one
+        # does, and this one then exits. Try another port then, as TidelineServer.start does.
+        for _ in range(3):
+            port = free_port()
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen([BIN, "serve", "--in-memory", "--port", str(port)],
+                                        cwd=cwd, stderr=log, stdout=subprocess.DEVNULL,
+                                        stdin=subprocess.DEVNULL)
+            self.addCleanup(lambda proc=proc: proc.poll() is None and proc.kill())
+
+            def started():
+                with open(log_path) as f:
+                    lines = [x for x in f.read().splitlines()
+                             if f"listening on http://127.0.0.1:{port} " in x]
+                return lines or (proc.poll() is not None and ["exited"])
+
+            line = wait_for(started, what="the start-up line")[0]
+            if line != "exited":
+                break
+        else:
+            with open(log_path) as f:
+                self.fail("--in-memory server did not start on three ports:\n" + f.read())
         directory = re.search(r"data dir (\S+) in memory", line).group(1)
         return proc, port, directory
 
