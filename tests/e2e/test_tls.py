@@ -167,7 +167,16 @@ class StartUp(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def start(self, *args, host="127.0.0.1", wait_for=None):
-        """Runs `tideline serve` with `args`; returns (exit code or None, stderr text)."""
+        """Runs `tideline serve` with `args`; returns (exit code or None, stderr text). A server
+        that should start (`wait_for`) but finds its probed port taken by another test's server
+        meanwhile is started again on another port."""
+        for _ in range(3):
+            rc, err = self.start_once(*args, host=host, wait_for=wait_for)
+            if wait_for is None or wait_for in err or "cannot listen on" not in err:
+                break
+        return rc, err
+
+    def start_once(self, *args, host, wait_for):
         data = tempfile.mkdtemp(dir=self.tmp)
         proc = subprocess.Popen([BIN, "serve", "--host", host, "--port", str(free_port()),
                                  "--data-dir", data] + list(args),
