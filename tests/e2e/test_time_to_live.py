@@ -145,10 +145,14 @@ class Expiry(ServerTestCase):
     def test_which_items_expire(self):
         name = self.create_table()
         now = int(time.time())
+        # A time 1000 s ago in exponent notation, e.g. 1.796000000e9 (a fixed 1.7e9, November
+        # 2023, would pass the 5-year bound in November 2028 and stop expiring).
+        digits = str(now - 1000)
+        exponent = f"{digits[0]}.{digits[1:]}e{len(digits) - 1}"
         items = {
             "past": {"N": str(now - 100)},
             "fraction": {"N": f"{now - 10}.25"},
-            "exponent": {"N": "1.7e9"},        # November 2023: in the past, within 5 years
+            "exponent": {"N": exponent},       # in the past, within 5 years
             "future": {"N": str(now + 3600)},
             "five_years_ago": {"N": str(now - 5 * 366 * 86400)},
             "in_1975": {"N": "162777600"},
