@@ -121,6 +121,12 @@ uint64_t ExpirySweeper::SweepTable(const TableMeta& swept) {
       // Re-checked under the items' locks: an item rewritten since the scan is judged anew.
       Status s = storage_->Write(group, LockMode::kBatchWrite, [&](WriteTxn& txn) {
         group_deleted = 0;
+        // TTL disabled (or changed) since the chunk began: delete nothing. Checked under the
+        // items' locks, so an item written after the change is never judged by the old setting.
+        auto current = storage_->FindTable(swept.name);
+        if (!current || current->id != swept.id || current->ttl_attribute != swept.ttl_attribute) {
+          return;
+        }
         for (const ItemRef& ref : group) {
           std::string json;
           bool found = false;
