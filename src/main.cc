@@ -45,6 +45,7 @@
 #include "s3/sink.h"
 #include "storage/expiry_sweeper.h"
 #include "storage/storage.h"
+#include "verify/verification_service.h"
 #include "verify_export_command.h"
 
 namespace {
@@ -63,14 +64,15 @@ sigset_t BlockShutdownSignals() {
   return set;
 }
 
-// The address a person opens for the web console (docs/console.md): a wildcard bind is
-// reachable on this machine's loopback, which is also a name the Host rule always accepts.
-std::string ConsoleUrl(std::string_view scheme, const std::string& host, uint16_t port) {
+// The server's address as seen from this machine, for the web console a person opens
+// (docs/console.md) and for the export verifier it runs: a wildcard bind is reachable on this
+// machine's loopback, which is also a name the Host rule always accepts.
+std::string LocalEndpoint(std::string_view scheme, const std::string& host, uint16_t port) {
   std::string name = host;
   if (host == "0.0.0.0") name = "127.0.0.1";
   if (host == "::") name = "[::1]";
   if (name.find(':') != std::string::npos && name.front() != '[') name = "[" + name + "]";
-  return fmt::format("{}://{}:{}/", scheme, name, port);
+  return fmt::format("{}://{}:{}", scheme, name, port);
 }
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -210,6 +212,19 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   }
   ctx.imports = &imports;
 
+  // The console's export verifications (docs/console.md, "Verifying an export"): the verifier
+  // signs its requests in the server's region; a server that accepts any signature gets some
+  // (boto3 signs nothing without credentials) unless the environment has its own.
+  verify::VerificationServiceOptions verify_options;
+  verify_options.environment = {"AWS_DEFAULT_REGION=" + config.region,
+                                "AWS_REGION=" + config.region};
+  if (std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
+    verify_options.environment.push_back("AWS_ACCESS_KEY_ID=tideline-console");
+    verify_options.environment.push_back("AWS_SECRET_ACCESS_KEY=tideline-console");
+  }
+  verify::VerificationService verifications(verify_options);
+  ctx.verifications = &verifications;
+
   // Time to Live deletions and stream retention (storage/expiry_sweeper.h).
   storage::ExpirySweeperOptions sweeper_options;
   sweeper_options.ttl_interval = Millis(config.ttl_interval_s);
@@ -232,6 +247,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
     spdlog::critical("{}", s.ToString());
     return 1;
   }
+  verifications.SetServerEndpoint(LocalEndpoint("http", config.host, server.port()));
   spdlog::info("tideline {} listening on {}://{}:{} (data dir {}{}, region {}, sync writes {})",
                TIDELINE_VERSION, config.tls_cert.empty() ? "http" : "https", config.host,
                server.port(), config.data_dir, config.in_memory ? " in memory" : "", config.region,
@@ -239,8 +255,9 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   spdlog::info("exports and imports: {}",
                config.s3_endpoint.empty() ? "directory " + config.export_dir + " (standing for S3)"
                                           : "S3 endpoint " + config.s3_endpoint);
-  spdlog::info("web console: {}",
-               ConsoleUrl(config.tls_cert.empty() ? "http" : "https", config.host, server.port()));
+  spdlog::info(
+      "web console: {}",
+      LocalEndpoint(config.tls_cert.empty() ? "http" : "https", config.host, server.port()) + "/");
   if (!http::IsLoopbackBind(config.host) && (!authenticator || config.tls_cert.empty())) {
     // Anyone who can reach the port can act without credentials, or read the traffic without TLS.
     spdlog::warn("listening on {}, which is not a loopback address, without {}", config.host,
@@ -257,6 +274,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
     std::_Exit(1);
   }).detach();
 
+  verifications.Stop();  // first: a verifier's requests must not hold up the drain below
   server.Stop();
   server.Wait();
   exports.Stop();

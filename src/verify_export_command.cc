@@ -8,34 +8,15 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "verify/verifier_script.h"
+
 namespace tideline {
 
-namespace {
-
-// The script: $TIDELINE_VERIFY_EXPORT_SCRIPT, else beside the binary's tree (build/tideline ->
-// tools/verify-export/), else an installed copy (bin/tideline -> share/tideline/).
-std::string FindScript() {
-  if (const char* env = std::getenv("TIDELINE_VERIFY_EXPORT_SCRIPT")) return env;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  const auto dir = exe.parent_path();
-  for (const auto& candidate : {dir.parent_path() / "tools" / "verify-export" / "verify_export.py",
-                                dir.parent_path() / "share" / "tideline" / "verify_export.py"}) {
-    if (std::filesystem::exists(candidate, ec)) return candidate.string();
-  }
-  return "";
-}
-
-}  // namespace
-
 int RunVerifyExport(const std::vector<std::string>& args) {
-  const std::string script = FindScript();
+  const std::string script = verify::FindVerifierScript();
   if (script.empty()) {
     std::fprintf(stderr,
                  "verify-export: tools/verify-export/verify_export.py not found beside this "

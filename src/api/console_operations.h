@@ -1,8 +1,9 @@
 #pragma once
-// The web console's own read-only operations (docs/console.md, "The console's read-only
-// endpoint"): what the console shows that the DynamoDB API has no operation for. They are POSTs
-// like the API's, with X-Amz-Target "TidelineConsole_20261203.<Op>", so they pass the same
-// Host, Origin and signature checks; none of them writes. Each is implemented in
+// The web console's own operations (docs/console.md, "The console's read-only endpoint"): what
+// the console shows that the DynamoDB API has no operation for. They are POSTs like the API's,
+// with X-Amz-Target "TidelineConsole_20261203.<Op>", so they pass the same Host, Origin and
+// signature checks. None of them writes, except that VerifyExport's verifier restores temporary
+// tables to compare an export with its table (and deletes them). Each is implemented in
 // src/api/console_<snake_case_name>.cc like the DynamoDB operations (api/operations.h).
 
 #include <string>
@@ -22,6 +23,8 @@ inline constexpr std::string_view kConsoleTargetPrefix = "TidelineConsole_202612
   X(GetItemAsOf)                       \
   X(DescribeExportProgress)            \
   X(GetExportManifest)                 \
+  X(VerifyExport)                      \
+  X(DescribeExportVerification)        \
   X(DescribeServer)
 
 #define TIDELINE_DECLARE_OPERATION(name) std::string Execute##name(Context&, const json::Value&);

@@ -21,6 +21,9 @@ class ImportService;
 namespace tideline::auth {
 class Authenticator;
 }
+namespace tideline::verify {
+class VerificationService;
+}
 
 namespace tideline::api {
 
@@ -64,6 +67,8 @@ struct Context {
   // Verifies every request's signature; null = authentication off (no --credentials).
   const auth::Authenticator* authenticator = nullptr;
   importer::ImportService* imports = nullptr;  // null when imports are not wired (unit tests)
+  // The console's export verifications; null when not wired (unit tests).
+  verify::VerificationService* verifications = nullptr;
 };
 
 // "arn:aws:dynamodb:<region>:<account>:table/<name>"

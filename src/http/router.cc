@@ -137,8 +137,9 @@ Router::Router(api::Context& ctx, OperationLookup lookup)
     for (const std::string& account : ctx.authenticator->accounts()) {
       auto config = std::make_unique<api::ServerConfig>(ctx.config);
       config->account_id = account;
-      account_contexts_.push_back(std::make_unique<api::Context>(api::Context{
-          *config, ctx.storage, ctx.exports, ctx.restores, ctx.authenticator, ctx.imports}));
+      account_contexts_.push_back(std::make_unique<api::Context>(
+          api::Context{*config, ctx.storage, ctx.exports, ctx.restores, ctx.authenticator,
+                       ctx.imports, ctx.verifications}));
       account_configs_.push_back(std::move(config));
     }
   }

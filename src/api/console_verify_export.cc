@@ -1,0 +1,107 @@
+// VerifyExport (the console's): starts a verification of a COMPLETED export by the export
+// verifier, tools/verify-export/verify_export.py (docs/verify-export.md, docs/console.md,
+// "Verifying an export"), and answers as DescribeExportVerification does. The verifier reads
+// the export where the server wrote it and, when the exported table is still the same table
+// with its export time in its recovery window, compares the items with the table through this
+// server's API, restoring it into temporary tables that the verifier deletes. It writes nothing
+// else. Errors (the wording is Tideline's: DynamoDB has no such operation):
+//   ExportNotFoundException   no export has the ARN
+//   ValidationException       the export is not COMPLETED; verifications are off
+//   ResourceInUseException    a verification of this export is running
+//   LimitExceededException    as many verifications as the server runs at once are running
+
+#include <string>
+
+#include "api/console_export_lookup.h"
+#include "api/console_export_verification.h"
+#include "api/console_operations.h"
+#include "api/continuous_backups.h"
+#include "common/api_error.h"
+#include "export/names.h"
+#include "storage/storage.h"
+#include "verify/verification_service.h"
+
+namespace tideline::api {
+
+namespace {
+
+// The export's own folder, where manifest-summary.json is: in the directory standing for S3
+// (<dir>/<bucket>/<key>, as main.cc configures the export sink) or on the S3 endpoint.
+std::string ExportLocation(const ServerConfig& config, const exporter::ExportRecord& record) {
+  const std::string key = exporter::ExportPrefix(record.s3_prefix, record.export_id);
+  if (!config.s3_endpoint.empty()) return "s3://" + record.s3_bucket + "/" + key;
+  const std::string root = config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
+  return root + "/" + record.s3_bucket + "/" + key;
+}
+
+// Why the items cannot be compared with the table, or "" when they can: the verifier restores
+// the table as of the export's time (for an incremental export, both ends of its window)
+// through this server's API.
+std::string TableComparisonObstacle(Context& ctx, const exporter::ExportRecord& record,
+                                    const std::string& endpoint) {
+  const std::string& name = record.table_name;
+  if (ctx.authenticator != nullptr) {
+    return "not compared with table " + name +
+           ": the server checks signatures (--credentials) and the verifier has no key of its "
+           "own";
+  }
+  if (!ctx.config.tls_cert.empty()) {
+    return "not compared with table " + name +
+           ": the server serves HTTPS, whose certificate the verifier would have to trust";
+  }
+  if (endpoint.empty()) return "not compared with table " + name + ": the server is not listening";
+  auto table = ctx.storage.FindTable(name);
+  if (!table) return "not compared with table " + name + ": it no longer exists";
+  if (table->table_uuid != record.table_id) {
+    return "not compared with table " + name + ": it was deleted and created again since";
+  }
+  if (!table->pitr_enabled) {
+    return "not compared with table " + name + ": point-in-time recovery is off";
+  }
+  // The verifier restores at exportFromTime - 1 ms for an incremental export.
+  const uint64_t first_restore_us =
+      record.incremental() ? record.export_from_time_us - 1000 : record.export_time_us;
+  if (RecoveryWindowOf(*table, ctx.storage.Now()).earliest_us > first_restore_us) {
+    return "not compared with table " + name +
+           ": the export's time is no longer in its recovery window";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string ExecuteVerifyExport(Context& ctx, const json::Value& req) {
+  const exporter::ExportRecord record = FindConsoleExport(ctx, req);
+  if (record.status != "COMPLETED") {
+    throw ApiError::Validation("Only a COMPLETED export can be verified; this one is " +
+                               record.status);
+  }
+  if (ctx.verifications == nullptr) {
+    throw ApiError::Validation("Export verification is not available on this server");
+  }
+  verify::VerificationRequest request;
+  request.export_arn = record.export_arn;
+  request.location = ExportLocation(ctx.config, record);
+  request.s3_endpoint = ctx.config.s3_endpoint;
+  const std::string endpoint = ctx.verifications->server_endpoint();
+  request.table_comparison_note = TableComparisonObstacle(ctx, record, endpoint);
+  if (request.table_comparison_note.empty()) {
+    request.against_table = record.table_name;
+    request.dynamodb_endpoint = endpoint;
+  }
+  switch (ctx.verifications->Start(request)) {
+    case verify::VerificationService::StartResult::kStarted:
+      break;
+    case verify::VerificationService::StartResult::kAlreadyRunning:
+      throw ApiError::ResourceInUse("A verification of this export is already running");
+    case verify::VerificationService::StartResult::kTooMany:
+      throw ApiError::LimitExceeded(std::to_string(ctx.verifications->max_running()) +
+                                    " export verifications are running, as many as the server "
+                                    "runs at once; start this one when one has ended");
+    case verify::VerificationService::StartResult::kStopped:
+      throw ApiError::Validation("Export verification is not available: the server is stopping");
+  }
+  return ExportVerificationResponse(record.export_arn, ctx.verifications->Find(record.export_arn));
+}
+
+}  // namespace tideline::api
