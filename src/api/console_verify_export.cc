@@ -10,7 +10,9 @@
 //   ResourceInUseException    a verification of this export is running
 //   LimitExceededException    as many verifications as the server runs at once are running
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "api/console_export_lookup.h"
 #include "api/console_export_verification.h"
@@ -25,13 +27,29 @@ namespace tideline::api {
 
 namespace {
 
-// The export's own folder, where manifest-summary.json is: in the directory standing for S3
-// (<dir>/<bucket>/<key>, as main.cc configures the export sink) or on the S3 endpoint.
-std::string ExportLocation(const ServerConfig& config, const exporter::ExportRecord& record) {
+// The directory standing for S3 (as main.cc configures the export sink), absolute and without
+// a trailing slash, as the verifier names the files below it.
+std::string LocalExportRoot(const ServerConfig& config) {
+  const std::string dir = config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
+  std::error_code ec;
+  std::string root = std::filesystem::absolute(dir, ec).lexically_normal().string();
+  if (ec) root = dir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root;
+}
+
+// Where the export's own folder (the one holding manifest-summary.json) is: on the S3 endpoint,
+// or at <root>/<bucket>/<key> in the directory standing for S3.
+void SetExportLocation(const ServerConfig& config, const exporter::ExportRecord& record,
+                       verify::VerificationRequest* request) {
   const std::string key = exporter::ExportPrefix(record.s3_prefix, record.export_id);
-  if (!config.s3_endpoint.empty()) return "s3://" + record.s3_bucket + "/" + key;
-  const std::string root = config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
-  return root + "/" + record.s3_bucket + "/" + key;
+  if (!config.s3_endpoint.empty()) {
+    request->location = "s3://" + record.s3_bucket + "/" + key;
+    request->s3_endpoint = config.s3_endpoint;
+    return;
+  }
+  request->local_root = LocalExportRoot(config);
+  request->location = request->local_root + "/" + record.s3_bucket + "/" + key;
 }
 
 // Why the items cannot be compared with the table, or "" when they can: the verifier restores
@@ -81,8 +99,7 @@ std::string ExecuteVerifyExport(Context& ctx, const json::Value& req) {
   }
   verify::VerificationRequest request;
   request.export_arn = record.export_arn;
-  request.location = ExportLocation(ctx.config, record);
-  request.s3_endpoint = ctx.config.s3_endpoint;
+  SetExportLocation(ctx.config, record, &request);
   const std::string endpoint = ctx.verifications->server_endpoint();
   request.table_comparison_note = TableComparisonObstacle(ctx, record, endpoint);
   if (request.table_comparison_note.empty()) {

@@ -12,6 +12,10 @@ struct VerificationRequest {
   std::string export_arn;
   std::string location;     // the export's folder: a local directory or s3://bucket/prefix
   std::string s3_endpoint;  // --s3-endpoint, for an s3:// location ("" = boto3's default)
+  // The local directory standing for S3 that holds the location, absolute, or "": in what a
+  // client sees, "<local_root>/<bucket>/<key>" reads "s3://<bucket>/<key>", as the export's
+  // destination does (a client is not told the server's paths).
+  std::string local_root;
   // --against-table and --endpoint: compare the items with this table as of the export's time
   // through this server's API. Empty when the comparison cannot run; then
   // table_comparison_note says why.

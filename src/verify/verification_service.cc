@@ -35,6 +35,17 @@ std::vector<std::string> VerifierArguments(const std::string& script,
 
 // The verifier's exit as a verification's end (docs/verify-export.md: 0 all is well, 1 the
 // first inconsistency, 2 bad usage or an unreachable location).
+// `text` with every "<local_root>/" as "s3://".
+std::string AsS3Names(std::string text, const std::string& local_root) {
+  if (local_root.empty()) return text;
+  const std::string from = local_root + "/";
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+    text.replace(at, from.size(), "s3://");
+    at += 5;
+  }
+  return text;
+}
+
 void Conclude(const ChildResult& child, std::chrono::milliseconds time_limit,
               VerificationState* state) {
   using Outcome = ChildResult::Outcome;
@@ -199,6 +210,7 @@ void VerificationService::Run(uint64_t id, VerificationRequest request) {
     child.output_limit = options_.output_limit;
     child.stop_fd = stop_pipe_[0];
     Conclude(RunChild(child), options_.time_limit, &state);
+    state.message = AsS3Names(state.message, request.local_root);
   }
   spdlog::info("verification of export {}: {}: {}", request.export_arn,
                VerificationStatusName(state.status), state.message);

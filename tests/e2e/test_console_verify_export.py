@@ -12,7 +12,8 @@ import tempfile
 import time
 from unittest import mock
 
-from export_support import ExportTestCase, random_bucket
+from export_support import ExportTestCase, MotoServer, random_bucket
+from harness import CREDS
 
 PREFIX = "TidelineConsole_20261203."
 
@@ -64,7 +65,8 @@ class VerifyExport(VerificationTestCase):
 
     def test_a_good_export_passes_with_the_table_comparison(self):
         table = self.exported_table()
-        arn = self.export(table)["ExportArn"]
+        desc = self.export(table)
+        arn = desc["ExportArn"]
         before = self.console("DescribeExportVerification", {"ExportArn": arn}).json()
         self.assertEqual(before, {"ExportArn": arn, "VerificationStatus": "NOT_VERIFIED"})
         started = self.verify(arn)
@@ -73,10 +75,11 @@ class VerifyExport(VerificationTestCase):
         self.assertEqual(started["AgainstTable"], table)
         state = self.wait_verification(arn)
         self.assertEqual(state["VerificationStatus"], "PASSED", state)
-        self.assertRegex(state["Message"],
-                         r"^OK .*/AWSDynamoDB/[0-9]+-[0-9a-f]+/manifest-summary\.json: full "
-                         rf"DYNAMODB_JSON export, 20 records, matches table {table} "
-                         r"\(20 items compared\)$")
+        # Named as the export's destination is, not by the server's local path.
+        folder = f"s3://{desc['S3Bucket']}/AWSDynamoDB/{arn.rsplit('/', 1)[1]}"
+        self.assertEqual(state["Message"],
+                         f"OK {folder}/manifest-summary.json: full DYNAMODB_JSON export, 20 "
+                         f"records, matches table {table} (20 items compared)")
         self.assertTrue(state["TableCompared"])
         self.assertNotIn("TableComparisonNote", state)
         self.assertLessEqual(state["StartTime"], state["EndTime"])
@@ -99,8 +102,9 @@ class VerifyExport(VerificationTestCase):
         self.verify(desc["ExportArn"])
         state = self.wait_verification(desc["ExportArn"])
         self.assertEqual(state["VerificationStatus"], "FAILED", state)
-        name = re.escape(os.path.basename(data[0]))
-        self.assertRegex(state["Message"], rf"^verify-export: .*/data/{name}: md5 is \S+, "
+        key = re.escape(f"s3://{desc['S3Bucket']}/AWSDynamoDB/{export_id}/data/"
+                        f"{os.path.basename(data[0])}")
+        self.assertRegex(state["Message"], rf"^verify-export: {key}: md5 is \S+, "
                                            r"manifest-files\.json says \S+ \(changed or truncated\)$")
         self.assertFalse(state["TableCompared"])  # the first fault ends it before the comparison
 
@@ -133,6 +137,43 @@ class VerifyExport(VerificationTestCase):
         self.assertRawError(self.console("VerifyExport", {"ExportArn": failed["ExportArn"]}),
                             "ValidationException",
                             "Only a COMPLETED export can be verified; this one is FAILED")
+
+
+class VerifyExportOnS3(VerificationTestCase):
+    """A server exporting to an S3 endpoint (moto): the verifier reads the export there."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = MotoServer().start()
+        cls.SERVER_ARGS = ("--s3-endpoint", cls.moto.url)
+        try:
+            with mock.patch.dict(os.environ, CREDS):
+                super().setUpClass()
+        except BaseException:
+            cls.moto.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.moto.stop()
+
+    def test_an_export_on_s3_passes_with_the_table_comparison(self):
+        table = self.exported_table(items=5)
+        bucket = random_bucket()
+        self.moto.client().create_bucket(Bucket=bucket)
+        desc = self.export_and_wait(table, bucket, S3Prefix="exports/a")
+        self.assertEqual(desc["ExportStatus"], "COMPLETED", desc)
+        self.verify(desc["ExportArn"])
+        state = self.wait_verification(desc["ExportArn"])
+        self.assertEqual(state["VerificationStatus"], "PASSED", state)
+        export_id = desc["ExportArn"].rsplit("/", 1)[1]
+        self.assertEqual(state["Message"],
+                         f"OK s3://{bucket}/exports/a/AWSDynamoDB/{export_id}/manifest-summary"
+                         f".json: full DYNAMODB_JSON export, 5 records, matches table {table} "
+                         f"(5 items compared)")
 
 
 # A stand-in for the verifier that never finishes by itself and starts a process of its own:

@@ -2,8 +2,10 @@
 // (ListImports, DescribeImport) with status, format, destination or source, item counts and
 // duration; a running export's progress per data file, refreshed while it runs
 // (DescribeExportProgress, the console's own read); a completed export's manifests
-// (GetExportManifest); forms that start an export (full or incremental) and an import, each
-// after a confirmation. Loading the page only reads.
+// (GetExportManifest); a completed export's verification by the export verifier (VerifyExport,
+// then DescribeExportVerification polled until it ends: docs/console.md, "Verifying an export");
+// forms that start an export (full or incremental) and an import, each after a confirmation.
+// Loading the page only reads.
 import { call, consoleCall, listTableNames } from './api.js';
 import { el, field, select, showError, confirmAction, formatBytes, formatTime } from './ui.js';
 
@@ -49,9 +51,51 @@ function progressView(progress) {
       `${formatBytes(f.WrittenBytes)} written${f.Done ? ', done' : ''}`))));
 }
 
+// A verification as the console's operations describe it: its status, then the verifier's
+// line (or why it could not run) and whether the items were compared with the table.
+function verificationView(v) {
+  if (v.VerificationStatus === 'NOT_VERIFIED') return '';
+  const status = v.VerificationStatus.replace('_', ' ');
+  const table = v.TableCompared ? `compared with table ${v.AgainstTable}`
+    : v.AgainstTable && v.VerificationStatus === 'IN_PROGRESS' ? `and compares it with table ${v.AgainstTable}`
+      : v.TableComparisonNote ?? '';
+  return el('div', { class: 'verification', 'data-verification': v.VerificationStatus },
+    el('strong', { class: 'verification-status' }, status),
+    v.Message ? el('div', { class: 'mono verification-message' }, v.Message) : '',
+    table ? el('div', { class: 'verification-table' }, table) : '');
+}
+
+// The Verify button and the verification's cell of one completed export: starting one polls
+// its state until it ends (reads only, like the progress view).
+function verificationControls(d) {
+  const cell = el('td', { class: 'verification-cell', 'aria-live': 'polite' });
+  const button = el('button', { type: 'button', 'aria-label': `Verify export ${idOf(d.ExportArn)}` }, 'Verify');
+  const show = (v) => {
+    cell.replaceChildren(verificationView(v));
+    button.disabled = v.VerificationStatus === 'IN_PROGRESS';
+  };
+  const poll = async () => {
+    if (!cell.isConnected) return;  // the page was left, or redrawn (which polls anew)
+    try {
+      const v = await consoleCall('DescribeExportVerification', { ExportArn: d.ExportArn });
+      show(v);
+      if (v.VerificationStatus === 'IN_PROGRESS') setTimeout(poll, POLL_MS);
+    } catch (e) { showError(e); }
+  };
+  button.addEventListener('click', async () => {
+    showError(null);
+    try {
+      show(await consoleCall('VerifyExport', { ExportArn: d.ExportArn }));
+      setTimeout(poll, POLL_MS);
+    } catch (e) { showError(e); }
+  });
+  return { cell, button, load: poll };
+}
+
 function exportRows(exports, onManifest) {
   return exports.map((d) => {
     const progressCell = el('td', { class: 'progress-cell' });
+    const verification = d.ExportStatus === 'COMPLETED' ? verificationControls(d) : null;
     const row = el('tr', { 'data-export-id': idOf(d.ExportArn), 'data-status': d.ExportStatus },
       el('th', { scope: 'row', class: 'mono', title: d.ExportArn }, idOf(d.ExportArn)),
       el('td', {}, tableOf(d.TableArn)),
@@ -64,9 +108,11 @@ function exportRows(exports, onManifest) {
       el('td', {}, formatTime(d.StartTime)),
       el('td', {}, duration(d.StartTime, d.EndTime)),
       progressCell,
-      el('td', {}, d.ExportStatus === 'COMPLETED'
-        ? el('button', { type: 'button', 'aria-label': `Manifest of export ${idOf(d.ExportArn)}`, onclick: () => onManifest(d) }, 'Manifest') : ''));
-    return { row, progressCell, description: d };
+      verification ? verification.cell : el('td', {}),
+      el('td', { class: 'actions' }, verification
+        ? [el('button', { type: 'button', 'aria-label': `Manifest of export ${idOf(d.ExportArn)}`, onclick: () => onManifest(d) }, 'Manifest'),
+           ' ', verification.button] : ''));
+    return { row, progressCell, verification, description: d };
   });
 }
 
@@ -218,8 +264,12 @@ export async function render(main) {
     const rows = exportRows(exports, showManifest);
     exportsArea.replaceChildren(exports.length === 0 ? el('p', {}, 'No exports yet.')
       : table('exports', `${exports.length} export(s), newest first`,
-              ['Export', 'Table', 'Type', 'Status', 'Format', 'Destination', 'Items', 'Size', 'Started', 'Duration', 'Progress', 'Actions'],
+              ['Export', 'Table', 'Type', 'Status', 'Format', 'Destination', 'Items', 'Size', 'Started', 'Duration', 'Progress',
+               'Verification', 'Actions'],
               rows.map((r) => r.row)));
+    // A completed export's latest verification (kept by the server until it stops); one still
+    // running is polled until it ends.
+    await Promise.all(rows.filter((r) => r.verification).map((r) => r.verification.load()));
     importsArea.replaceChildren(imports.length === 0 ? el('p', {}, 'No imports yet.')
       : table('imports', `${imports.length} import(s)`,
               ['Import', 'Table', 'Status', 'Format', 'Source', 'Items imported', 'Errors', 'Started', 'Duration'],

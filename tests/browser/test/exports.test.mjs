@@ -1,8 +1,9 @@
 // The Exports and imports page against a real server whose export data files pause after each
 // 256 KB (--testing-export-flush-delay-ms), so that a running export's progress can be watched:
 // start a full export after a confirmation, see its items grow per data file, see it complete
-// with its figures, open its manifest; an incremental export the server refuses shows its
-// error; import the export's data into a new table; opening the page only reads.
+// with its figures, open its manifest, verify it (the export verifier, run by the server, also
+// comparing it with the table) and see it pass; an incremental export the server refuses shows
+// its error; import the export's data into a new table; opening the page only reads.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,6 +113,27 @@ test('the manifest of a completed export', async () => {
   assert.equal(files.reduce((n, f) => n + f.itemCount, 0), ITEMS);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'manifest-heading');
   await screenshot(page, 'exports-manifest');
+});
+
+test('verifying a completed export: in progress, then passed with the table comparison', async () => {
+  const row = page.locator('#exports tbody tr').first();
+  await page.getByRole('button', {name: /^Verify export /}).click();
+  // The answer of VerifyExport is shown until the first poll, half a second later.
+  await row.locator('[data-verification="IN_PROGRESS"]').waitFor({timeout: 5000});
+  assert.equal(await row.locator('.verification-status').innerText(), 'IN PROGRESS');
+  assert.equal(await page.getByRole('button', {name: /^Verify export /}).isDisabled(), true);
+  await row.locator('[data-verification="PASSED"]').waitFor({timeout: 60000});
+  assert.equal(await errorText(page), '');
+  assert.equal(await row.locator('.verification-status').innerText(), 'PASSED');
+  assert.match(await row.locator('.verification-message').innerText(),
+               new RegExp(`^OK s3://${BUCKET}/AWSDynamoDB/[0-9]+-[0-9a-f]+/manifest-summary\\.json: full DYNAMODB_JSON export, ${ITEMS} records, ` +
+                          `matches table ${TABLE} \\(${ITEMS} items compared\\)$`));
+  assert.equal(await row.locator('.verification-table').innerText(), `compared with table ${TABLE}`);
+  assert.equal(await page.getByRole('button', {name: /^Verify export /}).isDisabled(), false);
+  await screenshot(page, 'exports-verified');
+  // The verifier's temporary restored tables are gone.
+  const {TableNames} = await api(server, 'ListTables', {});
+  assert.deepEqual(TableNames.filter((n) => n.includes('-verify-')), []);
 });
 
 test('an incremental export the server refuses shows its error as it came', async () => {
