@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "verify/child_process.h"
@@ -33,19 +36,20 @@ std::vector<std::string> VerifierArguments(const std::string& script,
   return argv;
 }
 
-// The verifier's exit as a verification's end (docs/verify-export.md: 0 all is well, 1 the
-// first inconsistency, 2 bad usage or an unreachable location).
 // `text` with every "<local_root>/" as "s3://".
 std::string AsS3Names(std::string text, const std::string& local_root) {
   if (local_root.empty()) return text;
+  constexpr std::string_view kS3 = "s3://";
   const std::string from = local_root + "/";
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
-    text.replace(at, from.size(), "s3://");
-    at += 5;
+    text.replace(at, from.size(), kS3);
+    at += kS3.size();
   }
   return text;
 }
 
+// The verifier's exit as a verification's end (docs/verify-export.md: 0 all is well, 1 the
+// first inconsistency, 2 bad usage or an unreachable location).
 void Conclude(const ChildResult& child, std::chrono::milliseconds time_limit,
               VerificationState* state) {
   using Outcome = ChildResult::Outcome;

@@ -176,6 +176,25 @@ class VerifyExportOnS3(VerificationTestCase):
                          f"(5 items compared)")
 
 
+class WithoutPython(VerificationTestCase):
+    """A server whose PATH has no python3: the verification cannot run and says why."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.empty_path = tempfile.mkdtemp(prefix="tl-no-python-")
+        with mock.patch.dict(os.environ, {"PATH": cls.empty_path}):
+            super().setUpClass()
+
+    def test_unavailable_names_the_missing_python3(self):
+        arn = self.export(self.exported_table(items=1))["ExportArn"]
+        self.verify(arn)
+        state = self.wait_verification(arn)
+        self.assertEqual(state["VerificationStatus"], "UNAVAILABLE", state)
+        self.assertEqual(state["Message"],
+                         "python3 is not installed on the server (not found on its PATH)")
+        self.assertFalse(state["TableCompared"])
+
+
 # A stand-in for the verifier that never finishes by itself and starts a process of its own:
 # what a verifier stuck on a slow store looks like to the server.
 SLOW_VERIFIER = """\
