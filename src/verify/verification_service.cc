@@ -198,6 +198,9 @@ void VerificationService::JoinFinished() {
 }
 
 void VerificationService::Run(uint64_t id, VerificationRequest request) {
+  spdlog::info("verification of export {} started ({})", request.export_arn,
+               request.against_table.empty() ? request.table_comparison_note
+                                             : "also against table " + request.against_table);
   VerificationState state;
   state.against_table = request.against_table;
   const std::string script = FindVerifierScript();
