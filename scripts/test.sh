@@ -97,7 +97,7 @@ SANITIZE_E2E=${SANITIZE_E2E:-test_persistence test_transact_write_items test_upd
   test_acknowledged_writes test_concurrency test_index_update_table test_index_query test_shutdown \
   test_partiql test_streams test_time_to_live test_backups test_import test_verify_export \
   test_index_invariant test_logging test_console_endpoint test_index_item_collections \
-  test_index_warm_throughput}
+  test_index_warm_throughput test_console_verify_export}
 # Run under ASan only: test_incremental_export and test_stream_shards start servers under
 # libfaketime, and TSan reports a double lock of RocksDB's static mutex at start in every
 # process preloaded with it (never in the same binary without it), whatever the test does.
