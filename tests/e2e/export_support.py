@@ -576,6 +576,31 @@ class MotoServer:
                                           retries={"total_max_attempts": 2}))
 
 
+class MotoPeer:
+    """Mixin, listed before the server test case in a class's bases: its server sends exports
+    to a real moto_server (cls.moto; cls.s3 a client of it), with the AWS credentials in the
+    environment for the server and the tools it runs."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = MotoServer().start()
+        cls.SERVER_ARGS = ("--s3-endpoint", cls.moto.url)
+        cls.s3 = cls.moto.client()
+        os.environ.update(CREDS)
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.moto.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.moto.stop()
+
+
 class GatedProxy:
     """Accepts TCP connections on a free port and holds them until open(); then pipes each to
     127.0.0.1:<target_port>. With target_port None it never forwards (a black hole). close()

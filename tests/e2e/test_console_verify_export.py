@@ -12,8 +12,7 @@ import tempfile
 import time
 from unittest import mock
 
-from export_support import ExportTestCase, MotoServer, random_bucket
-from harness import CREDS
+from export_support import ExportTestCase, MotoPeer, random_bucket
 
 PREFIX = "TidelineConsole_20261203."
 
@@ -139,26 +138,8 @@ class VerifyExport(VerificationTestCase):
                             "Only a COMPLETED export can be verified; this one is FAILED")
 
 
-class VerifyExportOnS3(VerificationTestCase):
+class VerifyExportOnS3(MotoPeer, VerificationTestCase):
     """A server exporting to an S3 endpoint (moto): the verifier reads the export there."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().start()
-        cls.SERVER_ARGS = ("--s3-endpoint", cls.moto.url)
-        try:
-            with mock.patch.dict(os.environ, CREDS):
-                super().setUpClass()
-        except BaseException:
-            cls.moto.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.moto.stop()
 
     def test_an_export_on_s3_passes_with_the_table_comparison(self):
         table = self.exported_table(items=5)

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import unittest
 
-from export_support import ExportTestCase, MotoServer, md5_b64, one_part_etag
+from export_support import ExportTestCase, MotoPeer, md5_b64, one_part_etag
 from harness import BIN, CREDS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -172,26 +172,7 @@ class VerifyLocalExports(ExportTestCase):
         open(os.path.join(folder, "manifest-files.md5"), "w").write(md5_b64(text.encode()))
 
 
-class VerifyS3Exports(ExportTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = MotoServer().start()
-        cls.SERVER_ARGS = ("--s3-endpoint", cls.moto.url)
-        cls.s3 = cls.moto.client()
-        os.environ.update(CREDS)
-        try:
-            super().setUpClass()
-        except BaseException:
-            cls.moto.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.moto.stop()
-
+class VerifyS3Exports(MotoPeer, ExportTestCase):
     @classmethod
     def _create_class_tables(cls):
         cls.table = cls.create_table()
