@@ -38,10 +38,10 @@
 
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 #include <random>
 #include <thread>
 
+#include "common/mutex.h"
 #include "storage/bulk_load.h"
 #include "storage/index_jobs.h"
 #include "storage/index_maintenance.h"
@@ -58,16 +58,21 @@ constexpr uint64_t kRunBytes = 24ull << 20;
 // Records repaired per hold of the commit lock.
 constexpr size_t kRepairChunk = 256;
 
-std::mutex hook_mu;
-BackfillStepHook& Hook() {
-  static BackfillStepHook hook;
+// The tests' step hook (SetBackfillStepHook), read by every backfill thread.
+struct StepHook {
+  common::Mutex mu;
+  BackfillStepHook hook GUARDED_BY(mu);
+};
+StepHook& Hook() {
+  static StepHook hook;
   return hook;
 }
 void Step(std::string_view step) {
   BackfillStepHook hook;
   {
-    std::lock_guard lock(hook_mu);
-    hook = Hook();
+    StepHook& slot = Hook();
+    common::MutexLock lock(&slot.mu);
+    hook = slot.hook;
   }
   if (hook) hook(step);
 }
@@ -106,8 +111,9 @@ struct Record {
 }  // namespace
 
 void SetBackfillStepHookForTesting(BackfillStepHook hook) {
-  std::lock_guard lock(hook_mu);
-  Hook() = std::move(hook);
+  StepHook& slot = Hook();
+  common::MutexLock lock(&slot.mu);
+  slot.hook = std::move(hook);
 }
 
 namespace {
