@@ -1,6 +1,6 @@
-// The Tables page: every table with its figures, a form to create one, and deletion after a
-// confirmation. Loading the page only reads (ListTables, DescribeTable,
-// DescribeContinuousBackups, DescribeTimeToLive).
+// The Tables page: every table with its figures, a form to create one, a form to turn a table's
+// stream and Time to Live on or off, and deletion after a confirmation. Loading the page only
+// reads (ListTables, DescribeTable, DescribeContinuousBackups, DescribeTimeToLive).
 import { call, listTableNames } from './api.js';
 import { el, field, select, showError, confirmAction, formatBytes, formatTime, keySchemaText } from './ui.js';
 
@@ -79,7 +79,53 @@ export async function render(main, refresh) {
          el('thead', {}, el('tr', {}, ['Name', 'Status', 'Items', 'Size', 'Key schema', 'Indexes', 'Billing', 'Point-in-time recovery', 'Stream', 'Time to live', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
          el('tbody', {}, rows)),
     el('p', { class: 'notice' }, 'Item counts and sizes are those DescribeTable reports.'),
+    names.length === 0 ? null : streamAndTtlForm(described, refresh),
     createForm(refresh));
+}
+
+// Turns a table's stream (UpdateTable StreamSpecification) and Time to Live (UpdateTimeToLive)
+// on or off; the server's refusals (a stream already enabled, TTL changed twice within an hour)
+// are shown as they are. Turning either off asks first: consumers lose the stream (its records
+// stay readable for 24 hours) and expired items stop being deleted.
+function streamAndTtlForm(described, refresh) {
+  const byName = new Map(described.map((d) => [d.table.TableName, d]));
+  const table = select([...byName.keys()], { id: 'settings-table' });
+  const viewType = select(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY'], { id: 'stream-view-type' });
+  const ttlAttribute = el('input', { id: 'ttl-attribute', autocomplete: 'off', placeholder: 'expires_at' });
+  const run = async (operation, request, confirmText) => {
+    showError(null);
+    if (confirmText && !await confirmAction(confirmText, 'Turn off')) return;
+    try {
+      await call(operation, request);
+      await refresh();
+    } catch (e) { showError(e); }
+  };
+  const prefillTtl = () => {
+    const ttl = byName.get(table.value)?.ttl;
+    ttlAttribute.value = ttl?.AttributeName ?? '';
+  };
+  table.addEventListener('change', prefillTtl);
+  prefillTtl();
+  return el('form', { id: 'stream-ttl', 'aria-labelledby': 'stream-ttl-heading', onsubmit: (e) => e.preventDefault() },
+    el('h2', { id: 'stream-ttl-heading' }, 'Stream and time to live'),
+    el('div', { class: 'row' }, field('Table', table)),
+    el('div', { class: 'row' }, field('Stream view type', viewType),
+       el('button', { type: 'button', id: 'stream-enable', onclick: () => run('UpdateTable', {
+         TableName: table.value, StreamSpecification: { StreamEnabled: true, StreamViewType: viewType.value } }) },
+          'Turn stream on'),
+       el('button', { type: 'button', id: 'stream-disable', onclick: () => run('UpdateTable', {
+         TableName: table.value, StreamSpecification: { StreamEnabled: false } },
+         `Turn off the stream of ${table.value}? Its records stay readable for 24 hours; no new ones are written.`) },
+          'Turn stream off')),
+    el('div', { class: 'row' }, field('Time-to-live attribute', ttlAttribute),
+       el('button', { type: 'button', id: 'ttl-enable', onclick: () => run('UpdateTimeToLive', {
+         TableName: table.value, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute.value.trim() } }) },
+          'Turn time to live on'),
+       el('button', { type: 'button', id: 'ttl-disable', onclick: () => run('UpdateTimeToLive', {
+         TableName: table.value, TimeToLiveSpecification: { Enabled: false, AttributeName: ttlAttribute.value.trim() } },
+         `Turn off time to live on ${table.value}? Expired items are no longer deleted.`) },
+          'Turn time to live off')),
+    el('p', { class: 'notice' }, 'DynamoDB allows one change of a table\'s time-to-live setting per hour.'));
 }
 
 function keyInputs(prefix, legend, optional) {

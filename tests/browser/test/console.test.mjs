@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {TidelineServer, api, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
+import {TidelineServer, answerConfirm, api, errorText, launchBrowser, ready, screenshot, visit} from '../harness.mjs';
 
 let server;
 let browser;
@@ -95,7 +95,7 @@ test('Tables: a CreateTable the server refuses shows its error as it is', async 
   assert.match(await errorText(page), /^ValidationException: .*'tableName' failed to satisfy constraint/);
 });
 
-test('Tables: stream and time-to-live state as DescribeTable and DescribeTimeToLive say', async () => {
+test('Tables: the stream and time to live turned on from the console, as DescribeTable and DescribeTimeToLive then say', async () => {
   const row = () => page.locator('#tables tbody tr')
                         .filter({has: page.locator('th', {hasText: new RegExp(`^${TABLE}$`)})});
   const cells = async () => {
@@ -106,17 +106,33 @@ test('Tables: stream and time-to-live state as DescribeTable and DescribeTimeToL
   await visit(page, server.url + '#/tables');
   assert.equal((await cells())['Stream'], 'disabled');
   assert.equal((await cells())['Time to live'], 'disabled');
-  await api(server, 'UpdateTable', {TableName: TABLE, StreamSpecification:
-                                    {StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES'}});
-  await api(server, 'UpdateTimeToLive', {TableName: TABLE, TimeToLiveSpecification:
-                                         {Enabled: true, AttributeName: 'expires_at'}});
-  const label = (await api(server, 'DescribeTable', {TableName: TABLE})).Table.LatestStreamLabel;
+  await page.locator('#settings-table').selectOption(TABLE);
+  await page.locator('#stream-view-type').selectOption('NEW_AND_OLD_IMAGES');
+  await page.getByRole('button', {name: 'Turn stream on'}).click();
+  await row().locator('td', {hasText: 'enabled: NEW_AND_OLD_IMAGES'}).waitFor();
+  await page.locator('#settings-table').selectOption(TABLE);
+  await page.getByLabel('Time-to-live attribute').fill('expires_at');
+  await page.getByRole('button', {name: 'Turn time to live on'}).click();
+  await row().locator('td', {hasText: 'enabled: attribute expires_at'}).waitFor();
+  // What the server now says, shown in the row.
+  const {Table} = await api(server, 'DescribeTable', {TableName: TABLE});
+  assert.deepEqual(Table.StreamSpecification, {StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES'});
+  const {TimeToLiveDescription} = await api(server, 'DescribeTimeToLive', {TableName: TABLE});
+  assert.deepEqual(TimeToLiveDescription, {TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at'});
   await page.reload();
   await ready(page);
   const shown = await cells();
-  assert.equal(shown['Stream'], `enabled: NEW_AND_OLD_IMAGES\nlabel ${label}`);
+  assert.equal(shown['Stream'], `enabled: NEW_AND_OLD_IMAGES\nlabel ${Table.LatestStreamLabel}`);
   assert.equal(shown['Time to live'], 'enabled: attribute expires_at');
+  assert.equal(await errorText(page), '');
   await screenshot(page, 'tables-stream-ttl');
+  // A second change within the hour: the server's refusal, shown as it is; nothing changes.
+  await page.locator('#settings-table').selectOption(TABLE);
+  await page.getByRole('button', {name: 'Turn time to live off'}).click();
+  await answerConfirm(page, 'ok');
+  await page.locator('#error', {hasText: 'Time to live has been modified multiple times'}).waitFor();
+  assert.equal((await api(server, 'DescribeTimeToLive', {TableName: TABLE}))
+                   .TimeToLiveDescription.TimeToLiveStatus, 'ENABLED');
 });
 
 test('Items: add, edit and delete an item; a bad item gets the server\'s error', async () => {
