@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/clock.h"
 #include "verify/child_process.h"
 #include "verify/verifier_script.h"
 
@@ -18,12 +19,6 @@ namespace tideline::verify {
 namespace {
 
 constexpr std::string_view kVerdictPrefix = "verify-export: ";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::vector<std::string> VerifierArguments(const std::string& script,
                                            const VerificationRequest& request) {
@@ -137,7 +132,7 @@ VerificationService::StartResult VerificationService::Start(const VerificationRe
   if (running_.size() >= options_.max_running) return StartResult::kTooMany;
   VerificationState& state = results_[request.export_arn];
   state = VerificationState{};
-  state.start_time_ms = NowMs();
+  state.start_time_ms = NowMillis();
   state.against_table = request.against_table;
   state.table_comparison_note = request.table_comparison_note;
   const uint64_t id = next_id_++;
@@ -227,7 +222,7 @@ void VerificationService::Run(uint64_t id, VerificationRequest request) {
     it->second.status = state.status;
     it->second.message = state.message;
     it->second.table_compared = state.table_compared;
-    it->second.end_time_ms = NowMs();
+    it->second.end_time_ms = NowMillis();
   }
   running_.erase(request.export_arn);
   finished_.push_back(id);
