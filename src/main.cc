@@ -34,6 +34,7 @@
 #include <thread>
 
 #include "api/context.h"
+#include "api/export_directory.h"
 #include "auth/authenticator.h"
 #include "export/export_service.h"
 #include "http/router.h"
@@ -157,8 +158,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   // exports of an earlier run are resumed (or failed) before the server takes requests.
   std::unique_ptr<s3::Sink> sink;
   if (config.s3_endpoint.empty()) {
-    const std::string export_dir =
-        config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
+    const std::string export_dir = api::ExportDirectory(config);
     std::filesystem::create_directories(export_dir, fs_error);
     sink = s3::NewLocalDirSink(export_dir);
   } else {
@@ -192,8 +192,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   // tables of interrupted imports too; the import service re-creates and refills them).
   std::unique_ptr<importer::ObjectSource> import_source;
   if (config.s3_endpoint.empty()) {
-    import_source = importer::NewLocalDirSource(config.export_dir.empty() ? config.data_dir + "/s3"
-                                                                          : config.export_dir);
+    import_source = importer::NewLocalDirSource(api::ExportDirectory(config));
   } else {
     s3::S3Config s3_config;
     s3_config.endpoint = config.s3_endpoint;
@@ -453,8 +452,6 @@ and open http://localhost:8000/ in a browser for the console.)");
     storage_options.reserve_bytes = 0;  // memory, not a disk that fills up
   }
 
-  if (config.export_dir.empty()) {
-    config.export_dir = (std::filesystem::path(config.data_dir) / "s3").string();
-  }
+  config.export_dir = api::ExportDirectory(config);  // what the start-up line names
   return Serve(config, storage_options, log_level, drain_timeout_s, export_flush_delay_ms);
 }

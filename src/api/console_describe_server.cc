@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "api/console_operations.h"
+#include "api/export_directory.h"
 #include "api/request_metrics.h"
 #include "api/response_body.h"
 #include "common/clock.h"
@@ -79,8 +80,7 @@ std::string ExecuteDescribeServer(Context& ctx, const json::Value&) {
   w.StartObject();
   if (config.s3_endpoint.empty()) {
     WriteString(w, "Kind", "LOCAL_DIRECTORY");
-    WriteString(w, "Location",
-                Absolute(config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir));
+    WriteString(w, "Location", Absolute(ExportDirectory(config)));
   } else {
     WriteString(w, "Kind", "S3_ENDPOINT");
     WriteString(w, "Location", config.s3_endpoint);

@@ -10,6 +10,7 @@
 
 #include "api/console_export_lookup.h"
 #include "api/console_operations.h"
+#include "api/export_directory.h"
 #include "api/response_body.h"
 #include "common/api_error.h"
 #include "export/names.h"
@@ -25,8 +26,7 @@ constexpr size_t kMaxManifestBytes = 8 << 20;
 // Where exports go, as main.cc configures the export service's sink.
 std::unique_ptr<importer::ObjectSource> ExportDestination(const ServerConfig& config) {
   if (config.s3_endpoint.empty()) {
-    return importer::NewLocalDirSource(config.export_dir.empty() ? config.data_dir + "/s3"
-                                                                 : config.export_dir);
+    return importer::NewLocalDirSource(ExportDirectory(config));
   }
   s3::S3Config s3_config;
   s3_config.endpoint = config.s3_endpoint;

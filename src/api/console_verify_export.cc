@@ -18,6 +18,7 @@
 #include "api/console_export_verification.h"
 #include "api/console_operations.h"
 #include "api/continuous_backups.h"
+#include "api/export_directory.h"
 #include "common/api_error.h"
 #include "export/names.h"
 #include "storage/storage.h"
@@ -27,10 +28,10 @@ namespace tideline::api {
 
 namespace {
 
-// The directory standing for S3 (as main.cc configures the export sink), absolute and without
-// a trailing slash, as the verifier names the files below it.
+// The directory standing for S3, absolute and without a trailing slash, as the verifier names
+// the files below it.
 std::string LocalExportRoot(const ServerConfig& config) {
-  const std::string dir = config.export_dir.empty() ? config.data_dir + "/s3" : config.export_dir;
+  const std::string dir = ExportDirectory(config);
   std::error_code ec;
   std::string root = std::filesystem::absolute(dir, ec).lexically_normal().string();
   if (ec) root = dir;
