@@ -517,18 +517,19 @@ class ServerTestCase(unittest.TestCase):
             time.sleep(0.1)
 
     @classmethod
-    def wait_indexes_active(cls, name, timeout=30):
-        """Waits until every GSI of table `name` is ACTIVE: after a GSI throughput change it is
-        UPDATING for a moment, and DynamoDB refuses the next change until then."""
+    def wait_table_and_indexes_active(cls, name, timeout=30):
+        """Waits until table `name` and every one of its GSIs is ACTIVE (as the JS suites'
+        waitForTableAndIndexes): after a GSI throughput change the index is UPDATING for a
+        moment, and DynamoDB refuses the next change until then."""
         deadline = time.monotonic() + timeout
         while True:
             desc = cls.client.describe_table(TableName=name)["Table"]
-            busy = [i["IndexName"] for i in desc.get("GlobalSecondaryIndexes", [])
-                    if i["IndexStatus"] != "ACTIVE"]
-            if not busy:
+            statuses = (desc["TableStatus"], {i["IndexName"]: i["IndexStatus"]
+                                              for i in desc.get("GlobalSecondaryIndexes", [])})
+            if statuses[0] == "ACTIVE" and set(statuses[1].values()) <= {"ACTIVE"}:
                 return
             if time.monotonic() > deadline:
-                raise AssertionError(f"indexes {busy} of {name} not ACTIVE after {timeout}s")
+                raise AssertionError(f"table {name} not ACTIVE after {timeout}s: {statuses}")
             time.sleep(0.1)
 
     @classmethod

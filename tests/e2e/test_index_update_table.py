@@ -287,7 +287,7 @@ class Throughput(IndexTableCase):
         pt = self.gsis(table)["g-index"]["ProvisionedThroughput"]
         self.assertEqual((pt["ReadCapacityUnits"], pt["WriteCapacityUnits"]), (9, 2))
         self.assertIn("LastIncreaseDateTime", pt)
-        self.wait_indexes_active(table)
+        self.wait_table_and_indexes_active(table)
         self.update(table, {"Update": {"IndexName": "g-index", "ProvisionedThroughput": {
             "ReadCapacityUnits": 1, "WriteCapacityUnits": 2}}})
         pt = self.gsis(table)["g-index"]["ProvisionedThroughput"]
@@ -300,7 +300,7 @@ class Throughput(IndexTableCase):
             "MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50}}})
         self.assertEqual(self.gsis(table)["g-index"]["OnDemandThroughput"],
                          {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
-        self.wait_indexes_active(table)
+        self.wait_table_and_indexes_active(table)
         self.update(table, {"Update": {"IndexName": "g-index", "OnDemandThroughput": {
             "MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}}})
         self.assertNotIn("OnDemandThroughput", self.gsis(table)["g-index"])
@@ -420,12 +420,6 @@ class UpdatingState(IndexTableCase):
         return desc["TableStatus"], {i["IndexName"]: i["IndexStatus"]
                                      for i in desc["GlobalSecondaryIndexes"]}
 
-    def wait_all_active(self, table, timeout=10):
-        deadline = time.monotonic() + timeout
-        while self.statuses(table) != ("ACTIVE", {n: "ACTIVE" for n in self.statuses(table)[1]}):
-            self.assertLess(time.monotonic(), deadline, self.statuses(table))
-            time.sleep(0.1)
-
     def test_provisioned_update_is_updating_then_active(self):
         table = self.indexed_table("PROVISIONED", gsis=("g", "h"))
         desc = self.update(table, {"Update": {"IndexName": "g-index", "ProvisionedThroughput": {
@@ -446,7 +440,7 @@ class UpdatingState(IndexTableCase):
         self.assertEqual(self.client.query(
             TableName=table, IndexName="g-index", KeyConditionExpression="g = :g",
             ExpressionAttributeValues={":g": {"S": "x"}})["Count"], 1)
-        self.wait_all_active(table)
+        self.wait_table_and_indexes_active(table, timeout=10)
         self.client.delete_table(TableName=table)
 
     def test_on_demand_update_is_updating_and_warm_update_is_not(self):
@@ -457,7 +451,7 @@ class UpdatingState(IndexTableCase):
         desc = self.update(table, {"Update": {"IndexName": "g-index", "OnDemandThroughput": {
             "MaxReadRequestUnits": 100}}})
         self.assertEqual(desc["GlobalSecondaryIndexes"][0]["IndexStatus"], "UPDATING")
-        self.wait_all_active(table)
+        self.wait_table_and_indexes_active(table, timeout=10)
 
     def test_second_throughput_update_while_updating_is_refused(self):
         """AWS refuses a second throughput change of an index still UPDATING from the first
@@ -471,7 +465,7 @@ class UpdatingState(IndexTableCase):
                 "Attempt to change a resource which is still in use: Index is being updated. "
                 f"Table: {table} Index: g-index"):
             self.update(table, on_demand(200))
-        self.wait_indexes_active(table)
+        self.wait_table_and_indexes_active(table)
         desc = self.update(table, on_demand(200))
         self.assertEqual(desc["GlobalSecondaryIndexes"][0]["OnDemandThroughput"]
                          ["MaxReadRequestUnits"], 200)

@@ -84,7 +84,7 @@ class WarmThroughput(ServerTestCase):
             self.client.update_table(TableName=table, GlobalSecondaryIndexUpdates=[{"Update": {
                 "IndexName": "gsi",
                 "ProvisionedThroughput": {"ReadCapacityUnits": rcu, "WriteCapacityUnits": 5}}}])
-            self.wait_indexes_active(table)
+            self.wait_table_and_indexes_active(table)
         self.assertEqual(self.warm(table)["ReadUnitsPerSecond"], 10)
 
 
