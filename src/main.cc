@@ -34,7 +34,7 @@
 #include <thread>
 
 #include "api/context.h"
-#include "api/export_directory.h"
+#include "api/export_destination.h"
 #include "auth/authenticator.h"
 #include "export/export_service.h"
 #include "http/router.h"
@@ -162,11 +162,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
     std::filesystem::create_directories(export_dir, fs_error);
     sink = s3::NewLocalDirSink(export_dir);
   } else {
-    s3::S3Config s3_config;
-    s3_config.endpoint = config.s3_endpoint;
-    s3_config.region = config.region;
-    s3::LoadCredentialsFromEnvironment(&s3_config);
-    sink = s3::NewS3Sink(s3_config);
+    sink = s3::NewS3Sink(api::ExportS3Config(config));
   }
   exporter::ExportServiceOptions export_options;
   export_options.worker_threads = std::max(1, config.export_threads);
@@ -190,16 +186,7 @@ int Serve(const api::ServerConfig& config, storage::StorageOptions storage_optio
   // Imports read from where exports write: the local directory standing for S3, or the S3
   // endpoint. Started after the incomplete restores are dropped (that step removes the CREATING
   // tables of interrupted imports too; the import service re-creates and refills them).
-  std::unique_ptr<importer::ObjectSource> import_source;
-  if (config.s3_endpoint.empty()) {
-    import_source = importer::NewLocalDirSource(api::ExportDirectory(config));
-  } else {
-    s3::S3Config s3_config;
-    s3_config.endpoint = config.s3_endpoint;
-    s3_config.region = config.region;
-    s3::LoadCredentialsFromEnvironment(&s3_config);
-    import_source = importer::NewS3Source(s3_config);
-  }
+  std::unique_ptr<importer::ObjectSource> import_source = api::NewExportDestinationSource(config);
   importer::ImportServiceOptions import_options;
   import_options.work_dir = config.data_dir + "/import-work";
   import_options.log_dir = config.data_dir + "/import-logs/aws-dynamodb/imports";

@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "api/console_operations.h"
-#include "api/export_directory.h"
+#include "api/export_destination.h"
 #include "api/request_metrics.h"
 #include "api/response_body.h"
 #include "common/clock.h"

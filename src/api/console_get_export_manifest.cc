@@ -10,7 +10,7 @@
 
 #include "api/console_export_lookup.h"
 #include "api/console_operations.h"
-#include "api/export_directory.h"
+#include "api/export_destination.h"
 #include "api/response_body.h"
 #include "common/api_error.h"
 #include "export/names.h"
@@ -22,18 +22,6 @@ namespace {
 
 // Manifests are small (manifest-files.json has one line per data file, at most 4096 files).
 constexpr size_t kMaxManifestBytes = 8 << 20;
-
-// Where exports go, as main.cc configures the export service's sink.
-std::unique_ptr<importer::ObjectSource> ExportDestination(const ServerConfig& config) {
-  if (config.s3_endpoint.empty()) {
-    return importer::NewLocalDirSource(ExportDirectory(config));
-  }
-  s3::S3Config s3_config;
-  s3_config.endpoint = config.s3_endpoint;
-  s3_config.region = config.region;
-  s3::LoadCredentialsFromEnvironment(&s3_config);
-  return importer::NewS3Source(s3_config);
-}
 
 Status ReadObject(importer::ObjectSource& source, const exporter::ExportRecord& record,
                   const std::string& key, std::string* out) {
@@ -68,7 +56,7 @@ std::string ExecuteGetExportManifest(Context& ctx, const json::Value& req) {
     throw ApiError::Validation("The export has no manifest: it is " + record.status);
   }
   const std::string prefix = exporter::ExportPrefix(record.s3_prefix, record.export_id);
-  auto source = ExportDestination(ctx.config);
+  auto source = NewExportDestinationSource(ctx.config);
   std::string summary, files;
   Status s = ReadObject(*source, record, record.export_manifest, &summary);
   if (s.ok()) s = ReadObject(*source, record, prefix + "/manifest-files.json", &files);

@@ -18,7 +18,7 @@
 #include "api/console_export_verification.h"
 #include "api/console_operations.h"
 #include "api/continuous_backups.h"
-#include "api/export_directory.h"
+#include "api/export_destination.h"
 #include "common/api_error.h"
 #include "export/names.h"
 #include "storage/storage.h"
